@@ -1,0 +1,243 @@
+"""Readers: every input format becomes the same ``Article`` record.
+
+``read_articles`` takes files, directories, globs and ``-`` (stdin), picks a reader per file
+by its extension (or by sniffing its first bytes), and never stops at a bad input: each one
+becomes a ``ReadFailure`` with a one-line reason, and the rest are read.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import io
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from ..errors import InputError
+from ..models import Article, ReadFailure
+from .decode import decode
+from .html import read_html
+from .jsonl import iter_jsonl
+from .text import parse_text
+
+__all__ = [
+    "FORMATS",
+    "MAX_FILE_BYTES",
+    "READERS",
+    "ReadResult",
+    "detect_format",
+    "read_articles",
+    "read_stream",
+]
+
+# A single text or HTML article file larger than this is refused (JSONL and WARC stream).
+MAX_FILE_BYTES = 20_000_000
+
+Reader = Callable[[BinaryIO, str], Iterable[Article | ReadFailure]]
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """What a batch read produced: the articles, the inputs skipped, and notes (decodings)."""
+
+    articles: tuple[Article, ...] = ()
+    failures: tuple[ReadFailure, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+
+def _read_bounded(stream: BinaryIO, location: str) -> bytes:
+    data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(location, f"file larger than {MAX_FILE_BYTES // 1_000_000} MB, skipped")
+    return data
+
+
+def _text_reader(stream: BinaryIO, location: str) -> Iterator[Article | ReadFailure]:
+    data = _read_bounded(stream, location)
+    decoded = decode(data, location=location)
+    article = parse_text(decoded.text, location=location)
+    if not article.text.strip():
+        raise InputError(location, "no article text")
+    yield article
+
+
+def _html_reader(stream: BinaryIO, location: str) -> Iterator[Article | ReadFailure]:
+    data = _read_bounded(stream, location)
+    yield read_html(data, location=location)
+
+
+def _jsonl_reader(stream: BinaryIO, location: str) -> Iterator[Article | ReadFailure]:
+    yield from iter_jsonl(stream, location=location)
+
+
+READERS: dict[str, Reader] = {
+    "text": _text_reader,
+    "html": _html_reader,
+    "jsonl": _jsonl_reader,
+}
+
+# Extension -> format. Helpers for feeds and WARC archives register theirs in READERS.
+FORMATS: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+    ".markdown": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".xml": "feed",
+    ".opml": "feed",
+    ".warc": "warc",
+}
+
+
+def _register_optional() -> None:
+    """Add the readers that live in their own modules (feeds, WARC) when present."""
+    for name, module in (("feed", "feeds"), ("warc", "warc")):
+        if name in READERS:
+            continue
+        try:
+            mod = __import__(f"{__name__}.{module}", fromlist=["READER"])
+        except ImportError:
+            continue
+        reader = getattr(mod, "READER", None)
+        if reader is not None:
+            READERS[name] = reader
+
+
+def detect_format(name: str, head: bytes) -> str:
+    """Pick a format from a file name, else from its first bytes."""
+    lower = name.lower()
+    if lower.endswith(".gz"):
+        lower = lower[:-3]
+    suffix = os.path.splitext(lower)[1]
+    if suffix in FORMATS:
+        return FORMATS[suffix]
+    sniff = head.lstrip()[:512].lower()
+    if sniff.startswith(b"warc/"):
+        return "warc"
+    if sniff.startswith((b"<!doctype html", b"<html")) or b"<body" in sniff:
+        return "html"
+    if sniff.startswith((b"<?xml", b"<rss", b"<feed", b"<opml")):
+        return "feed"
+    if sniff.startswith(b"{"):
+        return "jsonl"
+    return "text"
+
+
+def read_stream(stream: BinaryIO, *, name: str, location: str) -> Iterator[Article | ReadFailure]:
+    """Read one input stream, yielding articles and failures (never raising on bad data)."""
+    _register_optional()
+    try:
+        if name.lower().endswith(".gz"):
+            stream = gzip.GzipFile(fileobj=stream)  # type: ignore[assignment]
+        buffered = io.BufferedReader(stream)  # type: ignore[arg-type]
+        head = buffered.peek(4096)[:4096]
+        fmt = detect_format(name, head)
+        reader = READERS.get(fmt)
+        if reader is None:
+            yield ReadFailure(location, f"no reader for {fmt} input installed")
+            return
+        yield from reader(buffered, location)  # type: ignore[arg-type]
+    except InputError as exc:
+        yield ReadFailure(exc.location, exc.reason)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        yield ReadFailure(location, f"cannot read: {exc.strerror or exc}" if isinstance(exc, OSError) else f"cannot read: {exc}")
+
+
+def _expand(paths: Sequence[str]) -> Iterator[tuple[str, Path | None, ReadFailure | None]]:
+    for raw in paths:
+        if raw == "-":
+            yield raw, None, None
+            continue
+        if any(ch in raw for ch in "*?[") and not os.path.exists(raw):
+            matches = sorted(glob.glob(raw, recursive=True))
+            if not matches:
+                yield raw, None, ReadFailure(raw, "no files match this pattern")
+            for match in matches:
+                if os.path.isfile(match):
+                    yield match, Path(match), None
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and not p.name.startswith(".") and p.name.lower() != "readme.md"
+            )
+            if not files:
+                yield raw, None, ReadFailure(raw, "directory has no files")
+            for file in files:
+                yield str(file), file, None
+        elif path.exists():
+            yield raw, path, None
+        else:
+            yield raw, None, ReadFailure(raw, "no such file or directory")
+
+
+def read_articles(
+    paths: Sequence[str], *, stdin: BinaryIO | None = None, on_item: Callable[[], None] | None = None
+) -> ReadResult:
+    """Read every article in ``paths`` (files, directories, globs; ``-`` reads stdin).
+
+    Args:
+        paths: inputs; directories are read recursively (README.md files are skipped).
+        stdin: stream used for ``-`` (default: ``sys.stdin.buffer``).
+        on_item: called once per input file read, for progress bars.
+
+    Returns:
+        A ``ReadResult``; inputs that could not be read are in ``failures``, one line each.
+
+    Example:
+        >>> result = read_articles(["examples/harbour-bridge"])  # doctest: +SKIP
+        >>> len(result.articles), result.failures
+        (6, ())
+    """
+    articles: list[Article] = []
+    failures: list[ReadFailure] = []
+    warnings: list[str] = []
+    for location, path, failure in _expand(paths):
+        if failure is not None:
+            failures.append(failure)
+            continue
+        if path is None:
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            items = list(read_stream(stream, name="-", location="<stdin>"))
+        else:
+            try:
+                with path.open("rb") as handle:
+                    items = list(read_stream(handle, name=path.name, location=location))
+            except OSError as exc:
+                items = [ReadFailure(location, f"cannot open: {exc.strerror or exc}")]
+        for item in items:
+            if isinstance(item, ReadFailure):
+                failures.append(item)
+            else:
+                articles.append(item)
+        if path is not None and path.suffix.lower() in (".txt", ".md", ".text", ".markdown"):
+            warning = _encoding_warning(path, location)
+            if warning:
+                warnings.append(warning)
+        if on_item is not None:
+            on_item()
+    return ReadResult(tuple(articles), tuple(failures), tuple(warnings))
+
+
+def _encoding_warning(path: Path, location: str) -> str | None:
+    try:
+        data = path.read_bytes()[:MAX_FILE_BYTES]
+        encoding = decode(data, location=location).encoding
+    except (OSError, InputError):
+        return None
+    if encoding in ("cp1252", "latin-1"):
+        return f"{location}: not UTF-8; decoded as {encoding}"
+    return None

@@ -1,0 +1,154 @@
+"""Plain-text and Markdown articles, with the metadata conventions seen in the wild.
+
+Recognised at the top of a file: a ``date YYYY-MM-DD`` prefix, ``Published: … | Updated: …``
+stamps, a title line, ``By …`` bylines, an ``(Outlet)`` tag opening the first paragraph, and
+datelines (``BAGHDAD —``, ``WASHINGTON / CAIRO -``, ``BAGHDAD:``). They become metadata, not
+body text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..articles import make_article
+from ..models import Article
+from .dates import parse_date
+
+__all__ = ["parse_text", "read_text"]
+
+_DATE_PREFIX = re.compile(r"^\s*date\s*[:=]?\s*(\d{4}-\d{2}-\d{2})\b[\s,;:|-]*", re.IGNORECASE)
+_STAMP_LINE = re.compile(
+    r"^\s*(published|posted|first published|updated|last updated)\b\s*(?:on|at)?\s*[:|]?\s*(.+)$",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^\s*[Bb][Yy]\s+([A-Z][\w.'’-]*(?:[\s,]+(?:and\s+)?[A-Z][\w.'’-]*){0,6})\s*$")
+_OUTLET_TAG = re.compile(r"^\s*\(([A-Z][\w&.' -]{1,50})\)\s*[-—–:]?\s*(?=\S)")
+# WASHINGTON / CAIRO -   BAGHDAD —   BAGHDAD:   NEW YORK, June 3 (Reuters) -
+_DATELINE = re.compile(
+    r"^\s*((?:[A-Z][A-Z.'’-]+)(?:[ ]+[A-Z][A-Z.'’-]+){0,3}"
+    r"(?:\s*[/,]\s*(?:[A-Z][A-Z.'’-]+)(?:[ ]+[A-Z][A-Z.'’-]+){0,3}){0,3})"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"(?:\s*\(([\w .&'-]{2,40})\))?"
+    r"\s*(?:—|–|--?|:)\s+(?=\S)"
+)
+_END_PUNCT = re.compile(r"[.!?…][\"'”’)]*\s*$")
+
+
+@dataclass(frozen=True)
+class _Meta:
+    title: str | None = None
+    author: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    dateline: str | None = None
+
+
+def _looks_like_title(line: str, rest: list[str]) -> bool:
+    words = line.split()
+    if not 2 <= len(words) <= 30 or len(line) > 250:
+        return False
+    if _END_PUNCT.search(line) and not line.rstrip().endswith(("?", "’", "'")):
+        return False
+    return any(r.strip() for r in rest)
+
+
+def parse_text(raw: str, *, location: str) -> Article:
+    """Turn the text of a plain-text article into an ``Article`` with metadata recovered.
+
+    Example:
+        >>> a = parse_text("Bridge closes\\nBy Ann Lee\\n\\nPORTVILLE — The bridge shut.", location="x")
+        >>> (a.title, a.author, a.dateline, a.text)
+        ('Bridge closes', 'Ann Lee', 'PORTVILLE', 'The bridge shut.')
+    """
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    meta: dict[str, str | None] = {}
+    removed: list[str] = []
+    body_start = 0
+    # Header zone: the first few non-empty lines before the body starts.
+    i = 0
+    header_lines_seen = 0
+    while i < len(lines) and header_lines_seen < 6:
+        line = lines[i].strip()
+        if not line:
+            i += 1
+            continue
+        match = _DATE_PREFIX.match(line)
+        if match and "published" not in meta:
+            meta["published"] = match.group(1)
+            rest = line[match.end() :]
+            if rest.strip():
+                lines[i] = rest
+                break
+            i += 1
+            header_lines_seen += 1
+            continue
+        stamp = _STAMP_LINE.match(line)
+        if stamp:
+            for part in line.split("|"):
+                part_match = _STAMP_LINE.match(part)
+                if part_match and part_match.group(1).lower() in ("published", "posted", "first published"):
+                    date = parse_date(part_match.group(2))
+                    if date:
+                        meta.setdefault("published", date)
+                elif part_match and "published" not in meta and len(line.split("|")) == 1:
+                    date = parse_date(part_match.group(2))
+                    if date:
+                        meta.setdefault("published", date)
+            removed.append(line)
+            i += 1
+            header_lines_seen += 1
+            continue
+        byline = _BYLINE.match(line)
+        if byline and "author" not in meta:
+            meta["author"] = byline.group(1).strip(" ,")
+            i += 1
+            header_lines_seen += 1
+            continue
+        if "title" not in meta and _looks_like_title(line, lines[i + 1 :]):
+            meta["title"] = line
+            i += 1
+            header_lines_seen += 1
+            continue
+        break
+    body_start = i
+    body_lines = lines[body_start:]
+    # Outlet tag and dateline open the first paragraph (a photo caption may come first).
+    seen = 0
+    for j, line in enumerate(body_lines):
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > 3:
+            break
+        first = line
+        tag = _OUTLET_TAG.match(first)
+        if tag:
+            meta["outlet"] = tag.group(1).strip()
+            first = first[tag.end() :]
+        dateline = _DATELINE.match(first)
+        if dateline and len(dateline.group(1)) <= 60:
+            meta["dateline"] = " ".join(dateline.group(1).split())
+            if dateline.group(2) and "outlet" not in meta:
+                meta["outlet"] = dateline.group(2).strip()
+            first = first[dateline.end() :]
+        if first is not line:
+            body_lines[j] = first
+            break
+    return make_article(
+        "\n".join(body_lines),
+        location=location,
+        title=meta.get("title"),
+        author=meta.get("author"),
+        outlet=meta.get("outlet"),
+        published=meta.get("published"),
+        dateline=meta.get("dateline"),
+        removed=removed,
+    )
+
+
+def read_text(data: bytes, *, location: str) -> Article:
+    """Decode a text file's bytes (see ``decode``) and parse it as an article."""
+    from .decode import decode
+
+    return parse_text(decode(data, location=location).text, location=location)
