@@ -1,0 +1,801 @@
+"""The article store: SQLite (WAL, FTS5) holding articles, duplicates, stories and cached briefs.
+
+All SQL of newsdesk lives in this module. The schema is built by named, ordered migration
+functions; each one is recorded in the ``migrations`` table once applied, so opening an old
+store brings it up to date and opening a current one changes nothing.
+
+Writers take the lock up front (``BEGIN IMMEDIATE``) and wait for it (``busy_timeout`` plus a
+retry loop), so ``serve``, ``ingest`` and ``watch`` can run at once without "database is
+locked" reaching the user. A batch is written in one transaction: a killed process leaves
+either the whole batch or none of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from .errors import StoreError
+from .models import Article, DuplicateGroup, Story
+
+__all__ = [
+    "MIGRATIONS",
+    "ArticleRow",
+    "SearchHit",
+    "Store",
+    "StoryRow",
+    "StorySummary",
+    "default_db_path",
+    "fts_query",
+]
+
+# How long a writer waits for another writer's lock before giving up. Batches commit in
+# well under a second, so 60 s only runs out when another process hangs on its lock.
+BUSY_TIMEOUT_MS = 60_000
+_LOCK_RETRIES = 5
+
+
+def default_db_path() -> Path:
+    """Return the store path: ``$NEWSDESK_DB``, else ``newsdesk.db`` in the user's data dir."""
+    env = os.environ.get("NEWSDESK_DB")
+    if env:
+        return Path(env).expanduser()
+    if sys.platform == "win32":  # pragma: no cover - platform specific
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":  # pragma: no cover - platform specific
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "newsdesk" / "newsdesk.db"
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    """One line of the story list."""
+
+    id: str
+    headline: str
+    n_articles: int
+    n_sources: int  # distinct outlets (an article without an outlet counts as its own)
+    first_published: str | None
+    last_published: str | None
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """An article matching a full-text query; ``snippet`` marks the matches with [ ]."""
+
+    article_id: str
+    story_id: str | None
+    title: str | None
+    outlet: str | None
+    published: str | None
+    snippet: str
+    score: float
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """What ingest needs to know about a stored article (no body)."""
+
+    id: str
+    published: str | None
+    story_id: str | None
+    duplicate_of: str | None
+    minhash: bytes | None
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    """A story's clustering state as stored: an opaque profile owned by ``stories``."""
+
+    id: str
+    n_articles: int
+    first_published: str | None
+    last_published: str | None
+    profile: bytes
+
+
+# --- Migrations -----------------------------------------------------------------------------
+
+
+def _m001_articles(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE articles (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            content_hash TEXT NOT NULL,
+            canonical_url TEXT,
+            location TEXT NOT NULL,
+            title TEXT,
+            url TEXT,
+            outlet TEXT,
+            published TEXT,
+            author TEXT,
+            dateline TEXT,
+            language TEXT,
+            removed TEXT NOT NULL DEFAULT '[]',
+            text TEXT NOT NULL,
+            ingested_at TEXT NOT NULL,
+            story_id TEXT,
+            duplicate_of TEXT,
+            duplicate_kind TEXT,
+            minhash BLOB
+        )"""
+    )
+    db.execute("CREATE INDEX articles_content_hash ON articles(content_hash)")
+    db.execute("CREATE INDEX articles_story ON articles(story_id)")
+    db.execute("CREATE INDEX articles_published ON articles(published)")
+    db.execute("CREATE INDEX articles_canonical_url ON articles(canonical_url)")
+
+
+def _m002_fts(db: sqlite3.Connection) -> None:
+    # External-content FTS5 index kept in step by triggers: the text is stored once.
+    db.execute(
+        "CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, outlet, "
+        "content='articles', content_rowid='seq', tokenize='unicode61 remove_diacritics 2')"
+    )
+    db.execute(
+        "CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN "
+        "INSERT INTO articles_fts(rowid, title, text, outlet) "
+        "VALUES (new.seq, new.title, new.text, new.outlet); END"
+    )
+    db.execute(
+        "CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN "
+        "INSERT INTO articles_fts(articles_fts, rowid, title, text, outlet) "
+        "VALUES ('delete', old.seq, old.title, old.text, old.outlet); END"
+    )
+    db.execute(
+        "CREATE TRIGGER articles_au AFTER UPDATE OF title, text, outlet ON articles BEGIN "
+        "INSERT INTO articles_fts(articles_fts, rowid, title, text, outlet) "
+        "VALUES ('delete', old.seq, old.title, old.text, old.outlet); "
+        "INSERT INTO articles_fts(rowid, title, text, outlet) "
+        "VALUES (new.seq, new.title, new.text, new.outlet); END"
+    )
+
+
+def _m003_stories(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            headline TEXT NOT NULL DEFAULT '',
+            n_articles INTEGER NOT NULL DEFAULT 0,
+            n_sources INTEGER NOT NULL DEFAULT 0,
+            first_published TEXT,
+            last_published TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            version TEXT NOT NULL DEFAULT '',
+            profile BLOB NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX stories_last ON stories(last_published)")
+    db.execute("CREATE INDEX stories_first ON stories(first_published)")
+    db.execute("CREATE INDEX stories_updated ON stories(updated_at)")
+
+
+def _m004_briefs_and_terms(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE briefs (
+            story_id TEXT NOT NULL,
+            version TEXT NOT NULL,
+            brief_json TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (story_id, version)
+        )"""
+    )
+    # Document frequencies of the terms clustering weighs (idf), updated per batch.
+    db.execute("CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID")
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+Migration = Callable[[sqlite3.Connection], None]
+
+#: Schema changes in the order they are applied. Append only; never edit an applied one.
+MIGRATIONS: tuple[tuple[str, Migration], ...] = (
+    ("001_articles", _m001_articles),
+    ("002_fts", _m002_fts),
+    ("003_stories", _m003_stories),
+    ("004_briefs_and_terms", _m004_briefs_and_terms),
+)
+
+
+def fts_query(text: str) -> str:
+    """Turn free text into a safe FTS5 query: every word quoted, all required.
+
+    A trailing ``*`` on a word keeps prefix search; everything else FTS5 would parse as
+    syntax (quotes, parentheses, ``NEAR``, column filters) becomes a plain word.
+
+    Example:
+        >>> fts_query('troops "Iraq OR')
+        '"troops" "iraq" "or"'
+    """
+    terms = []
+    for match in re.finditer(r"(\w+)(\*?)", text.lower()):
+        word, star = match.groups()
+        terms.append(f'"{word}"' + ("*" if star else ""))
+    return " ".join(terms[:32])
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _is_locked(exc: sqlite3.OperationalError) -> bool:
+    message = str(exc).lower()
+    return "locked" in message or "busy" in message
+
+
+class Store:
+    """The SQLite article store. Open with a path (or ``":memory:"``); use as a context manager.
+
+    Example:
+        >>> with Store(":memory:") as store:
+        ...     store.stories()
+        []
+    """
+
+    def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:
+        """Open (creating if needed) and migrate the store at ``path``.
+
+        Args:
+            path: a file path, or ``":memory:"`` for a private in-memory store.
+
+        Raises:
+            StoreError: the file cannot be opened or is not a newsdesk store.
+        """
+        self.path = str(path)
+        self._lock = threading.RLock()
+        if self.path != ":memory:":
+            parent = Path(self.path).expanduser().parent
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create {parent}: {exc.strerror or exc}") from exc
+        try:
+            self._db = sqlite3.connect(
+                self.path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if self.path != ":memory:":
+                self._retry(lambda: self._db.execute("PRAGMA journal_mode = WAL"))
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+
+    # -- lifecycle
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _retry(self, action: Callable[[], Any]) -> Any:
+        """Run ``action``, retrying when another connection holds the lock past busy_timeout."""
+        for attempt in range(_LOCK_RETRIES):
+            try:
+                return action()
+            except sqlite3.OperationalError as exc:
+                if not _is_locked(exc) or attempt == _LOCK_RETRIES - 1:
+                    raise
+                time.sleep(0.1 * 2**attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _migrate(self) -> None:
+        with self.transaction():
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
+            )
+            done = {row[0] for row in self._db.execute("SELECT name FROM migrations")}
+            known = {name for name, _ in MIGRATIONS}
+            if done - known:
+                unknown = ", ".join(sorted(done - known))
+                raise StoreError(
+                    f"{self.path} was written by a newer newsdesk (migrations {unknown}); "
+                    "upgrade newsdesk to open it"
+                )
+            for name, migration in MIGRATIONS:
+                if name not in done:
+                    migration(self._db)
+                    self._db.execute("INSERT INTO migrations VALUES (?, ?)", (name, _now()))
+
+    def migrations(self) -> list[str]:
+        """Return the names of the applied migrations, in order."""
+        return [row[0] for row in self._query("SELECT name FROM migrations ORDER BY name")]
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold the write lock for the block; commit at its end, roll back on any exception."""
+        with self._lock:
+            if self._db.in_transaction:  # nested: the outer block commits
+                yield
+                return
+            self._retry(lambda: self._db.execute("BEGIN IMMEDIATE"))
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            try:
+                self._retry(lambda: self._db.execute("COMMIT"))
+            except sqlite3.DatabaseError as exc:
+                self._db.execute("ROLLBACK")
+                raise StoreError(f"cannot write to {self.path}: {exc}") from exc
+
+    def _query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Any]:
+        with self._lock:
+            try:
+                return list(self._retry(lambda: self._db.execute(sql, params).fetchall()))
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"cannot read {self.path}: {exc}") from exc
+
+    def _write(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> None:
+        with self._lock:
+            if not self._db.in_transaction:
+                raise RuntimeError("store writes must run inside Store.transaction()")
+            self._db.execute(sql, params)
+
+    def _write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        with self._lock:
+            if not self._db.in_transaction:
+                raise RuntimeError("store writes must run inside Store.transaction()")
+            self._db.executemany(sql, rows)
+
+    # -- articles
+
+    _ARTICLE_COLUMNS = (
+        "id, location, text, title, url, outlet, published, author, dateline, language, removed"
+    )
+
+    @staticmethod
+    def _article(row: Sequence[Any]) -> Article:
+        return Article(
+            id=row[0],
+            location=row[1],
+            text=row[2],
+            title=row[3],
+            url=row[4],
+            outlet=row[5],
+            published=row[6],
+            author=row[7],
+            dateline=row[8],
+            language=row[9],
+            removed=tuple(json.loads(row[10])),
+        )
+
+    def article(self, article_id: str) -> Article | None:
+        """Return the stored article with this id, or None."""
+        rows = self._query(
+            f"SELECT {self._ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        )
+        return self._article(rows[0]) if rows else None
+
+    def articles(self, ids: Sequence[str]) -> list[Article]:
+        """Return the stored articles among ``ids`` in that order (unknown ids are skipped)."""
+        found: dict[str, Article] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self._query(
+                f"SELECT {self._ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", chunk
+            ):
+                found[row[0]] = self._article(row)
+        return [found[i] for i in ids if i in found]
+
+    def count_articles(self) -> int:
+        """Return how many articles the store holds."""
+        return int(self._query("SELECT count(*) FROM articles")[0][0])
+
+    def article_rows(self, ids: Sequence[str]) -> dict[str, ArticleRow]:
+        """Return ingest's view (story, duplicate, MinHash) of the stored articles among ``ids``."""
+        out: dict[str, ArticleRow] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self._query(
+                "SELECT id, published, story_id, duplicate_of, minhash FROM articles "
+                f"WHERE id IN ({marks})",
+                chunk,
+            ):
+                out[row[0]] = ArticleRow(*row)
+        return out
+
+    def ids_by_content_hash(self, hashes: Sequence[str]) -> dict[str, str]:
+        """Return, for each known content hash, the id of the first article stored with it."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(list(dict.fromkeys(hashes)), 500):
+            marks = ",".join("?" * len(chunk))
+            for content_hash, article_id in self._query(
+                "SELECT content_hash, id FROM articles "
+                f"WHERE content_hash IN ({marks}) ORDER BY seq DESC",
+                chunk,
+            ):
+                out[content_hash] = article_id
+        return out
+
+    def recent_minhashes(
+        self, *, start: str | None, end: str | None, limit: int
+    ) -> list[ArticleRow]:
+        """Return the MinHash rows of articles published in [start, end] (plus undated ones).
+
+        Undated articles are bounded by ``limit`` most recently ingested, so a store of
+        millions of undated articles still yields a bounded index.
+        """
+        rows: list[Any] = []
+        if start is not None and end is not None:
+            rows += self._query(
+                "SELECT id, published, story_id, duplicate_of, minhash FROM articles "
+                "WHERE published >= ? AND published <= ? AND minhash IS NOT NULL "
+                "ORDER BY seq DESC LIMIT ?",
+                (start, end, limit),
+            )
+        rows += self._query(
+            "SELECT id, published, story_id, duplicate_of, minhash FROM articles "
+            "WHERE published IS NULL AND minhash IS NOT NULL ORDER BY seq DESC LIMIT ?",
+            (limit,),
+        )
+        return [ArticleRow(*row) for row in rows]
+
+    def add_articles(self, rows: Sequence[tuple[Article, str, str | None, bytes | None]]) -> None:
+        """Insert articles (with content hash, canonical URL and MinHash); known ids are skipped.
+
+        Must run inside ``transaction()``.
+        """
+        now = _now()
+        self._write_many(
+            "INSERT OR IGNORE INTO articles (id, content_hash, canonical_url, location, title, "
+            "url, outlet, published, author, dateline, language, removed, text, ingested_at, "
+            "minhash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    a.id,
+                    content_hash,
+                    canonical,
+                    a.location,
+                    a.title,
+                    a.url,
+                    a.outlet,
+                    a.published,
+                    a.author,
+                    a.dateline,
+                    a.language,
+                    json.dumps(list(a.removed), ensure_ascii=False),
+                    a.text,
+                    now,
+                    minhash,
+                )
+                for a, content_hash, canonical, minhash in rows
+            ],
+        )
+
+    def set_memberships(self, rows: Sequence[tuple[str, str, str | None, str | None]]) -> None:
+        """Set (article id, story id, duplicate_of, duplicate kind) for stored articles."""
+        self._write_many(
+            "UPDATE articles SET story_id = ?, duplicate_of = ?, duplicate_kind = ? WHERE id = ?",
+            [(story, dup, kind, aid) for aid, story, dup, kind in rows],
+        )
+
+    def duplicate_groups(self, article_ids: Sequence[str] | None = None) -> list[DuplicateGroup]:
+        """Return the duplicate groups (canonical plus copies), optionally those touching ids."""
+        if article_ids is None:
+            rows = self._query(
+                "SELECT duplicate_of, id, duplicate_kind FROM articles "
+                "WHERE duplicate_of IS NOT NULL ORDER BY duplicate_of, seq"
+            )
+        else:
+            roots: set[str] = set()
+            for chunk in _chunks(list(dict.fromkeys(article_ids)), 500):
+                marks = ",".join("?" * len(chunk))
+                roots.update(
+                    r[0]
+                    for r in self._query(
+                        f"SELECT coalesce(duplicate_of, id) FROM articles WHERE id IN ({marks})",
+                        chunk,
+                    )
+                )
+            rows = []
+            for chunk in _chunks(sorted(roots), 500):
+                marks = ",".join("?" * len(chunk))
+                rows += self._query(
+                    "SELECT duplicate_of, id, duplicate_kind FROM articles "
+                    f"WHERE duplicate_of IN ({marks}) ORDER BY duplicate_of, seq",
+                    chunk,
+                )
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for canonical, member, kind in rows:
+            groups.setdefault(canonical, []).append((member, kind or "near"))
+        out = []
+        for canonical, members in sorted(groups.items()):
+            kind = "exact" if all(k == "exact" for _, k in members) else "near"
+            ids = (canonical, *sorted({m for m, _ in members}))
+            digest = hashlib.blake2b("\x00".join(ids).encode(), digest_size=8).hexdigest()
+            out.append(
+                DuplicateGroup(
+                    id=f"dup-{digest}", canonical_id=canonical, article_ids=ids, kind=kind
+                )
+            )
+        return out
+
+    # -- stories
+
+    def story_rows(
+        self, *, start: str | None, end: str | None, limit: int, ids: Sequence[str] = ()
+    ) -> list[StoryRow]:
+        """Return clustering state of stories active in [start, end], undated ones, and ``ids``.
+
+        A story is active when its publication range overlaps the window. The undated
+        stories are the ``limit`` most recently updated.
+        """
+        cols = "id, n_articles, first_published, last_published, profile"
+        rows: list[Any] = []
+        if start is not None and end is not None:
+            rows += self._query(
+                f"SELECT {cols} FROM stories WHERE last_published >= ? AND first_published <= ? "
+                "ORDER BY updated_at DESC, id LIMIT ?",
+                (start, end, limit),
+            )
+        rows += self._query(
+            f"SELECT {cols} FROM stories WHERE last_published IS NULL "
+            "ORDER BY updated_at DESC, id LIMIT ?",
+            (limit,),
+        )
+        for chunk in _chunks(list(dict.fromkeys(ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            rows += self._query(f"SELECT {cols} FROM stories WHERE id IN ({marks})", chunk)
+        unique = {row[0]: StoryRow(*row) for row in rows}
+        return [unique[k] for k in sorted(unique)]
+
+    def save_story_profiles(self, profiles: Mapping[str, bytes]) -> None:
+        """Create or update stories' clustering profiles, then refresh their listing columns.
+
+        Must run inside ``transaction()``; call after ``set_memberships`` for the batch.
+        """
+        now = _now()
+        self._write_many(
+            "INSERT INTO stories (id, created_at, updated_at, profile) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET profile = excluded.profile",
+            [(sid, now, now, blob) for sid, blob in sorted(profiles.items())],
+        )
+        self.refresh_stories(sorted(profiles))
+
+    def refresh_stories(self, story_ids: Sequence[str]) -> None:
+        """Recompute the counts, dates, headline and version of stories from their members."""
+        now = _now()
+        for sid in story_ids:
+            members = self._query(
+                "SELECT id, title, outlet, location, published, duplicate_of, substr(text, 1, 300) "
+                "FROM articles WHERE story_id = ? ORDER BY seq",
+                (sid,),
+            )
+            if not members:
+                continue
+            ids = sorted(m[0] for m in members)
+            version = hashlib.blake2b("\n".join(ids).encode(), digest_size=8).hexdigest()
+            sources = {m[2] or m[3] for m in members}
+            dates = sorted(m[4] for m in members if m[4])
+            headline = _headline(members)
+            old = self._query("SELECT version FROM stories WHERE id = ?", (sid,))
+            changed = not old or old[0][0] != version
+            self._write(
+                "UPDATE stories SET headline = ?, n_articles = ?, n_sources = ?, "
+                "first_published = ?, last_published = ?, version = ?, "
+                "updated_at = CASE WHEN ? THEN ? ELSE updated_at END WHERE id = ?",
+                (
+                    headline,
+                    len(members),
+                    len(sources),
+                    dates[0] if dates else None,
+                    dates[-1] if dates else None,
+                    version,
+                    changed,
+                    now,
+                    sid,
+                ),
+            )
+
+    def stories(
+        self,
+        *,
+        since: str | None = None,
+        search: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[StorySummary]:
+        """List stories, newest and biggest first.
+
+        Args:
+            since: keep stories last published (or, undated, updated) on or after this date.
+            search: keep stories with an article matching this full-text query.
+            limit: at most this many stories.
+            offset: skip this many first.
+
+        Returns:
+            One ``StorySummary`` per story.
+        """
+        if limit < 0 or offset < 0:
+            raise ValueError("limit and offset must be >= 0")
+        where = []
+        params: list[Any] = []
+        if since:
+            where.append("coalesce(s.last_published, substr(s.updated_at, 1, 10)) >= ?")
+            params.append(since)
+        if search is not None:
+            query = fts_query(search)
+            if not query:
+                return []
+            where.append(
+                "s.id IN (SELECT a.story_id FROM articles_fts f JOIN articles a "
+                "ON a.seq = f.rowid WHERE articles_fts MATCH ?)"
+            )
+            params.append(query)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self._query(
+            "SELECT s.id, s.headline, s.n_articles, s.n_sources, s.first_published, "
+            f"s.last_published, s.updated_at FROM stories s {clause} "
+            "ORDER BY coalesce(s.last_published, '') DESC, s.n_articles DESC, s.id "
+            "LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [StorySummary(*row) for row in rows]
+
+    def count_stories(self) -> int:
+        """Return how many stories the store holds."""
+        return int(self._query("SELECT count(*) FROM stories")[0][0])
+
+    def story(self, story_id: str) -> Story | None:
+        """Return the story with this id (members in publication order), or None."""
+        rows = self._query(
+            "SELECT id, headline, first_published, last_published FROM stories WHERE id = ?",
+            (story_id,),
+        )
+        if not rows:
+            return None
+        members = self._query(
+            "SELECT id FROM articles WHERE story_id = ? ORDER BY coalesce(published, '9999'), seq",
+            (story_id,),
+        )
+        sid, headline, first, last = rows[0]
+        return Story(
+            id=sid,
+            article_ids=tuple(m[0] for m in members),
+            headline=headline,
+            first_published=first,
+            last_published=last,
+        )
+
+    def story_articles(self, story_id: str) -> list[Article]:
+        """Return the story's articles in publication order (undated last)."""
+        rows = self._query(
+            f"SELECT {self._ARTICLE_COLUMNS} FROM articles WHERE story_id = ? "
+            "ORDER BY coalesce(published, '9999'), seq",
+            (story_id,),
+        )
+        return [self._article(row) for row in rows]
+
+    def story_version(self, story_id: str) -> str:
+        """Return a fingerprint of the story's members; it changes whenever they change."""
+        rows = self._query("SELECT version FROM stories WHERE id = ?", (story_id,))
+        if not rows:
+            raise KeyError(story_id)
+        return str(rows[0][0])
+
+    # -- briefs
+
+    def cached_brief(self, story_id: str, version: str) -> str | None:
+        """Return the brief JSON saved for this story version, or None."""
+        rows = self._query(
+            "SELECT brief_json FROM briefs WHERE story_id = ? AND version = ?",
+            (story_id, version),
+        )
+        return str(rows[0][0]) if rows else None
+
+    def save_brief(self, story_id: str, version: str, brief_json: str) -> None:
+        """Cache a story's brief for one version (older versions of it are dropped)."""
+        with self.transaction():
+            self._write(
+                "DELETE FROM briefs WHERE story_id = ? AND version != ?", (story_id, version)
+            )
+            self._write(
+                "INSERT OR REPLACE INTO briefs VALUES (?, ?, ?, ?)",
+                (story_id, version, brief_json, _now()),
+            )
+
+    # -- search
+
+    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        """Full-text search over titles, bodies and outlets, best match first.
+
+        Any string is accepted: FTS5 syntax in ``query`` is treated as plain words.
+        """
+        match = fts_query(query)
+        if not match or limit <= 0:
+            return []
+        rows = self._query(
+            "SELECT a.id, a.story_id, a.title, a.outlet, a.published, "
+            "snippet(articles_fts, 1, '[', ']', ' … ', 16), bm25(articles_fts) AS score "
+            "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY score, a.seq LIMIT ?",
+            (match, limit),
+        )
+        return [SearchHit(r[0], r[1], r[2], r[3], r[4], r[5], -float(r[6])) for r in rows]
+
+    # -- term statistics (idf for clustering)
+
+    def term_df(self, terms: Sequence[str]) -> dict[str, int]:
+        """Return the document frequency of each known term."""
+        out: dict[str, int] = {}
+        for chunk in _chunks(list(dict.fromkeys(terms)), 500):
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                (t, int(df))
+                for t, df in self._query(
+                    f"SELECT term, df FROM term_df WHERE term IN ({marks})", chunk
+                )
+            )
+        return out
+
+    def add_term_df(self, counts: Mapping[str, int], n_docs: int) -> None:
+        """Add document frequencies and the number of documents they came from."""
+        self._write_many(
+            "INSERT INTO term_df VALUES (?, ?) "
+            "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+            sorted(counts.items()),
+        )
+        self._write(
+            "INSERT INTO meta VALUES ('n_docs', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value",
+            (str(n_docs),),
+        )
+
+    def n_docs(self) -> int:
+        """Return the number of documents counted in the term statistics."""
+        rows = self._query("SELECT value FROM meta WHERE key = 'n_docs'")
+        return int(rows[0][0]) if rows else 0
+
+    def integrity_check(self) -> str:
+        """Run SQLite's integrity check and return its verdict ("ok" when sound)."""
+        return str(self._query("PRAGMA integrity_check")[0][0])
+
+
+def _headline(members: Sequence[Sequence[Any]]) -> str:
+    """The title most members share (first stored wins a tie), else the first body words."""
+    titles = [m[1] for m in members if m[1] and not m[5]] or [m[1] for m in members if m[1]]
+    if titles:
+        counts: dict[str, int] = {}
+        for title in titles:
+            counts[title] = counts.get(title, 0) + 1
+        return str(max(titles, key=lambda t: counts[t]))
+    words = str(members[0][6]).split()
+    return " ".join(words[:12]) + (" …" if len(words) > 12 else "")
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
