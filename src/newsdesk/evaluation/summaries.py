@@ -1,0 +1,620 @@
+"""DUC 2004 task 2: our summarizer, sumy's baselines and 13 published systems, one ROUGE, one run.
+
+The run has three parts, all scored by the same ``RougeScorer`` (ROUGE-1.5.5 settings):
+
+1. Calibration: the 13 SumRepo systems' shipped summaries, our ROUGE beside the official
+   ROUGE-1.5.5 number in the data folder's README, and the gap.
+2. Baselines on the same inputs, the same sentence splitting and the same 100-word budget:
+   Lead, sumy's LexRank and TextRank.
+3. Our summarizer (``newsdesk.summaries.summarize``, product defaults), and the same
+   summarizer with options chosen by k-fold cross-validation over the 50 clusters: for each
+   fold, the option set with the best mean ROUGE-1 + ROUGE-2 on the other folds is scored on
+   the held-out fold, and only held-out scores are reported.
+
+Documents are split into sentences by ``newsdesk.sentences.analyze`` and embedded with the
+product embedder; both are cached per cluster (in memory, and on disk when a cache folder is
+given) because that is most of the run time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..articles import make_article
+from ..errors import InputError
+from ..models import ArticleAnalysis, Mention, Sentence
+from ..sentences import analyze
+from ..summaries import SummaryOptions, summarize
+from .rouge import DUC_ORDERS, DUC_WORDS, RougeScorer, RougeScores, mean_scores
+
+__all__ = [
+    "CalibrationRow",
+    "ClusterInputs",
+    "DucCluster",
+    "SummaryEval",
+    "SystemRow",
+    "evaluate_summaries",
+    "fold_of",
+    "lead_summary",
+    "load_duc",
+    "load_system_summaries",
+    "our_summary",
+    "prepare_clusters",
+    "published_rouge",
+    "render_summaries_markdown",
+    "sumy_summary",
+    "tuning_grid",
+]
+
+Matrix = npt.NDArray[np.float32]
+
+# Bump when the cached analysis format or the way DUC text is prepared changes.
+_CACHE_VERSION = "duc-v1"
+
+
+@dataclass(frozen=True)
+class DucCluster:
+    """One DUC 2004 topic: ten news documents and four human summaries."""
+
+    id: str
+    docs: tuple[str, ...]
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClusterInputs:
+    """A cluster ready to summarize: sentences (our splitter) and their embeddings."""
+
+    cluster: DucCluster
+    analyses: tuple[ArticleAnalysis, ...]
+    embeddings: tuple[Matrix, ...] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class CalibrationRow:
+    """A published system: our ROUGE of its shipped summaries beside the official number."""
+
+    system: str
+    ours: tuple[float, ...]
+    official: tuple[float, ...]
+
+    @property
+    def gap(self) -> tuple[float, ...]:
+        return tuple(a - b for a, b in zip(self.ours, self.official, strict=True))
+
+
+@dataclass(frozen=True)
+class SystemRow:
+    """A system run in this process, with its mean ROUGE recall (points) per order."""
+
+    system: str
+    scores: tuple[float, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SummaryEval:
+    """Everything one ``newsdesk eval summaries`` run measured."""
+
+    orders: tuple[int, ...]
+    clusters: int
+    calibration: tuple[CalibrationRow, ...]
+    systems: tuple[SystemRow, ...]
+    folds: int
+    chosen: tuple[str, ...] = ()
+    seconds: float = 0.0
+    notes: tuple[str, ...] = ()
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def load_duc(folder: str | Path) -> tuple[DucCluster, ...]:
+    """Read ``duc2004_task2.jsonl`` from the DUC 2004 folder.
+
+    Args:
+        folder: the folder holding ``duc2004_task2.jsonl``.
+
+    Returns:
+        The clusters in file order.
+
+    Raises:
+        InputError: the file is missing or a line is not a cluster record.
+    """
+    path = Path(folder) / "duc2004_task2.jsonl"
+    if not path.is_file():
+        raise InputError(str(path), "not found; pass --data pointing at the duc2004 folder")
+    clusters: list[DucCluster] = []
+    with path.open(encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                docs = sorted(record["docs"], key=lambda d: int(d["doc_index"]))
+                refs = sorted(record["references"], key=lambda r: int(r["ref_index"]))
+                clusters.append(
+                    DucCluster(
+                        id=str(record["cluster_id"]),
+                        docs=tuple(str(d["text"]) for d in docs),
+                        references=tuple(str(r["text"]) for r in refs),
+                    )
+                )
+            except (ValueError, KeyError, TypeError) as exc:
+                raise InputError(f"{path}:{line_no}", f"bad cluster record ({exc})") from exc
+    return tuple(clusters)
+
+
+def load_system_summaries(folder: str | Path) -> dict[str, dict[str, str]]:
+    """Read the SumRepo summaries: ``{system: {cluster_id: summary}}`` (empty if absent)."""
+    path = Path(folder) / "sumrepo_system_summaries.jsonl"
+    out: dict[str, dict[str, str]] = {}
+    if not path.is_file():
+        return out
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                record = json.loads(line)
+                out.setdefault(str(record["system"]), {})[str(record["cluster_id"])] = str(
+                    record["summary"]
+                )
+    return out
+
+
+_TABLE_ROW = re.compile(
+    r"^\|\s*([A-Za-z][\w-]*)[^|]*\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|"
+)
+
+
+def published_rouge(folder: str | Path) -> dict[str, tuple[float, float, float]]:
+    """Parse the official ROUGE-1.5.5 recalls (R-1, R-2, R-4, points) from the folder's README.
+
+    Returns:
+        ``{system: (r1, r2, r4)}`` from the "Published numbers" table; empty if absent.
+    """
+    path = Path(folder) / "README.md"
+    if not path.is_file():
+        return {}
+    out: dict[str, tuple[float, float, float]] = {}
+    in_section = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            in_section = line.lower().startswith("## published numbers")
+            continue
+        match = _TABLE_ROW.match(line) if in_section else None
+        if match:
+            out[match[1]] = (float(match[2]), float(match[3]), float(match[4]))
+    return out
+
+
+# --- inputs: sentences and embeddings, cached ----------------------------------------------
+
+
+def _doc_text(text: str) -> str:
+    # DUC documents are hard-wrapped one paragraph with LDC quote marks (``...''); unwrap
+    # and use plain quotes so the sentence splitter and the standalone filter see news text.
+    return " ".join(text.replace("``", '"').replace("''", '"').split())
+
+
+def _cache_key(cluster: DucCluster, embedder_name: str) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (_CACHE_VERSION, embedder_name, cluster.id, *cluster.docs):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _analysis_to_json(analysis: ArticleAnalysis) -> dict[str, Any]:
+    return {
+        "sentences": [dataclasses.astuple(s) for s in analysis.sentences],
+        "mentions": [dataclasses.astuple(m) for m in analysis.mentions],
+    }
+
+
+def _load_cached(path: Path, cluster: DucCluster) -> ClusterInputs | None:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            matrix = np.asarray(data["embeddings"], dtype=np.float32)
+    except (OSError, ValueError, KeyError):
+        return None
+    articles = _articles(cluster)
+    analyses: list[ArticleAnalysis] = []
+    embeddings: list[Matrix] = []
+    row = 0
+    for article, item in zip(articles, meta, strict=True):
+        sentences = tuple(Sentence(*s) for s in item["sentences"])
+        mentions = tuple(Mention(*m) for m in item["mentions"])
+        analyses.append(ArticleAnalysis(article=article, sentences=sentences, mentions=mentions))
+        embeddings.append(matrix[row : row + len(sentences)])
+        row += len(sentences)
+    if row != matrix.shape[0]:
+        return None
+    return ClusterInputs(cluster=cluster, analyses=tuple(analyses), embeddings=tuple(embeddings))
+
+
+def _articles(cluster: DucCluster) -> list[Any]:
+    out = []
+    for index, text in enumerate(cluster.docs, 1):
+        location = f"duc2004/{cluster.id}/D{index}.txt"
+        article = make_article(_doc_text(text), location=location, language="en")
+        # Ids from content alone would merge the byte-identical wire copies some clusters
+        # hold; each DUC document is its own source here.
+        out.append(dataclasses.replace(article, id=f"{cluster.id}-D{index}"))
+    return out
+
+
+def prepare_clusters(
+    clusters: Sequence[DucCluster],
+    models: Any,
+    *,
+    cache_dir: str | Path | None = None,
+) -> list[ClusterInputs]:
+    """Split every cluster's documents into sentences and embed them (cached on disk if asked).
+
+    Args:
+        clusters: the DUC clusters.
+        models: a ``newsdesk.nlp.Models`` (spaCy pipeline and sentence embedder).
+        cache_dir: folder for per-cluster caches (``.npz``), or None for no disk cache.
+
+    Returns:
+        One ``ClusterInputs`` per cluster, in order.
+    """
+    cache = Path(cache_dir) if cache_dir is not None else None
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+    out: list[ClusterInputs] = []
+    for cluster in clusters:
+        path = None
+        if cache is not None:
+            path = cache / f"{_cache_key(cluster, models.embedder_name)}.npz"
+            cached = _load_cached(path, cluster) if path.is_file() else None
+            if cached is not None:
+                out.append(cached)
+                continue
+        analyses = tuple(analyze(_articles(cluster), models.nlp))
+        texts = [s.text for a in analyses for s in a.sentences]
+        matrix = np.asarray(models.embedder.embed(texts), dtype=np.float32)
+        embeddings: list[Matrix] = []
+        row = 0
+        for analysis in analyses:
+            embeddings.append(matrix[row : row + len(analysis.sentences)])
+            row += len(analysis.sentences)
+        if path is not None:
+            meta = json.dumps([_analysis_to_json(a) for a in analyses])
+            tmp = path.with_suffix(".tmp.npz")
+            np.savez(tmp, meta=np.array(meta), embeddings=matrix)
+            tmp.replace(path)
+        out.append(ClusterInputs(cluster=cluster, analyses=analyses, embeddings=tuple(embeddings)))
+    return out
+
+
+# --- the systems run here ------------------------------------------------------------------
+
+
+def _fill(sentences: Sequence[str], words: int) -> list[str]:
+    """Take sentences in the given order until the budget is reached (the last may overrun).
+
+    ROUGE cuts every summary at ``words``; stopping short would only lose recall.
+    """
+    out: list[str] = []
+    used = 0
+    for text in sentences:
+        if used >= words:
+            break
+        out.append(text)
+        used += len(text.split())
+    return out
+
+
+def lead_summary(inputs: ClusterInputs, words: int = DUC_WORDS) -> str:
+    """Lead baseline: the opening sentences of the cluster's last document (D10).
+
+    SumRepo's Lead takes the most recent document; DUC 2004's documents carry no dates, and
+    their file order (agency, then date) makes D10 the latest of the last agency.
+    """
+    analysis = inputs.analyses[-1]
+    return "\n".join(_fill([s.text for s in analysis.sentences], words))
+
+
+class _WordTokenizer:
+    """A sumy tokenizer over our sentence splitter: sumy's default one needs NLTK punkt data."""
+
+    language = "english"
+    _WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+    def to_sentences(self, paragraph: str) -> tuple[str, ...]:
+        return (paragraph,)
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        return tuple(self._WORD.findall(sentence))
+
+
+def _sumy_document(inputs: ClusterInputs) -> Any:
+    from sumy.models.dom import ObjectDocumentModel, Paragraph
+    from sumy.models.dom import Sentence as SumySentence
+
+    tokenizer = _WordTokenizer()
+    return ObjectDocumentModel(
+        tuple(
+            Paragraph(tuple(SumySentence(s.text, tokenizer) for s in a.sentences))
+            for a in inputs.analyses
+            if a.sentences
+        )
+    )
+
+
+def sumy_summary(inputs: ClusterInputs, method: str, words: int = DUC_WORDS) -> str:
+    """A sumy baseline (``lexrank`` or ``textrank``) over our sentences, filled to ``words``.
+
+    sumy ranks sentences; we take them best first until the budget is met and, as sumy does,
+    print them in document order.
+    """
+    try:
+        from sumy.nlp.stemmers import Stemmer
+        from sumy.summarizers.lex_rank import LexRankSummarizer
+        from sumy.summarizers.text_rank import TextRankSummarizer
+        from sumy.utils import get_stop_words
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ImportError(
+            "the baselines need the eval extra: pip install 'newsdesk[eval]'"
+        ) from exc
+    factories: dict[str, Callable[[Any], Any]] = {
+        "lexrank": LexRankSummarizer,
+        "textrank": TextRankSummarizer,
+    }
+    if method not in factories:
+        raise ValueError(f"unknown sumy method {method!r}; choose one of {sorted(factories)}")
+    summarizer = factories[method](Stemmer("english"))
+    summarizer.stop_words = get_stop_words("english")
+
+    def budget(infos: Sequence[Any]) -> list[Any]:
+        kept: list[Any] = []
+        used = 0
+        for info in infos:
+            if used >= words:
+                break
+            kept.append(info)
+            used += len(str(info.sentence).split())
+        return kept
+
+    chosen = summarizer(_sumy_document(inputs), budget)
+    return "\n".join(str(s) for s in chosen)
+
+
+def our_summary(
+    inputs: ClusterInputs, words: int = DUC_WORDS, options: SummaryOptions | None = None
+) -> str:
+    """Our summarizer (``newsdesk.summaries.summarize``) on a DUC cluster, one sentence a line.
+
+    The budget asked for is ``words``; the summarizer decides how close to it to stop.
+    """
+    opts = dataclasses.replace(options or SummaryOptions(), words=words)
+    sentences = summarize(inputs.analyses, inputs.embeddings, options=opts)
+    return "\n".join(s.text for s in sentences)
+
+
+# --- cross-validation ----------------------------------------------------------------------
+
+
+def fold_of(cluster_id: str, folds: int) -> int:
+    """Assign a cluster to a fold by a stable hash of its id (same folds on every run)."""
+    digest = hashlib.blake2b(cluster_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little") % folds
+
+
+def tuning_grid() -> tuple[tuple[str, SummaryOptions], ...]:
+    """The option sets cross-validation chooses among: product defaults and a few variants.
+
+    Kept small (each set costs one summarizer pass over all clusters) and named, so the
+    report says which set each fold picked.
+    """
+    base = SummaryOptions()
+    variants: list[tuple[str, SummaryOptions]] = [("default", base)]
+    for position in (0.3, 1.0):
+        variants.append(
+            (f"position={position}", dataclasses.replace(base, position_weight=position))
+        )
+    for redundancy in (0.6, 0.8):
+        variants.append(
+            (f"redundancy={redundancy}", dataclasses.replace(base, redundancy=redundancy))
+        )
+    return tuple(variants)
+
+
+def _cross_validate(
+    per_config: Mapping[str, Sequence[RougeScores]],
+    cluster_ids: Sequence[str],
+    folds: int,
+) -> tuple[list[RougeScores], list[str]]:
+    """Held-out scores: each fold scored with the config best on the other folds."""
+    assignment = [fold_of(cid, folds) for cid in cluster_ids]
+    held_out: list[RougeScores | None] = [None] * len(cluster_ids)
+    chosen: list[str] = []
+    for fold in range(folds):
+        train = [i for i, f in enumerate(assignment) if f != fold]
+        test = [i for i, f in enumerate(assignment) if f == fold]
+        if not test:
+            continue
+
+        def objective(name: str, train: list[int] = train) -> float:
+            scores = per_config[name]
+            return sum(scores[i][1] + scores[i][2] for i in train)
+
+        best = max(per_config, key=lambda name: (objective(name), name == "default"))
+        chosen.append(best)
+        for i in test:
+            held_out[i] = per_config[best][i]
+    return [s for s in held_out if s is not None], chosen
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:  # pragma: no cover
+        return "?"
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+def evaluate_summaries(
+    folder: str | Path,
+    models: Any,
+    *,
+    folds: int = 5,
+    limit: int | None = None,
+    cache_dir: str | Path | None = None,
+    grid: Sequence[tuple[str, SummaryOptions]] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> SummaryEval:
+    """Run the whole DUC 2004 evaluation: calibration, baselines, ours (defaults and held-out).
+
+    Args:
+        folder: the ``duc2004`` data folder.
+        models: a ``newsdesk.nlp.Models``.
+        folds: k for cross-validation (>= 2); 1 or less skips the cross-validated row.
+        limit: score only the first ``limit`` clusters (a quick look; not comparable).
+        cache_dir: where to cache sentences and embeddings per cluster, or None.
+        grid: named option sets cross-validation chooses among (default ``tuning_grid()``).
+        progress: called with a short message after each stage.
+
+    Returns:
+        The measured tables.
+    """
+    started = time.perf_counter()
+    say = progress or (lambda _msg: None)
+    clusters = load_duc(folder)
+    if limit is not None:
+        clusters = clusters[:limit]
+    scorer = RougeScorer(orders=DUC_ORDERS, words=DUC_WORDS)
+    refs = {c.id: c.references for c in clusters}
+    notes: list[str] = []
+
+    calibration: list[CalibrationRow] = []
+    official = published_rouge(folder)
+    shipped = load_system_summaries(folder)
+    for system in sorted(shipped, key=lambda s: official.get(s, (0.0, 0.0, 0.0))[1]):
+        summaries = shipped[system]
+        scores = [scorer.score(summaries[c.id], refs[c.id]) for c in clusters if c.id in summaries]
+        if system in official and len(scores) == len(clusters):
+            means = mean_scores(scores)
+            calibration.append(
+                CalibrationRow(
+                    system=system,
+                    ours=tuple(means[n] for n in DUC_ORDERS),
+                    official=official[system],
+                )
+            )
+    say(f"calibration: {len(calibration)} published systems scored")
+
+    inputs = prepare_clusters(clusters, models, cache_dir=cache_dir)
+    say(f"inputs: {len(inputs)} clusters split and embedded")
+
+    def run(make: Callable[[ClusterInputs], str]) -> list[RougeScores]:
+        return [scorer.score(make(item), refs[item.cluster.id]) for item in inputs]
+
+    def row(name: str, scores: Sequence[RougeScores], note: str = "") -> SystemRow:
+        means = mean_scores(scores)
+        return SystemRow(system=name, scores=tuple(means[n] for n in DUC_ORDERS), note=note)
+
+    sumy_note = f"sumy {_version('sumy')}, our sentences"
+    systems = [
+        row("Lead (D10)", run(lead_summary), "first sentences of the last document"),
+        row("sumy LexRank", run(lambda i: sumy_summary(i, "lexrank")), sumy_note),
+        row("sumy TextRank", run(lambda i: sumy_summary(i, "textrank")), sumy_note),
+    ]
+    say("baselines scored")
+
+    options = grid or tuning_grid()
+    per_config = {name: run(functools.partial(our_summary, options=opts)) for name, opts in options}
+    defaults = per_config.get("default") or run(our_summary)
+    systems.append(row("newsdesk (defaults)", defaults, "product defaults, all 50 clusters"))
+    chosen: list[str] = []
+    if folds >= 2 and len(inputs) >= folds:
+        held, chosen = _cross_validate(per_config, [i.cluster.id for i in inputs], folds)
+        systems.append(
+            row(
+                f"newsdesk ({folds}-fold held-out)",
+                held,
+                f"options tuned on the other folds among {len(options)} sets",
+            )
+        )
+    say("our summarizer scored")
+
+    if any(c.id == "d30048t" for c in clusters):
+        notes.append(
+            "d30048t ships reference H twice (the fourth assessor's summary is missing), so "
+            "its scores differ from ROUGE-1.5.5's on that cluster for every system."
+        )
+    return SummaryEval(
+        orders=DUC_ORDERS,
+        clusters=len(clusters),
+        calibration=tuple(calibration),
+        systems=tuple(systems),
+        folds=folds,
+        chosen=tuple(chosen),
+        seconds=time.perf_counter() - started,
+        notes=tuple(notes),
+    )
+
+
+def render_summaries_markdown(result: SummaryEval) -> str:
+    """Render the run as Markdown: calibration table, then the systems run in this process."""
+    heads = " | ".join(f"R-{n}" for n in result.orders)
+    lines = [
+        f"### DUC 2004 task 2: ROUGE recall, {result.clusters} clusters "
+        "(100 words, Porter stemming, stopwords kept, 4 references)",
+        "",
+        "Calibration: the published systems' own summaries scored by our ROUGE beside "
+        "ROUGE-1.5.5's official numbers (data README).",
+        "",
+        f"| system | {' | '.join(f'R-{n} ours / official (gap)' for n in result.orders)} |",
+        "|---|" + "---|" * len(result.orders),
+    ]
+    for cal in result.calibration:
+        cells = [
+            f"{o:.2f} / {p:.2f} ({g:+.2f})"
+            for o, p, g in zip(cal.ours, cal.official, cal.gap, strict=True)
+        ]
+        lines.append(f"| {cal.system} | {' | '.join(cells)} |")
+    if result.calibration:
+        worst = max(abs(g) for cal in result.calibration for g in cal.gap)
+        lines += ["", f"Largest calibration gap: {worst:.2f} points."]
+    lines += [
+        "",
+        "Systems run in this process on the same inputs (best published for reference):",
+        "",
+        f"| system | {heads} | note |",
+        "|---|" + "---|" * len(result.orders) + "---|",
+    ]
+    published = sorted(result.calibration, key=lambda c: -c.official[0])[:1]
+    published += sorted(result.calibration, key=lambda c: -c.official[1])[:1]
+    for cal in dict.fromkeys(published):
+        official_cells = " | ".join(f"{v:.2f}" for v in cal.official)
+        lines.append(
+            f"| {cal.system} (published, ROUGE-1.5.5) | {official_cells} | best published |"
+        )
+    for sys_row in result.systems:
+        row_cells = " | ".join(f"{v:.2f}" for v in sys_row.scores)
+        lines.append(f"| {sys_row.system} | {row_cells} | {sys_row.note} |")
+    if result.chosen:
+        lines += ["", "Option sets chosen per fold: " + ", ".join(result.chosen) + "."]
+    for note in result.notes:
+        lines += ["", note]
+    lines += ["", f"Run time: {result.seconds:.0f} s."]
+    return "\n".join(lines) + "\n"
