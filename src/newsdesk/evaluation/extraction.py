@@ -219,6 +219,7 @@ def _eval_zyte(
     published = _published(folder / "README.md", ("F1", "P", "R"))
     rows = [ExtractionRow("newsdesk (readers.html)", p, r, f1)]
     # Re-score the shipped outputs with our metric: a check of the metric itself.
+    matched: set[str] = set()
     for path in sorted((folder / "system_outputs").glob("*.json.gz")):
         data = json.loads(_read_gz(path))
         output = data.get("output", data) if isinstance(data, dict) else {}
@@ -231,24 +232,33 @@ def _eval_zyte(
         ]
         sp, sr, sf = shingle_metrics(preds)
         match = _match_published(name, published)
+        if match is not None:
+            matched.add(match)
         rows.append(
             ExtractionRow(
-                name, sp, sr, sf, source="re-scored", published_f1=match["F1"] if match else None
+                name,
+                sp,
+                sr,
+                sf,
+                source="re-scored",
+                published_f1=published[match]["F1"] if match is not None else None,
             )
         )
     for name, values in published.items():
-        rows.append(ExtractionRow(name, values["P"], values["R"], values["F1"], source="published"))
+        if name not in matched:
+            rows.append(
+                ExtractionRow(name, values["P"], values["R"], values["F1"], source="published")
+            )
     return len(keys), failures, rows
 
 
-def _match_published(
-    name: str, published: Mapping[str, Mapping[str, float]]
-) -> Mapping[str, float] | None:
+def _match_published(name: str, published: Mapping[str, Mapping[str, float]]) -> str | None:
+    """The README row of a shipped output file (file names and README names differ a little)."""
     aliases = {"readability": "readability-lxml", "newspaper": "newspaper4k"}
     wanted = aliases.get(name, name).lower()
-    for system, values in published.items():
+    for system in published:
         if system.lower().split(" ")[0] == wanted:
-            return values
+            return system
     return None
 
 
@@ -326,28 +336,33 @@ def evaluate_extraction(
 def render_extraction_markdown(result: ExtractionEval) -> str:
     """Render one benchmark's rows as a Markdown table (ours first, then by F1)."""
     with_acc = any(row.accuracy is not None for row in result.rows)
-    head = "| system | source | P | R |" + (" Acc |" if with_acc else "") + " F1 |"
+    rescored = any(row.source == "re-scored" for row in result.rows)
+    head = "| system | P | R |" + (" Acc |" if with_acc else "") + " F1 |"
+    head += " published F1 | how |" if rescored else " how |"
+    n_cols = head.count("|") - 1
     lines = [
         f"### HTML extraction: {result.benchmark} ({result.pages} pages; "
         f"{result.failures} where our reader found no article)",
         "",
         head,
-        "|---|---|---|---|" + ("---|" if with_acc else "") + "---|",
+        "|" + "---|" * n_cols,
     ]
+    how = {
+        "measured": "our reader, this run",
+        "re-scored": "its shipped output, our metric, this run",
+        "published": "published (README)",
+    }
     ours = [r for r in result.rows if r.source == "measured"]
     rest = sorted((r for r in result.rows if r.source != "measured"), key=lambda r: -r.f1)
     for row in ours + rest:
-        source = row.source
-        if row.source == "re-scored":
-            source = "shipped output, our metric" + (
-                f" (published F1 {row.published_f1:.3f})" if row.published_f1 is not None else ""
-            )
-        acc = ""
-        if with_acc:
-            acc = f" {row.accuracy:.3f} |" if row.accuracy is not None else " |"
         name = f"**{row.system}**" if row.source == "measured" else row.system
-        lines.append(
-            f"| {name} | {source} | {row.precision:.3f} | {row.recall:.3f} |{acc} {row.f1:.3f} |"
-        )
+        cells = [name, f"{row.precision:.3f}", f"{row.recall:.3f}"]
+        if with_acc:
+            cells.append(f"{row.accuracy:.3f}" if row.accuracy is not None else "")
+        cells.append(f"{row.f1:.3f}")
+        if rescored:
+            cells.append(f"{row.published_f1:.3f}" if row.published_f1 is not None else "")
+        cells.append(how[row.source])
+        lines.append("| " + " | ".join(cells) + " |")
     lines += ["", f"Run time: {result.seconds:.0f} s."]
     return "\n".join(lines) + "\n"
