@@ -66,6 +66,9 @@ class DuplicateMatch:
     similarity: float = 0.0
 
 
+# datasketch's permutation scheme, named so that stored signatures stay comparable across
+# datasketch versions (32-bit values: 512 bytes per article at 128 permutations).
+_SCHEME = "affine32"
 _WORD = re.compile(r"\w+")
 
 
@@ -97,7 +100,7 @@ def shingles(text: str, size: int = 5) -> set[bytes]:
 
 def minhash(text: str, options: DuplicateOptions = DuplicateOptions()) -> MinHash:
     """Return the MinHash of a text's shingles (seeded, so stable across runs and machines)."""
-    sketch = MinHash(num_perm=options.num_perm, seed=options.seed)
+    sketch = MinHash(num_perm=options.num_perm, seed=options.seed, scheme=_SCHEME)
     grams = shingles(text, options.shingle_size)
     if grams:
         sketch.update_batch(sorted(grams))
@@ -188,15 +191,15 @@ def _neg(key: str) -> tuple[int, ...]:
 
 def signature_bytes(sketch: MinHash) -> bytes:
     """Return a MinHash's hash values as bytes, for storage."""
-    return np.asarray(sketch.hashvalues, dtype=np.uint64).tobytes()
+    return np.asarray(sketch.hashvalues, dtype=np.uint32).tobytes()
 
 
 def sketch_from_bytes(data: bytes, options: DuplicateOptions = DuplicateOptions()) -> MinHash:
     """Rebuild a MinHash stored with ``signature_bytes``."""
-    values = np.frombuffer(data, dtype=np.uint64).copy()
+    values = np.frombuffer(data, dtype=np.uint32).copy()
     if len(values) != options.num_perm:
         raise ValueError(f"stored MinHash has {len(values)} values, expected {options.num_perm}")
-    return MinHash(num_perm=options.num_perm, seed=options.seed, hashvalues=values)
+    return MinHash(num_perm=options.num_perm, seed=options.seed, hashvalues=values, scheme=_SCHEME)
 
 
 def _order_key(article: Article) -> tuple[str, str]:

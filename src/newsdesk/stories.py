@@ -380,10 +380,14 @@ def cluster_articles(
     """
     unique = {f.article_id: f for f in features}
     items = sorted(unique.values(), key=lambda f: (f.published or "9999", f.article_id))
-    story_list = sorted({s.id: s for s in stories}.values(), key=lambda s: s.id)
     if not items:
         return ClusterResult(assignments={}, profiles={})
     dims = items[0].embedding.shape[0]
+    # A story without vectors (n = 0) or from another embedder cannot be compared.
+    story_list = sorted(
+        {s.id: s for s in stories if s.n > 0 and s.embedding_sum.shape == (dims,)}.values(),
+        key=lambda s: s.id,
+    )
     nodes_emb = [s.embedding_sum for s in story_list] + [f.embedding for f in items]
     nodes_terms: list[Mapping[str, float]] = [s.term_sums for s in story_list]
     nodes_terms += [f.terms for f in items]
