@@ -1,0 +1,141 @@
+"""``newsdesk ingest | stories | search``: fill the store, list its stories, search its articles."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from typing import Any
+
+from ..errors import InputError
+from ..store import Store, default_db_path
+
+__all__ = ["register"]
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        help="the store (default: $NEWSDESK_DB, else newsdesk.db in your data directory: "
+        f"{default_db_path()})",
+    )
+
+
+def _open(args: argparse.Namespace) -> Store:
+    return Store(args.db or default_db_path())
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``ingest``, ``stories`` and ``search`` commands."""
+    from ..nlp import EMBEDDERS
+
+    ingest = subparsers.add_parser(
+        "ingest",
+        help="read articles into the store: drop duplicates, group reports into stories",
+        description="Read articles (text, HTML, JSONL files, directories, globs, or - for "
+        "stdin), clean them and add them to the store. Copies of stored articles are marked "
+        "as duplicates; every article joins a story. Articles already stored are skipped, so "
+        "re-running on the same input changes nothing.",
+        epilog="example:\n  newsdesk ingest reports/ --db news.db\n"
+        "  cat dump.jsonl | newsdesk ingest - --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="inputs; - reads stdin")
+    _add_db(ingest)
+    ingest.add_argument("--json", action="store_true", help="print one JSON result per article")
+    ingest.add_argument(
+        "--batch-size", type=int, default=256, help="articles per transaction (256)"
+    )
+    ingest.add_argument(
+        "--embedder", choices=sorted(EMBEDDERS), default="minilm", help="text embedder (minilm)"
+    )
+    ingest.set_defaults(handler=_ingest)
+
+    stories = subparsers.add_parser(
+        "stories",
+        help="list the stories in the store, newest and biggest first",
+        description="List stories: id, number of articles and of distinct outlets, dates, "
+        "headline.",
+        epilog="example:\n  newsdesk stories --since 2020-06-01 --search troops --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_db(stories)
+    stories.add_argument("--since", metavar="DATE", help="only stories last published >= DATE")
+    stories.add_argument("--search", metavar="QUERY", help="only stories with a matching article")
+    stories.add_argument("--limit", type=int, default=50, help="at most N stories (50)")
+    stories.add_argument("--json", action="store_true", help="print a JSON array")
+    stories.set_defaults(handler=_stories)
+
+    search = subparsers.add_parser(
+        "search",
+        help="full-text search over the stored articles",
+        description="Search titles, bodies and outlets of the stored articles (all words must "
+        "match; a trailing * matches a prefix).",
+        epilog='example:\n  newsdesk search "troop withdrawal" --limit 5',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    search.add_argument("query", help="words to find")
+    _add_db(search)
+    search.add_argument("--limit", type=int, default=20, help="at most N hits (20)")
+    search.add_argument("--json", action="store_true", help="print a JSON array")
+    search.set_defaults(handler=_search)
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from ..ingest import IngestOptions, ingest
+    from ..nlp import Models
+    from ..readers import read_articles
+
+    if args.batch_size < 1:
+        raise InputError("--batch-size", "must be >= 1")
+    result = read_articles(args.paths)
+    for failure in result.failures:
+        print(f"newsdesk: skipped {failure.location}: {failure.reason}", file=sys.stderr)
+    with _open(args) as store:
+        report = ingest(
+            store,
+            result.articles,
+            Models(embedder_name=args.embedder),
+            options=IngestOptions(batch_size=args.batch_size),
+        )
+    if args.json:
+        for item in report.results:
+            print(json.dumps(dataclasses.asdict(item), ensure_ascii=False))
+    print(
+        f"ingested {len(report.results)} articles: {report.count('new')} new, "
+        f"{report.count('duplicate')} duplicates, {report.count('existing')} already stored; "
+        f"{len(report.new_stories)} new stories, {len(report.updated_stories)} updated"
+        + (f"; {len(result.failures)} inputs skipped" if result.failures else ""),
+        file=sys.stderr,
+    )
+    return EXIT_ERROR if result.failures and not result.articles else EXIT_OK
+
+
+def _stories(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        rows = store.stories(since=args.since, search=args.search, limit=max(0, args.limit))
+    if args.json:
+        print(json.dumps([dataclasses.asdict(r) for r in rows], ensure_ascii=False, indent=1))
+        return EXIT_OK
+    for r in rows:
+        dates = r.first_published or "undated"
+        if r.last_published and r.last_published != r.first_published:
+            dates += f"..{r.last_published}"
+        print(f"{r.id}  {r.n_articles:>4} articles {r.n_sources:>3} outlets  {dates}  {r.headline}")
+    return EXIT_OK
+
+
+def _search(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        hits = store.search(args.query, limit=max(0, args.limit))
+    if args.json:
+        print(json.dumps([dataclasses.asdict(h) for h in hits], ensure_ascii=False, indent=1))
+        return EXIT_OK
+    for h in hits:
+        head = " · ".join(x for x in (h.outlet, h.published, h.title) if x)
+        print(f"{h.article_id}  story {h.story_id}  {head}\n    {h.snippet}")
+    return EXIT_OK
