@@ -1,0 +1,207 @@
+"""Tests for the SQLite store: migrations, round-trip, search, stories, briefs, concurrency."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsdesk.articles import make_article
+from newsdesk.errors import StoreError
+from newsdesk.models import Article
+from newsdesk.store import MIGRATIONS, Store, default_db_path, fts_query
+
+
+def _article(text: str, **kw: str) -> Article:
+    return make_article(text, location=kw.pop("location", "mem"), **kw)
+
+
+def _put(store: Store, articles: list[Article], story: str = "st-1") -> None:
+    with store.transaction():
+        store.add_articles([(a, a.id, None, None) for a in articles])
+        store.set_memberships([(a.id, story, None, None) for a in articles])
+        store.save_story_profiles({story: b"profile"})
+
+
+def test_migrations_are_recorded_once(tmp_path: Path) -> None:
+    path = tmp_path / "n.db"
+    with Store(path) as store:
+        assert store.migrations() == [name for name, _ in MIGRATIONS]
+    with Store(path) as store:  # reopening applies nothing twice
+        assert store.migrations() == [name for name, _ in MIGRATIONS]
+        assert store._query("PRAGMA journal_mode")[0][0] == "wal"
+
+
+def test_newer_store_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "n.db"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute("INSERT INTO migrations VALUES ('999_future', 'x')")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="newer newsdesk"):
+        Store(path)
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError):
+        Store(path)
+
+
+def test_default_path_honours_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("NEWSDESK_DB", str(tmp_path / "x.db"))
+    assert default_db_path() == tmp_path / "x.db"
+    monkeypatch.delenv("NEWSDESK_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert default_db_path() == tmp_path / "newsdesk" / "newsdesk.db"
+
+
+def test_empty_store() -> None:
+    with Store() as store:
+        assert store.stories() == []
+        assert store.search("anything") == []
+        assert store.article("nope") is None
+        assert store.articles([]) == []
+        assert store.story("nope") is None
+        assert store.count_articles() == 0
+
+
+def test_writes_need_a_transaction() -> None:
+    with Store() as store, pytest.raises(RuntimeError, match="transaction"):
+        store.add_articles([(_article("x"), "h", None, None)])
+
+
+def test_failed_transaction_leaves_nothing() -> None:
+    with Store() as store:
+        with pytest.raises(ZeroDivisionError), store.transaction():
+            store.add_articles([(_article("Half written."), "h", None, None)])
+            1 / 0  # noqa: B018
+        assert store.count_articles() == 0
+
+
+def test_story_listing_and_versions() -> None:
+    with Store() as store:
+        a = _article("Floods hit the valley.", outlet="A", published="2021-03-01", title="Floods")
+        b = _article("The valley floods again.", outlet="B", published="2021-03-02")
+        c = _article("Ferry sinks off the coast.", outlet="A", published="2021-02-01")
+        _put(store, [a], "st-flood")
+        v1 = store.story_version("st-flood")
+        _put(store, [b], "st-flood")
+        _put(store, [c], "st-ferry")
+        assert store.story_version("st-flood") != v1
+        listing = store.stories()
+        assert [s.id for s in listing] == ["st-flood", "st-ferry"]
+        flood = listing[0]
+        assert (flood.n_articles, flood.n_sources, flood.headline) == (2, 2, "Floods")
+        assert (flood.first_published, flood.last_published) == ("2021-03-01", "2021-03-02")
+        assert [s.id for s in store.stories(since="2021-02-15")] == ["st-flood"]
+        assert [s.id for s in store.stories(search="ferry")] == ["st-ferry"]
+        assert [s.id for s in store.stories(limit=1, offset=1)] == ["st-ferry"]
+        story = store.story("st-flood")
+        assert story is not None and story.article_ids == (a.id, b.id)
+        assert [x.id for x in store.story_articles("st-flood")] == [a.id, b.id]
+        with pytest.raises(KeyError):
+            store.story_version("st-none")
+
+
+def test_brief_cache_follows_version() -> None:
+    with Store() as store:
+        _put(store, [_article("One.")], "st-1")
+        version = store.story_version("st-1")
+        assert store.cached_brief("st-1", version) is None
+        store.save_brief("st-1", version, '{"schema": "newsdesk.brief/1"}')
+        assert store.cached_brief("st-1", version) == '{"schema": "newsdesk.brief/1"}'
+        _put(store, [_article("Two.")], "st-1")
+        assert store.cached_brief("st-1", store.story_version("st-1")) is None
+
+
+def test_search_finds_non_latin_and_ranks() -> None:
+    with Store() as store:
+        ru = _article("Землетрясение магнитудой 6,1 произошло в Чили.", outlet="ТАСС")
+        en = _article("A quiet day in Chile, an earthquake elsewhere.")
+        _put(store, [ru, en])
+        assert [h.article_id for h in store.search("землетрясение")] == [ru.id]
+        hits = store.search("earthquake chile")
+        assert [h.article_id for h in hits] == [en.id] and "[" in hits[0].snippet
+
+
+def test_fts_query_quotes_everything() -> None:
+    assert fts_query('NEAR(a b) OR "x') == '"near" "a" "b" "or" "x"'
+    assert fts_query("troop*") == '"troop"*'
+    assert fts_query("  ()  ") == ""
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=40))
+def test_hostile_queries_never_raise(query: str) -> None:
+    with Store() as store:
+        _put(store, [_article("Some text about troops in Iraq.")])
+        store.search(query)
+        store.stories(search=query)
+
+
+_texts = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=200
+).filter(lambda t: t.strip() != "")
+_meta = st.none() | st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_texts, _meta, _meta, st.lists(st.text(max_size=20), max_size=3))
+def test_article_round_trip(
+    text: str, title: str | None, outlet: str | None, removed: list[str]
+) -> None:
+    article = Article(
+        id="id-1",
+        location="loc",
+        text=text,
+        title=title,
+        outlet=outlet,
+        published="2020-01-02",
+        removed=tuple(removed),
+    )
+    with Store() as store:
+        with store.transaction():
+            store.add_articles([(article, "h", None, None)])
+        assert store.article("id-1") == article
+        assert store.articles(["missing", "id-1"]) == [article]
+
+
+def test_concurrent_writers_and_readers(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    Store(path).close()
+    errors: list[BaseException] = []
+
+    def writer(k: int) -> None:
+        try:
+            with Store(path) as store:
+                for i in range(15):
+                    _put(store, [_article(f"Writer {k} article {i}.")], f"st-{k}")
+        except BaseException as exc:  # pragma: no cover - the failure we test for
+            errors.append(exc)
+
+    def reader() -> None:
+        try:
+            with Store(path) as store:
+                for _ in range(30):
+                    store.stories()
+                    store.search("article")
+        except BaseException as exc:  # pragma: no cover
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(3)]
+    threads += [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with Store(path) as store:
+        assert store.count_articles() == 45
+        assert store.integrity_check() == "ok"
