@@ -140,6 +140,7 @@ class DuplicateIndex:
         text_hash: str | None = None,
         canonical: str | None = None,
         kind: str | None = None,
+        similarity: float = 0.0,
     ) -> None:
         """Remember an article (idempotent); ``canonical`` is the original it copies, if any."""
         if article_id in self._canonical:
@@ -147,7 +148,9 @@ class DuplicateIndex:
         root = canonical or article_id
         self._canonical[article_id] = root
         if canonical is not None:
-            self._verdicts[article_id] = DuplicateMatch(article_id, canonical, kind or "near")
+            self._verdicts[article_id] = DuplicateMatch(
+                article_id, canonical, kind or "near", similarity
+            )
         if text_hash is not None:
             self._exact.setdefault(text_hash, root)
         if sketch is not None:
@@ -253,7 +256,12 @@ def find_duplicates(
             else:
                 match = DuplicateMatch(article.id, None)
         index.add(
-            article.id, sketch, text_hash=text_hash, canonical=match.duplicate_of, kind=match.kind
+            article.id,
+            sketch,
+            text_hash=text_hash,
+            canonical=match.duplicate_of,
+            kind=match.kind,
+            similarity=match.similarity,
         )
         verdicts[article.id] = match
     return [verdicts[aid] for aid in dict.fromkeys(a.id for a in articles)]
