@@ -1,0 +1,209 @@
+"""Tests for the ingest pipeline: store -> dedupe -> cluster, re-runs, and a SIGKILL mid-run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsdesk.articles import make_article
+from newsdesk.ingest import IngestOptions, ingest
+from newsdesk.models import Article
+from newsdesk.nlp import Models
+from newsdesk.store import Store
+
+QUAKE = (
+    "A magnitude 6.4 earthquake struck near the town of Korvath in northern Eldoria on Monday, "
+    "killing at least 12 people, Eldorian officials said. Rescue teams from three provinces "
+    "were sent to Korvath, where several old buildings collapsed in the market district."
+)
+QUAKE_2 = (
+    "The death toll from Monday's earthquake in Korvath, Eldoria, rose to 19 on Tuesday as "
+    "Eldorian rescuers searched collapsed buildings in the market district."
+)
+FERRY = (
+    "A ferry carrying 120 passengers capsized off the port of Valmora, and the coast guard "
+    "rescued 80 people, Valmora harbour authorities said on Tuesday."
+)
+
+
+def _a(text: str, loc: str, day: str, outlet: str | None = None) -> Article:
+    return make_article(
+        text, location=loc, url=f"https://news.test/{loc}", published=day, outlet=outlet
+    )
+
+
+@pytest.fixture(scope="module")
+def models() -> Models:
+    return Models()
+
+
+def test_ingest_stores_dedupes_and_clusters(models: Models) -> None:
+    articles = [
+        _a(QUAKE, "wire", "2022-03-07", "Wire"),
+        _a(QUAKE + " Officials warned of aftershocks.", "paper", "2022-03-07", "Paper"),
+        _a(QUAKE_2, "daily", "2022-03-08", "Daily"),
+        _a(FERRY, "coast", "2022-03-08", "Coast"),
+    ]
+    with Store() as store:
+        report = ingest(store, articles, models)
+        status = {r.article_id: r for r in report.results}
+        wire, paper, daily, ferry = (status[a.id] for a in articles)
+        assert [r.status for r in (wire, paper, daily, ferry)] == ["new", "duplicate", "new", "new"]
+        assert paper.duplicate_of == wire.article_id
+        assert wire.story_id == paper.story_id == daily.story_id != ferry.story_id
+        assert sorted(report.new_stories) == sorted({wire.story_id, ferry.story_id})
+        summary = {s.id: s for s in store.stories()}[wire.story_id]
+        assert (summary.n_articles, summary.n_sources) == (3, 3)
+        groups = store.duplicate_groups()
+        assert [g.article_ids for g in groups] == [(wire.article_id, paper.article_id)]
+        version = store.story_version(wire.story_id)
+        # Same data again: a no-op.
+        again = ingest(store, list(reversed(articles)), models)
+        assert {r.status for r in again.results} == {"existing"}
+        assert {r.article_id: r.story_id for r in again.results} == {
+            r.article_id: r.story_id for r in report.results
+        }
+        assert store.story_version(wire.story_id) == version
+        # A follow-up joins the story and changes its version.
+        more = ingest(store, [_a(QUAKE_2 + " Aid arrived.", "late", "2022-03-09")], models)
+        assert more.results[0].story_id == wire.story_id
+        assert more.updated_stories == (wire.story_id,)
+        assert store.story_version(wire.story_id) != version
+
+
+def test_empty_single_and_non_latin(models: Models) -> None:
+    with Store() as store:
+        assert ingest(store, [], models).results == ()
+        ru = _a(
+            "Землетрясение магнитудой 6,4 произошло в Корвате на севере Эльдории.",
+            "ru",
+            "2022-03-07",
+        )
+        report = ingest(store, [ru], models)
+        assert [r.status for r in report.results] == ["new"]
+        assert store.article(ru.id) is not None
+        assert store.search("землетрясение")[0].story_id == report.results[0].story_id
+
+
+def test_fresh_store_gives_same_stories(models: Models, tmp_path: Path) -> None:
+    articles = [
+        _a(QUAKE, "a", "2022-03-07"),
+        _a(QUAKE_2, "b", "2022-03-08"),
+        _a(FERRY, "c", "2022-03-08"),
+    ]
+    runs = []
+    for name in ("one.db", "two.db"):
+        with Store(tmp_path / name) as store:
+            report = ingest(store, articles, models, options=IngestOptions(batch_size=2))
+            runs.append({r.article_id: r.story_id for r in report.results})
+    assert runs[0] == runs[1]
+
+
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.permutations(range(4)))
+def test_dedup_idempotent_and_order_free(models: Models, order: list[int]) -> None:
+    base = [
+        _a(QUAKE, "wire", "2022-03-07"),
+        _a(QUAKE + " Aftershocks followed.", "copy", "2022-03-07"),
+        _a(QUAKE_2, "daily", "2022-03-08"),
+        _a(FERRY, "coast", "2022-03-08"),
+    ]
+    with Store() as store:
+        first = ingest(store, [base[i] for i in order], models)
+        second = ingest(store, [base[i] for i in order], models)
+        assert {r.status for r in second.results} == {"existing"}
+        assert sorted((r.article_id, r.duplicate_of) for r in first.results) == sorted(
+            (r.article_id, r.duplicate_of) for r in second.results
+        )
+        groups = store.duplicate_groups()
+        assert [g.article_ids for g in groups] == [(base[0].id, base[1].id)]
+
+
+_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from newsdesk.articles import make_article
+    from newsdesk.ingest import IngestOptions, ingest
+    from newsdesk.nlp import Models
+    from newsdesk.store import Store
+
+    def progress(done, total):
+        print(done, flush=True)
+
+    articles = [
+        make_article(
+            f"Report {i} on event {i % 37}: the council of town {i % 37} met on day {i} and "
+            f"voted {i} to {i % 7} on measure {i * 13 % 101}.",
+            location=f"doc{i}",
+            url=f"https://news.test/{i}",
+            published=f"2022-{1 + i % 12:02d}-{1 + i % 28:02d}",
+        )
+        for i in range(int(sys.argv[2]))
+    ]
+    with Store(sys.argv[1]) as store:
+        ingest(store, articles, Models(embedder_name="hashing"),
+               options=IngestOptions(batch_size=int(sys.argv[3])), on_batch=progress)
+    print("done", flush=True)
+    """
+)
+
+
+def test_sigkill_mid_ingest_loses_nothing_committed(tmp_path: Path) -> None:
+    db = tmp_path / "kill.db"
+    script = tmp_path / "run.py"
+    script.write_text(_SCRIPT)
+    total, batch = 3000, 50
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(db), str(total), str(batch)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    committed = 0
+    deadline = time.monotonic() + 120
+    while committed < 3 * batch and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        committed = int(line)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+    assert proc.returncode == -signal.SIGKILL
+    assert committed >= 3 * batch, "ingest did not reach its third batch"
+    with Store(db) as store:
+        assert store.integrity_check() == "ok"
+        stored = store.count_articles()
+        # Whole batches only, and at least every batch reported as committed.
+        assert stored % batch == 0 and committed <= stored < total
+        rows = store._query("SELECT id, story_id, text FROM articles")
+        assert all(story and text for _, story, text in rows)
+        orphans = store._query(
+            "SELECT count(*) FROM articles a LEFT JOIN stories s ON s.id = a.story_id "
+            "WHERE s.id IS NULL"
+        )
+        assert orphans[0][0] == 0
+        counted = store._query("SELECT sum(n_articles) FROM stories")[0][0]
+        assert counted == stored
+    # The next run resumes: committed articles are skipped, the rest are added.
+    rerun = subprocess.run(
+        [sys.executable, str(script), str(db), str(total), str(batch)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    with Store(db) as store:
+        assert store.count_articles() == total
+        assert store.integrity_check() == "ok"
