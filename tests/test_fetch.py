@@ -9,14 +9,14 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from _localserver import LOOPBACK, LocalServer, Reply, Seen
 
+from _localserver import LOOPBACK, LocalServer, Reply, Seen
 from newsdesk.errors import InputError
 from newsdesk.fetch import (
     DEFAULT_USER_AGENT,
+    Fetcher,
     FetchError,
     FetchOptions,
-    Fetcher,
     address_problem,
     check_url,
     fetch,
