@@ -1,0 +1,84 @@
+"""``newsdesk serve``: web pages and a JSON API over a store (loopback by default)."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import sys
+from typing import Any
+
+from ..errors import ConfigError
+from ..store import Store, default_db_path
+
+__all__ = ["is_loopback", "register"]
+
+EXIT_OK = 0
+
+
+def is_loopback(host: str) -> bool:
+    """Return True when ``host`` only accepts connections from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``serve`` command."""
+    from ..nlp import EMBEDDERS
+
+    parser = subparsers.add_parser(
+        "serve",
+        help="serve the stories as web pages and a JSON API",
+        description="Serve the store: the story list, each story's brief with linked "
+        "citations, the source articles, and a JSON API (POST /api/articles to feed it; "
+        "docs at /docs). Listens on 127.0.0.1 unless --host says otherwise; beyond loopback "
+        "the write endpoints need a token, read from NEWSDESK_TOKEN.",
+        epilog="example:\n  newsdesk serve --db news.db --port 8000\n"
+        "  NEWSDESK_TOKEN=$(openssl rand -hex 16) newsdesk serve --host 0.0.0.0",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--db",
+        help=f"the store (default: $NEWSDESK_DB, else {default_db_path()})",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to bind (8000)")
+    parser.add_argument(
+        "--embedder", choices=sorted(EMBEDDERS), default="minilm", help="text embedder (minilm)"
+    )
+    parser.set_defaults(handler=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from ..nlp import Models
+    from ..web import create_app
+
+    if not 0 < args.port < 65536:
+        raise ConfigError(f"--port must be 1-65535, not {args.port}")
+    token = os.environ.get("NEWSDESK_TOKEN") or None
+    loopback = is_loopback(args.host)
+    if not loopback and token is None:
+        raise ConfigError(
+            f"--host {args.host} is reachable from other machines: set NEWSDESK_TOKEN so "
+            "that only holders of the token can add articles"
+        )
+    store = Store(args.db or default_db_path())
+    models = Models(embedder_name=args.embedder)
+    hosts = ["127.0.0.1", "localhost", "[::1]", "::1"] if loopback else None
+    app = create_app(store, models, token=token, allowed_hosts=hosts)
+    print(
+        f"newsdesk: serving {store.path} on http://{args.host}:{args.port}/ "
+        f"(writes {'need the token' if token else 'open to this machine only'})",
+        file=sys.stderr,
+    )
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    finally:
+        store.close()
+    return EXIT_OK

@@ -1,0 +1,794 @@
+"""The web app: server-rendered story pages and a JSON API over the store.
+
+``create_app`` builds a FastAPI app around an open ``Store`` and loaded ``Models``. Pages are
+Jinja2 templates with autoescaping on everywhere; the only JavaScript is ``static/live.js``
+(live updates), served from this package, and every response carries a strict
+Content-Security-Policy that forbids inline scripts, so article text that smuggles markup in
+stays text. Story pages are cached by story version; when a story changes, readers get the
+previous page at once while the new one is built in the background, and the open page swaps
+itself over when it is ready.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import re
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import jinja2
+from fastapi import Body, FastAPI, Header, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from markupsafe import Markup
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..articles import make_article
+from ..errors import NewsdeskError
+from ..models import Article, Brief
+from ..nlp import Models
+from ..readers.dates import parse_date
+from ..store import Store
+from .cache import LRU, RenderedStory, SingleFlight
+from .pages import (
+    ArticleText,
+    article_paragraphs,
+    safe_url,
+    snippet_segments,
+    split_article,
+    story_view,
+)
+
+__all__ = [
+    "CSP",
+    "MAX_ARTICLES_PER_REQUEST",
+    "MAX_BODY_BYTES",
+    "ArticleIn",
+    "BriefFn",
+    "create_app",
+]
+
+log = logging.getLogger("newsdesk.web")
+
+HERE = Path(__file__).parent
+
+#: Every response carries this policy: scripts, styles and requests only from this server;
+#: no inline script, no plugin, no framing, forms post only here.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+_SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+#: Largest request body accepted (413 beyond). A 200,000-character article is ~0.8 MB of
+#: UTF-8 at worst; 8 MB leaves room for a batch of ordinary ones.
+MAX_BODY_BYTES = 8_000_000
+#: Most articles one POST may carry; bigger batches should be split (or use ``ingest``).
+MAX_ARTICLES_PER_REQUEST = 1000
+
+# Ids are blake2b hex digests, optionally prefixed ("st-..."): anything else is not an id.
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_COARSE_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+BriefFn = Callable[[Store, str, Models], Brief]
+
+ASGIApp = Callable[
+    [MutableMapping[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
+    Awaitable[None],
+]
+
+
+# --- API schema -----------------------------------------------------------------------------
+
+
+class ArticleIn(BaseModel):
+    """One article posted to ``/api/articles``."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text: str = Field(
+        min_length=1, max_length=1_000_000, description="Body, paragraphs split by blank lines"
+    )
+    title: str | None = Field(default=None, max_length=1000)
+    url: str | None = Field(default=None, max_length=2048, description="http(s) only")
+    outlet: str | None = Field(default=None, max_length=300)
+    published: str | None = Field(
+        default=None,
+        max_length=100,
+        description="YYYY-MM-DD (or YYYY-MM, YYYY, or a date in words)",
+    )
+    author: str | None = Field(default=None, max_length=300)
+
+    @field_validator("url")
+    @classmethod
+    def _http_only(cls, value: str | None) -> str | None:
+        if value and safe_url(value) is None:
+            raise ValueError("url must be an http:// or https:// address")
+        return value or None
+
+    @field_validator("published")
+    @classmethod
+    def _date(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if _COARSE_DATE.fullmatch(value):
+            return value
+        parsed = parse_date(value)
+        if parsed is None:
+            raise ValueError("published must be a date such as 2025-10-14")
+        return parsed
+
+
+class IngestedOut(BaseModel):
+    id: str
+    status: str = Field(description="new | existing | duplicate")
+    duplicate_of: str | None
+    story_id: str
+
+
+class IngestOut(BaseModel):
+    results: list[IngestedOut]
+    new_stories: list[str]
+    updated_stories: list[str]
+
+
+class StoryOut(BaseModel):
+    id: str
+    headline: str
+    n_articles: int
+    n_sources: int
+    first_published: str | None
+    last_published: str | None
+    updated_at: str
+
+
+class StoryListOut(BaseModel):
+    stories: list[StoryOut]
+    limit: int
+    offset: int
+
+
+class ArticleOut(BaseModel):
+    id: str
+    title: str | None
+    outlet: str | None
+    url: str | None
+    published: str | None
+    author: str | None
+    location: str
+    language: str | None
+    duplicate_of: str | None = None
+    text: str | None = None
+    removed: list[str] = []
+
+
+class StoryDetailOut(BaseModel):
+    id: str
+    headline: str
+    first_published: str | None
+    last_published: str | None
+    version: str
+    articles: list[ArticleOut]
+
+
+class StoryStatusOut(BaseModel):
+    id: str
+    version: str
+    n_articles: int
+    page_ready: bool
+
+
+class SearchHitOut(BaseModel):
+    article_id: str
+    story_id: str | None
+    title: str | None
+    outlet: str | None
+    published: str | None
+    snippet: str
+    score: float
+
+
+class SearchOut(BaseModel):
+    query: str
+    hits: list[SearchHitOut]
+    stories: list[StoryOut]
+
+
+# --- App state ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Web:
+    """Everything the app owns: stores, models, caches, the template environment."""
+
+    store: Store  # writes (ingest, brief cache)
+    reader: Store  # reads: a second WAL connection, so pages never wait for a write
+    models: Models
+    token: str | None
+    brief_fn: BriefFn
+    env: jinja2.Environment
+    pages: LRU[tuple[str, str], RenderedStory]
+    latest: LRU[str, RenderedStory]
+    texts: LRU[str, ArticleText]
+    builds: SingleFlight[RenderedStory]
+    # spaCy and torch calls (ingest, briefs, sentence splits) run one at a time: the 2-core
+    # machines this serves on gain nothing from running them in parallel, and it keeps the
+    # pipelines' thread-safety out of the question.
+    heavy: threading.Lock = field(default_factory=threading.Lock)
+    owns_reader: bool = False
+
+
+def _default_brief(store: Store, story_id: str, models: Models) -> Brief:
+    from .. import ingest
+
+    fn: BriefFn = ingest.story_brief  # type: ignore[attr-defined]
+    return fn(store, story_id, models)
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,  # every template, whatever its name
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["safe_url"] = safe_url
+    return env
+
+
+def _render(web: _Web, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(web.env.get_template(name).render(**context), status_code=status)
+
+
+def _check_id(value: str) -> str:
+    if not _ID.fullmatch(value):
+        raise HTTPException(status_code=404, detail="not found")
+    return value
+
+
+def _one_line(errors: list[Any]) -> str:
+    """Say what is wrong with a request body in one line a person can act on."""
+    parts = []
+    for err in errors[:5]:
+        loc = [str(p) for p in err.get("loc", ()) if p != "body"]
+        if err.get("type") == "json_invalid":
+            ctx = err.get("ctx", {})
+            return f"malformed JSON: {ctx.get('error', 'cannot parse the body')}"
+        where = ".".join(loc) or "body"
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+    return "; ".join(parts) + more
+
+
+class _Guard:
+    """ASGI middleware: bound request bodies (413) and add the security headers."""
+
+    def __init__(self, app: ASGIApp, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(
+        self,
+        scope: MutableMapping[str, Any],
+        receive: Callable[[], Awaitable[Any]],
+        send: Callable[[Any], Awaitable[None]],
+    ) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_secured(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0] not in _HEADER_NAMES]
+                message = {**message, "headers": headers + _SECURITY_HEADERS}
+            await send(message)
+
+        if scope["method"] in ("POST", "PUT", "PATCH"):
+            declared = dict(scope.get("headers", [])).get(b"content-length")
+            too_big = declared is not None and declared.isdigit() and int(declared) > self.max_body
+            chunks: list[bytes] = []
+            size = 0
+            while not too_big:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                too_big = size > self.max_body
+                chunks.append(chunk)
+                if not message.get("more_body", False):
+                    break
+            if too_big:
+                response = JSONResponse(
+                    {"detail": f"request body larger than {self.max_body:,} bytes"},
+                    status_code=413,
+                    headers={"connection": "close"},
+                )
+                await response(scope, receive, send_secured)
+                return
+            body = b"".join(chunks)
+            replayed = False
+
+            async def replay() -> Any:
+                nonlocal replayed
+                if replayed:
+                    return await receive()
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+
+            await self.app(scope, replay, send_secured)
+            return
+        await self.app(scope, receive, send_secured)
+
+
+_HEADER_NAMES = {name for name, _ in _SECURITY_HEADERS}
+
+
+# --- Factory --------------------------------------------------------------------------------
+
+
+def create_app(
+    store: Store,
+    models: Models,
+    *,
+    token: str | None = None,
+    brief_fn: BriefFn | None = None,
+    allowed_hosts: list[str] | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    page_cache_size: int = 256,
+) -> FastAPI:
+    """Build the web app over an open store.
+
+    Args:
+        store: the store served (and written by ``POST /api/articles``).
+        models: loaded models, shared by every request (ingest and briefs use them).
+        token: when set, write endpoints require ``Authorization: Bearer <token>``;
+            ``newsdesk serve`` sets it from ``NEWSDESK_TOKEN`` and insists on it when bound
+            to a non-loopback address.
+        brief_fn: builds (or fetches the cached) brief of a story; defaults to
+            ``newsdesk.ingest.story_brief``.
+        allowed_hosts: accepted ``Host`` headers (guards a loopback server against DNS
+            rebinding); None accepts any.
+        max_body_bytes: largest request body accepted; larger ones get 413.
+        page_cache_size: how many rendered story pages to keep (0 turns the cache off).
+
+    Returns:
+        The ``FastAPI`` app (request guard and security headers installed).
+
+    Example:
+        >>> app = create_app(Store(":memory:"), Models())  # doctest: +SKIP
+        >>> uvicorn.run(app, host="127.0.0.1", port=8000)  # doctest: +SKIP
+    """
+    if max_body_bytes < 1:
+        raise ValueError("max_body_bytes must be >= 1")
+    owns_reader = store.path != ":memory:"
+    reader = Store(store.path) if owns_reader else store
+    web = _Web(
+        store=store,
+        reader=reader,
+        models=models,
+        token=token or None,
+        brief_fn=brief_fn or _default_brief,
+        env=_environment(),
+        pages=LRU(page_cache_size),
+        latest=LRU(max(page_cache_size, 1) * 4),
+        texts=LRU(2048),
+        builds=SingleFlight(workers=1),
+        owns_reader=owns_reader,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        web.builds.shutdown()
+        if web.owns_reader:
+            web.reader.close()
+
+    api = FastAPI(
+        title="newsdesk",
+        summary="Many news reports of one event, one sourced brief.",
+        version=_version(),
+        docs_url=None,  # Swagger UI needs a CDN and inline script: /docs is rendered here
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    api.state.web = web
+    api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _install_errors(api, web)
+    _install_api(api, web)
+    _install_pages(api, web)
+    api.add_middleware(_Guard, max_body=max_body_bytes)
+    if allowed_hosts:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        api.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+    return api
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return str(__version__)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+def _install_errors(api: FastAPI, web: _Web) -> None:
+    @api.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = list(exc.errors())
+        return JSONResponse(
+            {"detail": _one_line(errors), "errors": json.loads(json.dumps(errors, default=str))},
+            status_code=422,
+        )
+
+    @api.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = dict(exc.headers or {})
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": exc.detail}, status_code=exc.status_code, headers=headers
+            )
+        return _render(
+            web, "error.html", status=exc.status_code, code=exc.status_code, message=str(exc.detail)
+        )
+
+    @api.exception_handler(NewsdeskError)
+    async def newsdesk_error(request: Request, exc: NewsdeskError) -> Response:
+        log.error("newsdesk error on %s: %s", request.url.path, exc)
+        return JSONResponse({"detail": str(exc)}, status_code=500)
+
+    @api.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        return JSONResponse({"detail": "internal error"}, status_code=500)
+
+
+def _authorize(web: _Web, authorization: str | None) -> None:
+    if web.token is None:
+        return
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip(), web.token):
+        raise HTTPException(
+            status_code=401,
+            detail="this server needs a token: send 'Authorization: Bearer $NEWSDESK_TOKEN'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+def _article_out(
+    article: Article, *, duplicate_of: str | None = None, full: bool = False
+) -> ArticleOut:
+    return ArticleOut(
+        id=article.id,
+        title=article.title,
+        outlet=article.outlet,
+        url=article.url,
+        published=article.published,
+        author=article.author,
+        location=article.location,
+        language=article.language,
+        duplicate_of=duplicate_of,
+        text=article.text if full else None,
+        removed=list(article.removed) if full else [],
+    )
+
+
+def _install_api(api: FastAPI, web: _Web) -> None:
+    @api.post(
+        "/api/articles",
+        response_model=IngestOut,
+        summary="Ingest one article or a list of them",
+        responses={
+            401: {"description": "token missing or wrong"},
+            413: {"description": "body too large or too many articles"},
+            415: {"description": "body is not JSON"},
+            422: {"description": "malformed JSON or invalid article"},
+        },
+        tags=["articles"],
+    )
+    def post_articles(
+        payload: Annotated[ArticleIn | list[ArticleIn], Body()],
+        content_type: Annotated[str | None, Header()] = None,
+        authorization: Annotated[str | None, Header()] = None,
+    ) -> IngestOut:
+        """Store articles, find their duplicates and put each into a story."""
+        _authorize(web, authorization)
+        # A cross-site form can post text/plain without a CORS preflight; JSON it cannot.
+        if not (content_type or "").lower().startswith("application/json"):
+            raise HTTPException(status_code=415, detail="send the articles as application/json")
+        items = payload if isinstance(payload, list) else [payload]
+        if len(items) > MAX_ARTICLES_PER_REQUEST:
+            raise HTTPException(
+                status_code=413,
+                detail=f"at most {MAX_ARTICLES_PER_REQUEST} articles per request",
+            )
+        articles = [
+            make_article(
+                item.text,
+                location=item.url or "api",
+                title=item.title,
+                url=item.url,
+                outlet=item.outlet,
+                published=item.published,
+                author=item.author,
+            )
+            for item in items
+        ]
+        from ..ingest import ingest
+
+        with web.heavy:
+            report = ingest(web.store, articles, web.models)
+        for story_id in {*report.new_stories, *report.updated_stories}:
+            _refresh_soon(web, story_id)
+        return IngestOut(
+            results=[
+                IngestedOut(
+                    id=r.article_id,
+                    status=r.status,
+                    duplicate_of=r.duplicate_of,
+                    story_id=r.story_id,
+                )
+                for r in report.results
+            ],
+            new_stories=list(report.new_stories),
+            updated_stories=list(report.updated_stories),
+        )
+
+    @api.get("/api/stories", response_model=StoryListOut, tags=["stories"])
+    def list_stories(
+        since: Annotated[
+            str | None, Query(max_length=10, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+        ] = None,
+        q: Annotated[str | None, Query(max_length=200)] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    ) -> StoryListOut:
+        """List stories, newest and biggest first (optionally those matching a search)."""
+        rows = web.reader.stories(since=since, search=q or None, limit=limit, offset=offset)
+        return StoryListOut(
+            stories=[StoryOut(**asdict(r)) for r in rows], limit=limit, offset=offset
+        )
+
+    @api.get("/api/stories/{story_id}", response_model=StoryDetailOut, tags=["stories"])
+    def get_story(story_id: str) -> StoryDetailOut:
+        """Return a story and its articles (without bodies)."""
+        story = web.reader.story(_check_id(story_id))
+        if story is None:
+            raise HTTPException(status_code=404, detail="no such story")
+        copies = {
+            member: group.canonical_id
+            for group in web.reader.duplicate_groups(list(story.article_ids))
+            for member in group.article_ids
+            if member != group.canonical_id
+        }
+        return StoryDetailOut(
+            id=story.id,
+            headline=story.headline,
+            first_published=story.first_published,
+            last_published=story.last_published,
+            version=web.reader.story_version(story.id),
+            articles=[
+                _article_out(a, duplicate_of=copies.get(a.id))
+                for a in web.reader.articles(list(story.article_ids))
+            ],
+        )
+
+    @api.get("/api/stories/{story_id}/status", response_model=StoryStatusOut, tags=["stories"])
+    def story_status(story_id: str) -> StoryStatusOut:
+        """Return the story's version and whether its page for that version is ready."""
+        story = web.reader.story(_check_id(story_id))
+        if story is None:
+            raise HTTPException(status_code=404, detail="no such story")
+        version = web.reader.story_version(story.id)
+        ready = web.pages.get((story.id, version)) is not None
+        if not ready:
+            _refresh_soon(web, story.id)
+        return StoryStatusOut(
+            id=story.id, version=version, n_articles=len(story.article_ids), page_ready=ready
+        )
+
+    @api.get(
+        "/api/stories/{story_id}/brief",
+        tags=["stories"],
+        summary="The story's brief (JSON contract newsdesk.brief/1)",
+    )
+    def get_brief(story_id: str) -> dict[str, Any]:
+        """Return the story's brief in the ``newsdesk.brief/1`` JSON contract."""
+        if web.reader.story(_check_id(story_id)) is None:
+            raise HTTPException(status_code=404, detail="no such story")
+        from ..briefs import brief_to_dict  # type: ignore[import-not-found,unused-ignore]
+
+        with web.heavy:
+            brief = web.brief_fn(web.store, story_id, web.models)
+        result: dict[str, Any] = brief_to_dict(brief)
+        return result
+
+    @api.get("/api/articles/{article_id}", response_model=ArticleOut, tags=["articles"])
+    def get_article(article_id: str) -> ArticleOut:
+        """Return one stored article with its body and the lines cleaning removed."""
+        article = web.reader.article(_check_id(article_id))
+        if article is None:
+            raise HTTPException(status_code=404, detail="no such article")
+        row = web.reader.article_rows([article.id]).get(article.id)
+        return _article_out(article, duplicate_of=row.duplicate_of if row else None, full=True)
+
+    @api.get("/api/search", response_model=SearchOut, tags=["search"])
+    def search(
+        q: Annotated[str, Query(min_length=1, max_length=200)],
+        limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    ) -> SearchOut:
+        """Full-text search: matching articles (snippets mark matches with [ ]) and stories."""
+        hits = web.reader.search(q, limit=limit)
+        stories = web.reader.stories(search=q, limit=limit)
+        return SearchOut(
+            query=q,
+            hits=[SearchHitOut(**asdict(h)) for h in hits],
+            stories=[StoryOut(**asdict(s)) for s in stories],
+        )
+
+    @api.get("/api/health", tags=["meta"])
+    def health() -> dict[str, Any]:
+        """Say the server is up, with the store's article and story counts."""
+        return {
+            "ok": True,
+            "articles": web.reader.count_articles(),
+            "stories": web.reader.count_stories(),
+        }
+
+
+# --- Pages ----------------------------------------------------------------------------------
+
+
+def _texts(web: _Web, articles: list[Article]) -> dict[str, ArticleText]:
+    """Split articles into sentences, reusing earlier splits (an article never changes)."""
+    out: dict[str, ArticleText] = {}
+    missing = []
+    for article in articles:
+        cached = web.texts.get(article.id)
+        if cached is not None:
+            out[article.id] = cached
+        else:
+            missing.append(article)
+    for article in missing:
+        with web.heavy:
+            text = split_article(article, web.models.nlp)
+        web.texts.put(article.id, text)
+        out[article.id] = text
+    return out
+
+
+def _build_story(web: _Web, story_id: str) -> RenderedStory:
+    """Build (or fetch the cached) brief of a story and render its page body."""
+    version = web.reader.story_version(story_id)
+    with web.heavy:
+        brief = web.brief_fn(web.store, story_id, web.models)
+    story = web.reader.story(story_id)
+    n_articles = len(story.article_ids) if story else 0
+    articles = web.reader.articles([s.article_id for s in brief.sources])
+    context = story_view(brief, _texts(web, articles), version=version, n_articles=n_articles)
+    fragment = web.env.get_template("story_body.html").render(**context)
+    rendered = RenderedStory(story_id, version, fragment, n_articles, brief.story.headline)
+    web.pages.put((story_id, version), rendered)
+    web.latest.put(story_id, rendered)
+    return rendered
+
+
+def _refresh_soon(web: _Web, story_id: str) -> None:
+    """Start rebuilding a story's page in the background (at most one build per story)."""
+    web.builds.submit(story_id, lambda: _build_story(web, story_id))
+
+
+def _install_pages(api: FastAPI, web: _Web) -> None:
+    @api.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index(
+        q: Annotated[str | None, Query(max_length=200)] = None,
+        page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    ) -> HTMLResponse:
+        per_page = 50
+        query = (q or "").strip()
+        stories = web.reader.stories(
+            search=query or None, limit=per_page + 1, offset=(page - 1) * per_page
+        )
+        hits = web.reader.search(query, limit=30) if query else []
+        return _render(
+            web,
+            "index.html",
+            query=query,
+            stories=stories[:per_page],
+            more=len(stories) > per_page,
+            page=page,
+            hits=[{"hit": h, "snippet": snippet_segments(h.snippet)} for h in hits],
+        )
+
+    @api.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(story_id: str, fragment: bool = False) -> HTMLResponse:
+        if web.reader.story(_check_id(story_id)) is None:
+            raise HTTPException(status_code=404, detail="no such story")
+        version = web.reader.story_version(story_id)
+        rendered = web.pages.get((story_id, version))
+        refreshing = False
+        if rendered is None:
+            previous = web.latest.get(story_id)
+            future = web.builds.submit(story_id, lambda: _build_story(web, story_id))
+            if previous is not None:
+                # Serve the last page now; live.js swaps in the new one when it is ready.
+                rendered, refreshing = previous, True
+            else:
+                rendered = future.result()
+        if fragment:
+            return HTMLResponse(rendered.fragment)
+        return _render(
+            web,
+            "story.html",
+            body=Markup(rendered.fragment),  # our own rendered, autoescaped template output
+            refreshing=refreshing,
+            headline=rendered.headline,
+        )
+
+    @api.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(
+        article_id: str, hl: Annotated[int | None, Query(ge=0, le=100_000)] = None
+    ) -> HTMLResponse:
+        article = web.reader.article(_check_id(article_id))
+        if article is None:
+            raise HTTPException(status_code=404, detail="no such article")
+        row = web.reader.article_rows([article.id]).get(article.id)
+        text = _texts(web, [article])[article.id]
+        return _render(
+            web,
+            "article.html",
+            article=article,
+            url=safe_url(article.url),
+            story_id=row.story_id if row else None,
+            duplicate_of=row.duplicate_of if row else None,
+            paragraphs=article_paragraphs(text),
+            hl=hl,
+        )
+
+    @api.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs() -> HTMLResponse:
+        schema = api.openapi()
+        operations = []
+        for path, methods in schema.get("paths", {}).items():
+            for method, op in methods.items():
+                operations.append(
+                    {
+                        "method": method.upper(),
+                        "path": path,
+                        "summary": op.get("summary", ""),
+                        "description": op.get("description", ""),
+                        "parameters": op.get("parameters", []),
+                        "body": json.dumps(op.get("requestBody", {}), indent=2)
+                        if "requestBody" in op
+                        else None,
+                        "responses": {
+                            k: v.get("description", "") for k, v in op.get("responses", {}).items()
+                        },
+                    }
+                )
+        schemas = {
+            name: json.dumps(body, indent=2)
+            for name, body in schema.get("components", {}).get("schemas", {}).items()
+        }
+        return _render(
+            web, "docs.html", info=schema["info"], operations=operations, schemas=schemas
+        )

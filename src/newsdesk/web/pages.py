@@ -1,0 +1,385 @@
+"""View models for the web pages: what the templates show, built from briefs and articles.
+
+Everything here is a pure function over records; the templates only lay the values out.
+Article-derived text stays plain ``str`` so Jinja2's autoescaping covers all of it: nothing
+in this module produces markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from rapidfuzz import fuzz, process, utils
+
+from ..models import Article, Brief, BriefSource, Evidence, Sentence
+from ..sentences import analyze, paragraph_spans
+
+__all__ = [
+    "MATCH_THRESHOLD",
+    "ArticleText",
+    "Cite",
+    "Segment",
+    "article_href",
+    "article_paragraphs",
+    "locate",
+    "safe_url",
+    "snippet_segments",
+    "split_article",
+    "story_view",
+    "timeline_chart",
+]
+
+# Lowest WRatio (0-100) at which a cited text is taken to be a given sentence of the source.
+# Calibrated on the harbour-bridge example: a summary sentence's own source scores 100, its
+# paraphrase in a corroborating source 70-90, unrelated sentences of the same article stay
+# under 55. Below the threshold a citation links to the article without a highlight. Re-run
+# tests/test_web.py::test_citations_land_on_the_cited_sentence after changing it.
+MATCH_THRESHOLD = 60.0
+
+# Bounds on what one page shows, so a hostile or runaway story cannot produce a huge page.
+MAX_ITEMS = 200
+MAX_MATRIX_COLUMNS = 40
+MAX_URL_CHARS = 2048
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """An article with its sentences (offsets index ``article.text``)."""
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of article text; ``index`` is its sentence number, None between sentences."""
+
+    text: str
+    index: int | None = None
+
+
+@dataclass(frozen=True)
+class Cite:
+    """A citation link: source label, where it goes, and a tooltip."""
+
+    label: str
+    href: str
+    title: str
+    article_id: str
+
+
+def split_article(article: Article, nlp: Any) -> ArticleText:
+    """Split an article into sentences with the same pipeline the briefs use.
+
+    Args:
+        article: a stored (cleaned) article.
+        nlp: the spaCy pipeline (``Models.nlp``).
+
+    Returns:
+        The article with its sentences.
+    """
+    return ArticleText(article, analyze([article], nlp)[0].sentences)
+
+
+def locate(sentences: Sequence[Sentence], text: str) -> int | None:
+    """Return the index of the sentence ``text`` quotes or paraphrases best, or None.
+
+    Args:
+        sentences: the sentences of one article.
+        text: a summary sentence, evidence sentence, quote or timeline entry.
+
+    Returns:
+        The sentence index, or None when no sentence reaches ``MATCH_THRESHOLD``.
+    """
+    if not sentences or not text.strip():
+        return None
+    exact = " ".join(text.split())
+    for sentence in sentences:
+        if sentence.text == exact:
+            return sentence.index
+    best = process.extractOne(
+        exact,
+        [s.text for s in sentences],
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        score_cutoff=MATCH_THRESHOLD,
+    )
+    return None if best is None else sentences[best[2]].index
+
+
+def article_href(article_id: str, sentence: int | None = None) -> str:
+    """Return the link to an article page, highlighting and scrolling to one sentence."""
+    base = f"/articles/{quote(article_id, safe='')}"
+    return base if sentence is None else f"{base}?hl={sentence}#s-{sentence}"
+
+
+def safe_url(url: str | None) -> str | None:
+    """Return ``url`` if it is a plain http(s) link we may put in an href, else None."""
+    if not url or len(url) > MAX_URL_CHARS:
+        return None
+    if any(ord(c) < 33 or ord(c) == 127 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def article_paragraphs(text: ArticleText) -> list[list[Segment]]:
+    """Lay an article's body out as paragraphs of sentence segments (text kept verbatim)."""
+    body = text.article.text
+    sentences = sorted(text.sentences, key=lambda s: s.start)
+    out: list[list[Segment]] = []
+    si = 0
+    for start, end in paragraph_spans(body):
+        segments: list[Segment] = []
+        pos = start
+        while si < len(sentences) and sentences[si].start < end:
+            sentence = sentences[si]
+            if sentence.start > pos:
+                segments.append(Segment(body[pos : sentence.start]))
+            segments.append(Segment(body[sentence.start : sentence.end], sentence.index))
+            pos = max(pos, sentence.end)
+            si += 1
+        if pos < end:
+            segments.append(Segment(body[pos:end]))
+        out.append(segments)
+    return out
+
+
+_SNIPPET_MARK = re.compile(r"\[([^\[\]]{1,200})\]")
+
+
+def snippet_segments(snippet: str) -> list[tuple[str, bool]]:
+    """Split a search snippet (matches wrapped in ``[ ]`` by the store) into (text, is_match)."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for match in _SNIPPET_MARK.finditer(snippet):
+        if match.start() > pos:
+            out.append((snippet[pos : match.start()], False))
+        out.append((match.group(1), True))
+        pos = match.end()
+    if pos < len(snippet):
+        out.append((snippet[pos:], False))
+    return out
+
+
+def _source_name(source: BriefSource) -> str:
+    return source.outlet or source.title or source.location
+
+
+class _Citer:
+    """Turns the article ids a brief entry cites into links to the cited sentences."""
+
+    def __init__(self, brief: Brief, texts: Mapping[str, ArticleText]) -> None:
+        self.sources = {s.article_id: s for s in brief.sources}
+        self.texts = texts
+
+    def label(self, article_id: str) -> str:
+        source = self.sources.get(article_id)
+        return source.id if source else "?"
+
+    def href(self, article_id: str, text: str) -> str:
+        found = self.texts.get(article_id)
+        sentence = locate(found.sentences, text) if found else None
+        return article_href(article_id, sentence)
+
+    def cites(
+        self, article_ids: Sequence[str], text: str, evidence: Sequence[Evidence] = ()
+    ) -> list[Cite]:
+        # Where the entry carries the source's own sentence (facts, conflicts), link to that
+        # sentence; else find the sentence the entry's text comes from.
+        own = {e.article_id: e.sentence for e in evidence}
+        out = []
+        for aid in article_ids:
+            source = self.sources.get(aid)
+            if source is None:
+                continue
+            href = self.href(aid, own.get(aid, text))
+            out.append(Cite(source.id, href, _source_name(source), aid))
+        return sorted(out, key=lambda c: _label_key(c.label))
+
+    def evidence(self, items: Sequence[Evidence]) -> list[dict[str, Any]]:
+        return [
+            {
+                "label": self.label(e.article_id),
+                "sentence": e.sentence,
+                "href": self.href(e.article_id, e.sentence),
+            }
+            for e in items[:MAX_ITEMS]
+        ]
+
+
+def _label_key(label: str) -> tuple[int, str]:
+    digits = label[1:]
+    return (int(digits), label) if digits.isdigit() else (1 << 30, label)
+
+
+def timeline_chart(dates: Sequence[str], *, width: int = 960) -> dict[str, Any]:
+    """Lay out timeline dots on an ordinal axis (dates span decades, so evenly spaced).
+
+    Args:
+        dates: the entries' dates in timeline order (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``).
+        width: the SVG's viewBox width.
+
+    Returns:
+        ``{"width", "height", "axis_y", "points": [{"x", "date", "i"}], "years": [{"x",
+        "year"}]}``: a year label under the first dot of each year.
+    """
+    n = len(dates)
+    margin = 40
+    step = (width - 2 * margin) / max(n - 1, 1)
+    points = []
+    years = []
+    last_year = None
+    for i, day in enumerate(dates):
+        x = margin + (i * step if n > 1 else (width - 2 * margin) / 2)
+        points.append({"x": round(x, 1), "date": day, "i": i})
+        year = day[:4]
+        if year != last_year:
+            years.append({"x": round(x, 1), "year": year})
+            last_year = year
+    return {"width": width, "height": 150, "axis_y": 40, "points": points, "years": years}
+
+
+def story_view(
+    brief: Brief, texts: Mapping[str, ArticleText], *, version: str, n_articles: int
+) -> dict[str, Any]:
+    """Build the story page's template context from a brief and the cited articles' sentences.
+
+    Args:
+        brief: the story's brief.
+        texts: the split articles by id (the brief's sources; missing ones link unhighlighted).
+        version: the story version the page shows (live updates compare it).
+        n_articles: how many articles the story holds.
+
+    Returns:
+        The template context: story, summary, facts, conflicts, timeline, chart, matrix,
+        entities, quotes and sources, each entry with its citation links.
+    """
+    citer = _Citer(brief, texts)
+    summary = [
+        {"text": s.text, "cites": citer.cites(s.article_ids, s.text)}
+        for s in brief.summary[:MAX_ITEMS]
+    ]
+    facts = [
+        {
+            "key": f"F{i}",
+            "text": f.text,
+            "support": f.support,
+            "cites": citer.cites(f.article_ids, f.text, f.evidence),
+            "evidence": citer.evidence(f.evidence),
+        }
+        for i, f in enumerate(brief.facts[:MAX_ITEMS], start=1)
+    ]
+    conflicts = [
+        {
+            "key": f"C{i}",
+            "subject": c.subject,
+            "kind": c.kind,
+            "sides": [
+                {
+                    "value": side.value,
+                    "cites": citer.cites(side.article_ids, side.value, side.evidence),
+                    "evidence": citer.evidence(side.evidence),
+                }
+                for side in c.sides
+            ],
+        }
+        for i, c in enumerate(brief.conflicts[:MAX_ITEMS], start=1)
+    ]
+    timeline = [
+        {"date": t.date, "text": t.text, "cites": citer.cites(t.article_ids, t.text)}
+        for t in brief.timeline[:MAX_ITEMS]
+    ]
+    entities = [
+        {
+            "name": e.name,
+            "type": e.type,
+            "aliases": [a for a in e.aliases if a != e.name],
+            "mentions": e.mentions,
+            "cites": citer.cites(e.article_ids, e.name),
+        }
+        for e in brief.entities[:MAX_ITEMS]
+    ]
+    quotes = [
+        {"speaker": q.speaker, "text": q.text, "cites": citer.cites(q.article_ids, q.text)}
+        for q in brief.quotes[:MAX_ITEMS]
+    ]
+    sources = [
+        {
+            "label": s.id,
+            "article_id": s.article_id,
+            "href": article_href(s.article_id),
+            "name": _source_name(s),
+            "outlet": s.outlet,
+            "title": s.title,
+            "url": safe_url(s.url),
+            "published": s.published,
+            "author": s.author,
+            "language": s.language,
+            "duplicate_of": s.duplicate_of,
+            "removed": list(s.removed[:MAX_ITEMS]),
+        }
+        for s in brief.sources
+    ]
+    return {
+        "story": brief.story,
+        "version": version,
+        "n_articles": n_articles,
+        "summary": summary,
+        "facts": facts,
+        "conflicts": conflicts,
+        "timeline": timeline,
+        "chart": timeline_chart([t.date for t in brief.timeline[:MAX_ITEMS]]),
+        "matrix": _matrix(brief, facts, conflicts),
+        "entities": entities,
+        "quotes": quotes,
+        "sources": sources,
+    }
+
+
+def _matrix(
+    brief: Brief, facts: list[dict[str, Any]], conflicts: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Source x fact coverage: which source backs which fact, and its value in each conflict."""
+    fact_cols = facts[:MAX_MATRIX_COLUMNS]
+    conflict_cols = conflicts[: max(0, MAX_MATRIX_COLUMNS - len(fact_cols))]
+    columns = [{"key": f["key"], "title": f["text"], "kind": "fact"} for f in fact_cols] + [
+        {"key": c["key"], "title": c["subject"], "kind": "conflict"} for c in conflict_cols
+    ]
+    rows = []
+    for source in brief.sources:
+        aid = source.article_id
+        cells: list[dict[str, Any]] = []
+        for f in fact_cols:
+            cite = next((c for c in f["cites"] if c.article_id == aid), None)
+            cells.append(
+                {"kind": "fact", "on": cite is not None, "href": cite.href if cite else None}
+            )
+        for c in conflict_cols:
+            value = None
+            href = None
+            for side in c["sides"]:
+                cite = next((x for x in side["cites"] if x.article_id == aid), None)
+                if cite is not None:
+                    value, href = side["value"], cite.href
+            cells.append(
+                {"kind": "conflict", "on": value is not None, "value": value, "href": href}
+            )
+        rows.append(
+            {
+                "label": source.id,
+                "name": _source_name(source),
+                "copy_of": source.duplicate_of,
+                "cells": cells,
+            }
+        )
+    return {"columns": columns, "rows": rows}
