@@ -117,6 +117,9 @@ class DateMention:
     sentence: int
     text: str
     date: str  # YYYY, YYYY-MM or YYYY-MM-DD: never more precise than the text
+    # True when the article has no publication date and a day-relative expression ("on
+    # Thursday") was resolved against the story's date instead: joins, never makes, an entry.
+    borrowed: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,10 @@ class Fact:
     article_ids: tuple[str, ...]
     evidence: tuple[Evidence, ...]
 
+    # Syndicated copies (``duplicate_of``) that repeat the fact: cited, not counted, so
+    # ``article_ids`` and ``support`` hold independent sources only.
+    copy_ids: tuple[str, ...] = ()
+
     @property
     def support(self) -> int:
         return len(self.article_ids)
@@ -167,6 +174,9 @@ class Conflict:
     subject: str
     kind: str  # number | date | name | statement
     sides: tuple[ConflictSide, ...]
+    # Reports of the same thing compatible with every side ("more than 5,000" beside 5,000
+    # and 5,200): shown for completeness, on no side.
+    also: tuple[ConflictSide, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -192,6 +202,7 @@ class Quote:
     speaker: str | None
     text: str
     article_ids: tuple[str, ...]
+    kind: str = "direct"  # direct ("..." said X) | reported (X said that ...)
 
 
 @dataclass(frozen=True)

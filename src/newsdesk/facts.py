@@ -1,0 +1,664 @@
+"""Cross-source analysis: corroborated facts, conflicts, timeline, entities and quotes.
+
+``cross_check`` is the stage the brief calls. It resolves entities once, reads every
+sentence's numbers, dates and polarity into claims, then:
+
+* **Facts**: a sentence is a candidate centre; each other independent source supports it
+  with its most similar sentence when the cosine reaches ``FactOptions.same_claim`` and
+  the pair does not disagree on a number or on polarity. Centres are taken greedily by
+  support, then summed similarity; a sentence already used in a fact cannot be a centre
+  again. Facts rank by support, then salience (cosine to the story centroid, earlier in the
+  article is better); one-source facts fill the list up to ``max_facts`` with support 1.
+* **Independence**: ``duplicate_of`` maps a syndicated copy to its original. A copy is not
+  corroboration: ``Fact.article_ids`` (and so ``support``) holds one article per duplicate
+  group (the original when it is in the story), and the copies that repeat the fact are
+  listed in ``Fact.copy_ids``. Conflict sides list every article that reports a value.
+* **Number conflicts** (``quantities``): figures of the same unit class, owner and place
+  whose hedged ranges are disjoint; a figure compatible with every side goes to
+  ``Conflict.also``. An article that itself gives two incompatible figures for one
+  quantity (a change over time) disables that quantity: precision first.
+* **Statement conflicts**: two sentences of different sources with cosine >=
+  ``FactOptions.same_statement`` and the same content words (Jaccard >= ``same_words``)
+  whose polarity differs ("does not seek" / "seeks").
+* **Date conflicts**: one event (cosine >= ``same_statement``, a shared entity) given
+  different explicit dates at the same precision by two dated sources.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .claims import build_claims, content_words
+from .entities import EntityIndex, fold_token, resolve_entities
+from .models import (
+    ArticleAnalysis,
+    Claim,
+    Conflict,
+    ConflictSide,
+    DateMention,
+    Entity,
+    Evidence,
+    Fact,
+    Quote,
+    TimelineEntry,
+)
+from .quantities import QuantityInfo, compatible, demonym_country, extract_quantities, unit_class
+from .quotes import find_quotes, merge_quotes
+from .timelines import DatedSentence, TimelineOptions, build_timeline, dates_agree, find_dates
+
+__all__ = ["CrossCheck", "FactOptions", "cross_check", "independent_roots"]
+
+Matrix = npt.NDArray[np.float32]
+
+_HAS_NUMBER = re.compile(
+    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|twenty|fifty|hundred)\b",
+    re.IGNORECASE,
+)
+_TRAILING_PRONOUN = re.compile(r",\s*(?:it|he|she|they)\s+(?:said|added|says)\W*$", re.IGNORECASE)
+_UNKNOWN_PLACES = frozenset({"country", "region", "area", "city", "nation", "there"})
+
+
+@dataclass(frozen=True)
+class FactOptions:
+    """Knobs of the cross-check. Similarities are cosines of MiniLM sentence embeddings.
+
+    ``same_claim`` 0.62: on the seeds, the five reports of "the US will keep reducing
+    forces" score 0.53-0.98 pairwise and of "no permanent bases" 0.67-0.94, while different
+    claims of one story score 0.3-0.6 (the summarizer uses the same calibration).
+    ``same_fact`` 0.6: a new fact's centre whose mean cosine to an earlier fact's members
+    reaches it restates that fact (on the seeds "reiterated its commitment to reduce"
+    scores 0.64 against the five "continue reducing" reports, "will discuss the status of
+    remaining forces" 0.55).
+    ``same_statement`` 0.8 and ``same_words`` 0.6 decide that two sentences say the same
+    thing but for polarity; set high because a false conflict costs more than a missed one
+    (benchmarks/disagreement.py measures precision). Re-run tests/test_facts.py and the
+    benchmark after changing any of them.
+    """
+
+    same_claim: float = 0.62
+    same_fact: float = 0.6
+    same_statement: float = 0.8
+    same_words: float = 0.6
+    max_facts: int = 10
+    min_words: int = 6
+    max_words: int = 60
+    position_weight: float = 0.15
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    """Everything the brief shows beyond the summary; every record cites article ids."""
+
+    facts: tuple[Fact, ...]
+    conflicts: tuple[Conflict, ...]
+    timeline: tuple[TimelineEntry, ...]
+    entities: tuple[Entity, ...]
+    quotes: tuple[Quote, ...]
+
+
+def independent_roots(
+    article_ids: Sequence[str], duplicate_of: Mapping[str, str] | None
+) -> dict[str, str]:
+    """Map each article to the article that stands for its duplicate group.
+
+    Args:
+        article_ids: the story's articles.
+        duplicate_of: copy id -> original id (chains are followed; cycles are cut).
+
+    Returns:
+        article id -> representative id: the original if it is in the story, else the
+        first copy of the group in ``article_ids`` order.
+    """
+    mapping = dict(duplicate_of or {})
+    present = set(article_ids)
+    roots: dict[str, str] = {}
+    for article_id in article_ids:
+        seen = {article_id}
+        current = article_id
+        while current in mapping and mapping[current] not in seen:
+            current = mapping[current]
+            seen.add(current)
+        roots[article_id] = current
+    # Groups whose original is absent: the first present member represents them.
+    stand_in: dict[str, str] = {}
+    for article_id in article_ids:
+        root = roots[article_id]
+        if root not in present:
+            stand_in.setdefault(root, article_id)
+    return {a: (r if r in present else stand_in[r]) for a, r in roots.items()}
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One sentence of the story as a row of the stacked embedding matrix."""
+
+    article: int
+    sentence: int
+    text: str
+    claim: Claim
+
+
+def _is_candidate(text: str, options: FactOptions) -> bool:
+    words = text.split()
+    if not options.min_words <= len(words) <= options.max_words:
+        return False
+    if (
+        text.count(" - ") > 1
+        or text.endswith("?")
+        or not text[:1].isupper()
+        and text[:1] not in '“"'
+    ):
+        return False
+    # Headline-case promos ("Kelly Clarkson Ready To Date") are not statements.
+    capitalised = sum(w[:1].isupper() for w in words)
+    return capitalised <= 0.6 * len(words)
+
+
+def _owner_key(owner: str, index: EntityIndex, article_id: str, places: Sequence[str]) -> str:
+    if not owner:
+        return ""
+    entity = index.resolve(owner, article_id)
+    if entity is not None:
+        return entity.name.lower()
+    country = demonym_country(owner.split()[-1], places)
+    if country is not None:
+        entity = index.resolve(country, article_id)
+        return entity.name.lower() if entity is not None else country
+    words = [w for w in owner.lower().split() if w not in {"the", "a", "an"}]
+    return " ".join(fold_token(w) for w in words)
+
+
+def _place_key(place: str, index: EntityIndex, article_id: str) -> str:
+    words = [w for w in place.lower().split() if w not in {"the", "a", "an"}]
+    if not words or words[-1] in _UNKNOWN_PLACES:
+        return ""
+    entity = index.resolve(place, article_id)
+    return entity.name.lower() if entity is not None else " ".join(words)
+
+
+def _parse_numbers(
+    analyses: Sequence[ArticleAnalysis],
+    models: Any,
+    dates: Mapping[tuple[int, int], Sequence[DateMention]],
+) -> dict[tuple[int, int], list[QuantityInfo]]:
+    """Parse only the sentences that hold a figure: one batched spaCy call, NER off."""
+    jobs = [
+        (a_index, sentence)
+        for a_index, analysis in enumerate(analyses)
+        for sentence in analysis.sentences
+        if _HAS_NUMBER.search(sentence.text)
+    ]
+    found: dict[tuple[int, int], list[QuantityInfo]] = {}
+    if not jobs:
+        return found
+    disabled = [name for name in ("ner", "lemmatizer") if name in models.nlp.pipe_names]
+    docs = models.nlp.pipe([s.text for _, s in jobs], disable=disabled, batch_size=64)
+    for (a_index, sentence), doc in zip(jobs, docs, strict=True):
+        # Figures inside date expressions ("Jan 5", "in 2014") are not counts.
+        spans = [d.text for d in dates.get((a_index, sentence.index), ())] + [
+            m.text
+            for m in analyses[a_index].mentions
+            if m.sentence == sentence.index and m.label in {"DATE", "TIME", "ORDINAL"}
+        ]
+        skip = []
+        for span in spans:
+            start = sentence.text.find(span)
+            if start >= 0:
+                skip.append((start, start + len(span)))
+        infos = extract_quantities(
+            doc, article_id=analyses[a_index].article.id, sentence=sentence.index, skip=skip
+        )
+        if infos:
+            found[(a_index, sentence.index)] = infos
+    return found
+
+
+def _number_conflicts(
+    infos: Sequence[tuple[int, QuantityInfo]],
+    analyses: Sequence[ArticleAnalysis],
+    index: EntityIndex,
+) -> list[Conflict]:
+    places = [e.name for e in index.entities if e.type in {"GPE", "LOC"}]
+    keyed: dict[tuple[str, str], list[tuple[int, QuantityInfo, str]]] = defaultdict(list)
+    for a_index, info in infos:
+        q = info.quantity
+        if q.qualifier == "additional":
+            continue
+        owner = _owner_key(info.owner, index, q.article_id, places)
+        if not owner:
+            continue
+        keyed[(unit_class(q.unit), owner)].append(
+            (a_index, info, _place_key(info.place, index, q.article_id))
+        )
+    conflicts: list[Conflict] = []
+    for (unit, _), items in sorted(keyed.items()):
+        known = {p for _, _, p in items if p}
+        if len(known) > 1:
+            continue  # different places: different quantities (precision first)
+        # An article that contradicts itself is describing a change, not a disagreement.
+        per_article: dict[int, list[QuantityInfo]] = defaultdict(list)
+        for a_index, info, _ in items:
+            per_article[a_index].append(info)
+        if any(
+            not compatible(x.quantity, y.quantity, x.figure, y.figure)
+            for group in per_article.values()
+            for x in group
+            for y in group
+        ):
+            continue
+        conflict = _sides(items, analyses, unit)
+        if conflict is not None:
+            conflicts.append(conflict)
+    return conflicts
+
+
+def _sides(
+    items: Sequence[tuple[int, QuantityInfo, str]], analyses: Sequence[ArticleAnalysis], unit: str
+) -> Conflict | None:
+    points = [(a, i) for a, i, _ in items if i.quantity.qualifier in {"exact", "about"}]
+    others = [(a, i) for a, i, _ in items if i.quantity.qualifier not in {"exact", "about"}]
+    points.sort(key=lambda item: item[1].quantity.value)
+    groups: list[list[tuple[int, QuantityInfo]]] = []
+    for item in points:
+        if groups and all(
+            compatible(item[1].quantity, g[1].quantity, item[1].figure, g[1].figure)
+            for g in groups[-1]
+        ):
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    also: list[tuple[int, QuantityInfo]] = []
+    for item in others:
+        fits = [
+            g
+            for g in groups
+            if all(
+                compatible(item[1].quantity, x[1].quantity, item[1].figure, x[1].figure) for x in g
+            )
+        ]
+        if len(fits) == len(groups) and groups:
+            also.append(item)
+        elif len(fits) == 1:
+            fits[0].append(item)
+        else:
+            groups.append([item])
+    if len(groups) < 2:
+        return None
+    if len({a for g in groups for a, _ in g}) < 2:
+        return None
+    # The plainest description: a capitalised owner that modifies the count noun ("US
+    # troops") rather than a subject phrase or demonym, and a named place.
+    subject_info = min(
+        (i for g in [*groups, also] for _, i in g),
+        key=lambda i: (
+            not i.owner[:1].isupper(),
+            not i.place[:1].isupper(),
+            len(i.owner.split()),
+            len(i.owner),
+        ),
+    )
+    place = f" in {subject_info.place}" if subject_info.place[:1].isupper() else ""
+    owner = re.sub(r"^(?:The|the)\s+", "", subject_info.owner)
+    subject = f"{owner} {subject_info.unit_text}{place}".strip()
+
+    def side(group: Sequence[tuple[int, QuantityInfo]], *, with_qualifier: bool) -> ConflictSide:
+        counts: dict[str, int] = defaultdict(int)
+        for _, info in group:
+            counts[info.quantity.text if with_qualifier else info.figure] += 1
+        value = max(sorted(counts), key=lambda v: counts[v])
+        ids = sorted({analyses[a].article.id for a, _ in group})
+        evidence = tuple(
+            Evidence(
+                article_id=analyses[a].article.id,
+                sentence=analyses[a].sentences[i.quantity.sentence].text,
+            )
+            for a, i in sorted(
+                group, key=lambda item: (analyses[item[0]].article.id, item[1].quantity.sentence)
+            )
+        )
+        return ConflictSide(value=value, article_ids=tuple(ids), evidence=evidence)
+
+    sides = tuple(
+        sorted(
+            (side(g, with_qualifier=False) for g in groups),
+            key=lambda s: (-len(s.article_ids), s.value),
+        )
+    )
+    return Conflict(
+        subject=subject,
+        kind="number",
+        sides=sides,
+        also=tuple(side([item], with_qualifier=True) for item in also),
+    )
+
+
+def _statement_conflicts(
+    rows: Sequence[_Row], matrix: Matrix, roots: Sequence[str], options: FactOptions
+) -> list[Conflict]:
+    conflicts: list[Conflict] = []
+    if not rows:
+        return conflicts
+    sims = matrix @ matrix.T
+    words = [content_words(r.text) for r in rows]
+    for i, j in zip(*np.nonzero(np.triu(sims >= options.same_statement, k=1)), strict=True):
+        a, b = rows[int(i)], rows[int(j)]
+        if roots[a.article] == roots[b.article] or a.claim.negated == b.claim.negated:
+            continue
+        union = words[int(i)] | words[int(j)]
+        if not union or len(words[int(i)] & words[int(j)]) / len(union) < options.same_words:
+            continue
+        positive, negative = (a, b) if not a.claim.negated else (b, a)
+        conflicts.append(
+            Conflict(
+                subject=positive.text,
+                kind="statement",
+                sides=tuple(
+                    ConflictSide(
+                        value="not negated" if r is positive else "negated",
+                        article_ids=(r.claim.article_id,),
+                        evidence=(Evidence(article_id=r.claim.article_id, sentence=r.text),),
+                    )
+                    for r in (positive, negative)
+                ),
+            )
+        )
+    return conflicts
+
+
+def _date_conflicts(
+    items: Sequence[DatedSentence], entities_of: Sequence[frozenset[str]], threshold: float
+) -> list[Conflict]:
+    conflicts: list[Conflict] = []
+    for i, a in enumerate(items):
+        for j in range(i + 1, len(items)):
+            b = items[j]
+            ma, mb = a.mention, b.mention
+            if ma.article_id == mb.article_id or ma.borrowed or mb.borrowed:
+                continue
+            if ma.date.count("-") != mb.date.count("-") or ma.date == mb.date:
+                continue
+            if not (entities_of[i] & entities_of[j]) or float(a.vector @ b.vector) < threshold:
+                continue
+            conflicts.append(
+                Conflict(
+                    subject=a.text,
+                    kind="date",
+                    sides=tuple(
+                        ConflictSide(
+                            value=m.text,
+                            article_ids=(m.article_id,),
+                            evidence=(Evidence(m.article_id, t),),
+                        )
+                        for m, t in ((ma, a.text), (mb, b.text))
+                    ),
+                )
+            )
+    return conflicts
+
+
+def _disagree(
+    a: Claim, b: Claim, infos_a: Sequence[QuantityInfo], infos_b: Sequence[QuantityInfo]
+) -> bool:
+    """Whether ``b`` cannot back ``a`` as one fact: polarity differs, or ``a`` states a
+    figure or a date that ``b`` does not repeat compatibly (a number is corroborated only by
+    the same number). A date disagrees only against a date of the same precision."""
+    if a.negated != b.negated:
+        return True
+    for x in infos_a:
+        if not any(
+            unit_class(x.quantity.unit) == unit_class(y.quantity.unit)
+            and compatible(x.quantity, y.quantity, x.figure, y.figure)
+            for y in infos_b
+        ):
+            return True
+    for date in a.dates:
+        same_precision = [o for o in b.dates if o.date.count("-") == date.date.count("-")]
+        if same_precision and not any(dates_agree(date.date, o.date) for o in same_precision):
+            return True
+    for x in infos_a:
+        for y in infos_b:
+            same = (
+                unit_class(x.quantity.unit) == unit_class(y.quantity.unit)
+                and x.owner.lower() == y.owner.lower()
+            )
+            if same and not compatible(x.quantity, y.quantity, x.figure, y.figure):
+                return True
+    return False
+
+
+def _facts(
+    rows: Sequence[_Row],
+    matrix: Matrix,
+    roots: Sequence[str],
+    quantities: Mapping[tuple[int, int], Sequence[QuantityInfo]],
+    analyses: Sequence[ArticleAnalysis],
+    options: FactOptions,
+) -> tuple[Fact, ...]:
+    if not rows:
+        return ()
+    sims = matrix @ matrix.T
+    centroid = matrix.mean(axis=0)
+    norm = float(np.linalg.norm(centroid)) or 1.0
+    salience = (matrix @ centroid) / norm
+    lengths = [max(1, len(analyses[r.article].sentences)) for r in rows]
+    salience = salience + options.position_weight * np.array(
+        [1.0 - r.sentence / n for r, n in zip(rows, lengths, strict=True)], dtype=np.float32
+    )
+    root_names = sorted(set(roots))
+    # For each row: the best supporting row of every other independent source.
+    support: list[dict[str, int]] = []
+    for i, row in enumerate(rows):
+        best: dict[str, int] = {roots[row.article]: i}
+        for root in root_names:
+            if root == roots[row.article]:
+                continue
+            options_j = [
+                j
+                for j, other in enumerate(rows)
+                if roots[other.article] == root
+                and sims[i, j] >= options.same_claim
+                and not _disagree(
+                    row.claim,
+                    other.claim,
+                    quantities.get((row.article, row.sentence), ()),
+                    quantities.get((other.article, other.sentence), ()),
+                )
+            ]
+            if options_j:
+                best[root] = max(options_j, key=lambda j: float(sims[i, j]))
+        support.append(best)
+    order = sorted(
+        range(len(rows)),
+        key=lambda i: (
+            -len(support[i]),
+            -sum(float(sims[i, j]) for j in support[i].values()),
+            -float(salience[i]),
+            i,
+        ),
+    )
+    used: set[int] = set()
+    chosen: list[tuple[int, list[int]]] = []
+    for i in order:
+        # A centre that restates a chosen fact (close to its centre, or on average close to
+        # its members: a paraphrase of a quote) would list one fact twice.
+        if i in used or any(
+            sims[i, c] >= options.same_claim or float(np.mean(sims[i, m])) >= options.same_fact
+            for c, m in chosen
+        ):
+            continue
+        members = sorted(set(support[i].values()))
+        chosen.append((i, members))
+        used.update(members)
+        if len(chosen) >= 4 * options.max_facts:
+            break
+    facts: list[tuple[int, float, Fact]] = []
+    for _, members in chosen:
+        representative = max(members, key=lambda m: _representativeness(m, members, sims, rows))
+        article_ids = sorted(
+            {analyses[roots_index(rows[m].article, roots, analyses)].article.id for m in members}
+        )
+        all_ids = sorted({analyses[rows[m].article].article.id for m in members})
+        # Copies of members' articles (other duplicates of the same root) also count as copies.
+        copy_ids = tuple(a for a in all_ids if a not in article_ids)
+        evidence = tuple(
+            Evidence(article_id=analyses[rows[m].article].article.id, sentence=rows[m].text)
+            for m in sorted(
+                members, key=lambda m: (analyses[rows[m].article].article.id, rows[m].sentence)
+            )
+        )
+        fact = Fact(
+            text=rows[representative].text,
+            article_ids=tuple(article_ids),
+            evidence=evidence,
+            copy_ids=copy_ids,
+        )
+        facts.append((len(article_ids), float(max(salience[m] for m in members)), fact))
+    facts.sort(key=lambda item: (-item[0], -item[1], item[2].text))
+    return tuple(f for _, _, f in facts[: options.max_facts])
+
+
+def roots_index(article: int, roots: Sequence[str], analyses: Sequence[ArticleAnalysis]) -> int:
+    """Return the index of the article that represents ``article``'s duplicate group."""
+    root = roots[article]
+    return next(i for i, a in enumerate(analyses) if a.article.id == root)
+
+
+def _representativeness(
+    m: int, members: Sequence[int], sims: Matrix, rows: Sequence[_Row]
+) -> float:
+    others = [o for o in members if o != m]
+    score = float(np.mean([sims[m, o] for o in others])) if others else 0.0
+    text = rows[m].text
+    # A clean sentence reads best: no quotation marks, not overlong.
+    if any(c in text for c in '“”"'):
+        score -= 0.15
+    if _TRAILING_PRONOUN.search(text):
+        score -= 0.15
+    if len(text.split()) > 35:
+        score -= 0.05
+    return score
+
+
+def cross_check(
+    analyses: Sequence[ArticleAnalysis],
+    embeddings: Sequence[Matrix],
+    models: Any,
+    *,
+    duplicate_of: Mapping[str, str] | None = None,
+    options: FactOptions | None = None,
+) -> CrossCheck:
+    """Compare the reports of one story: facts with support, conflicts, timeline, entities, quotes.
+
+    Args:
+        analyses: the story's analysed articles.
+        embeddings: ``embeddings[i]`` is the (n_sentences x d) L2-normalised matrix of
+            ``analyses[i].sentences``.
+        models: ``newsdesk.nlp.Models`` (its spaCy pipeline parses sentences with figures).
+        duplicate_of: syndicated copy id -> original id; copies do not add support.
+        options: thresholds (see ``FactOptions``).
+
+    Returns:
+        A ``CrossCheck`` whose every record cites article ids.
+
+    Raises:
+        ValueError: when ``embeddings`` does not match ``analyses``.
+
+    Example:
+        >>> check = cross_check(analyses, embeddings, models)  # doctest: +SKIP
+        >>> [(f.support, f.text) for f in check.facts][:1]  # doctest: +SKIP
+    """
+    opts = options or FactOptions()
+    if len(embeddings) != len(analyses):
+        raise ValueError(
+            f"got {len(embeddings)} embedding matrices for {len(analyses)} analyses; "
+            "pass one per analysis"
+        )
+    for analysis, matrix in zip(analyses, embeddings, strict=True):
+        if matrix.shape[0] != len(analysis.sentences):
+            raise ValueError(
+                f"article {analysis.article.id}: {matrix.shape[0]} embedding rows for "
+                f"{len(analysis.sentences)} sentences"
+            )
+    if not analyses:
+        return CrossCheck(facts=(), conflicts=(), timeline=(), entities=(), quotes=())
+    ids = [a.article.id for a in analyses]
+    root_of = independent_roots(ids, duplicate_of)
+    roots = [root_of[i] for i in ids]
+    index = resolve_entities(analyses)
+    published = [a.article.published for a in analyses if a.article.published]
+    story_date = max(published) if published else None
+
+    dates: dict[tuple[int, int], list[DateMention]] = {}
+    dated: list[DatedSentence] = []
+    dated_entities: list[frozenset[str]] = []
+    for a_index, (analysis, matrix) in enumerate(zip(analyses, embeddings, strict=True)):
+        for sentence in analysis.sentences:
+            found = find_dates(
+                sentence.text,
+                article_id=analysis.article.id,
+                sentence=sentence.index,
+                published=analysis.article.published,
+                story_date=story_date,
+            )
+            if found:
+                dates[(a_index, sentence.index)] = found
+                for mention in found:
+                    dated.append(
+                        DatedSentence(
+                            mention=mention, text=sentence.text, vector=matrix[sentence.index]
+                        )
+                    )
+    quantities = _parse_numbers(analyses, models, dates)
+
+    rows: list[_Row] = []
+    vectors: list[Matrix] = []
+    all_claims: list[Claim] = []
+    for a_index, (analysis, matrix) in enumerate(zip(analyses, embeddings, strict=True)):
+        claims = build_claims(
+            analysis,
+            index,
+            {
+                s: [q.quantity for q in quantities.get((a_index, s), [])]
+                for s in range(len(analysis.sentences))
+            },
+            {s: dates.get((a_index, s), []) for s in range(len(analysis.sentences))},
+        )
+        all_claims.extend(claims)
+        for claim in claims:
+            if _is_candidate(claim.text, opts):
+                rows.append(
+                    _Row(article=a_index, sentence=claim.sentence, text=claim.text, claim=claim)
+                )
+                vectors.append(matrix[claim.sentence])
+    claim_of = {(c.article_id, c.sentence): c for c in all_claims}
+    for item in dated:
+        claim = claim_of[(item.mention.article_id, item.mention.sentence)]
+        dated_entities.append(frozenset(claim.entities))
+    dim = embeddings[0].shape[1] if len(embeddings[0].shape) == 2 else 0
+    stacked = (
+        np.stack(vectors).astype(np.float32) if vectors else np.zeros((0, dim), dtype=np.float32)
+    )
+
+    facts = _facts(rows, stacked, roots, quantities, analyses, opts)
+    number_infos = [(a, info) for (a, _), infos in sorted(quantities.items()) for info in infos]
+    conflicts = (
+        _number_conflicts(number_infos, analyses, index)
+        + _date_conflicts(dated, dated_entities, opts.same_statement)
+        + _statement_conflicts(rows, stacked, roots, opts)
+    )
+    timeline = build_timeline(dated, TimelineOptions())
+    quotes = merge_quotes([q for analysis in analyses for q in find_quotes(analysis, index)])
+    return CrossCheck(
+        facts=facts,
+        conflicts=tuple(conflicts),
+        timeline=timeline,
+        entities=index.entities,
+        quotes=quotes,
+    )

@@ -1,0 +1,389 @@
+"""Numbers with what they count, whose they are, where, and how they are hedged.
+
+``extract_quantities`` reads one parsed sentence: "More than 5,000 US troops have been deployed
+in Iraq" gives value 5000, qualifier ``more_than``, unit ``troop``, owner "US", place "Iraq".
+Elliptic counts take their unit from the count before them in the sentence: "7,500 military
+... of which 5,000 were Americans" (unit troop, owner Americans), "coalition allies another
+2,500" (unit troop, owner coalition allies, qualifier ``additional``: a part, not a total).
+
+``interval`` turns a figure and its qualifier into the range of values it asserts; two
+figures conflict only if their ranges are disjoint (``compatible``). The rule:
+
+* Figures are read at two significant digits, the precision news figures are rounded to.
+  An exact round figure ("5,000") and an approximate one ("around 5,000", "roughly 5,200")
+  stand for their rounding interval at that precision: 5,000 -> [4,950, 5,050]. So "around
+  5,000" and "roughly 5,200" conflict: an outlet that knew 5,200 would have written it. A
+  figure with more significant digits ("5,213") is exact.
+* Directional qualifiers assert only a side: "more than 5,000" is (5,000, inf). It is
+  compatible with 5,200 *and* with "around 5,000", so it takes no side in that conflict.
+* "nearly/almost N" is [0.9 N, N]; "another N" (an increment) is never compared.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .models import Quantity
+
+__all__ = [
+    "QuantityInfo",
+    "compatible",
+    "extract_quantities",
+    "interval",
+    "parse_number",
+    "unit_class",
+]
+
+_WORD_NUMBERS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "dozen": 12,
+    "twenty": 20,
+    "fifty": 50,
+    "hundred": 100,
+}
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+
+# Hedges in front of a figure, longest first (matched on the lower-cased words before it).
+_QUALIFIERS: tuple[tuple[str, str], ...] = (
+    ("more than", "more_than"),
+    ("greater than", "more_than"),
+    ("upwards of", "more_than"),
+    ("in excess of", "more_than"),
+    ("over", "more_than"),
+    ("above", "more_than"),
+    ("at least", "at_least"),
+    ("no fewer than", "at_least"),
+    ("no less than", "at_least"),
+    ("fewer than", "less_than"),
+    ("less than", "less_than"),
+    ("under", "less_than"),
+    ("below", "less_than"),
+    ("at most", "at_most"),
+    ("up to", "at_most"),
+    ("no more than", "at_most"),
+    ("nearly", "nearly"),
+    ("almost", "nearly"),
+    ("close to", "nearly"),
+    ("just under", "nearly"),
+    ("approximately", "about"),
+    ("an estimated", "about"),
+    ("estimated", "about"),
+    ("roughly", "about"),
+    ("around", "about"),
+    ("about", "about"),
+    ("some", "about"),
+    ("approx.", "about"),
+    ("another", "additional"),
+    ("an additional", "additional"),
+    ("additional", "additional"),
+    ("a further", "additional"),
+    ("further", "additional"),
+    ("an extra", "additional"),
+)
+
+# Count nouns that name the same thing: military personnel. A language fact, not a list of
+# entities; extend it with other classes when a benchmark shows a need.
+_UNIT_CLASSES = {
+    "troop": "troop",
+    "soldier": "troop",
+    "force": "troop",
+    "military": "troop",
+    "personnel": "troop",
+    "serviceman": "troop",
+    "servicemen": "troop",
+    "servicemember": "troop",
+    "marine": "troop",
+    "service member": "troop",
+    "people": "person",
+    "person": "person",
+    "individual": "person",
+}
+
+# Demonyms whose country name is not their stem (Iraqi -> Iraq is found by stemming).
+_IRREGULAR_DEMONYMS = {
+    "american": "united states",
+    "british": "united kingdom",
+    "briton": "united kingdom",
+    "dutch": "netherlands",
+    "french": "france",
+    "swiss": "switzerland",
+    "german": "germany",
+    "chinese": "china",
+    "japanese": "japan",
+    "turkish": "turkey",
+    "spanish": "spain",
+    "greek": "greece",
+}
+
+
+@dataclass(frozen=True)
+class QuantityInfo:
+    """A ``Quantity`` plus the parts the comparison needs but the record does not hold."""
+
+    quantity: Quantity
+    figure: str  # the digits as written: "5,000"
+    unit_text: str  # the count noun as written: "troops"
+    owner: str  # whose: "US", "The United States", "Americans", "" if unknown
+    place: str  # where: "Iraq", "the country", "" if unknown
+
+
+def parse_number(text: str) -> float | None:
+    """Read a figure as written ("5,000", "2.5 million", "three", "a dozen").
+
+    Args:
+        text: the figure's words.
+
+    Returns:
+        Its value, or None when it is not a number.
+    """
+    words = text.lower().replace(",", "").split()
+    if not words:
+        return None
+    value: float | None = None
+    for word in words:
+        if word in {"a", "an"}:
+            continue
+        if word in _SCALES and value is not None:
+            value *= _SCALES[word]
+        elif re.fullmatch(r"\d+(?:\.\d+)?", word):
+            value = float(word)
+        elif word in _WORD_NUMBERS:
+            value = float(_WORD_NUMBERS[word])
+        else:
+            return None
+    return value
+
+
+def _singular(word: str) -> str:
+    lower = word.lower()
+    if lower in {"forces", "personnel", "people", "military", "servicemen"}:
+        return lower.rstrip("s") if lower == "forces" else lower
+    if lower.endswith("ies") and len(lower) > 4:
+        return lower[:-3] + "y"
+    if lower.endswith(("ses", "xes", "ches", "shes")) and not lower.endswith("bases"):
+        return lower[:-2]
+    if lower.endswith("s") and not lower.endswith("ss") and len(lower) > 3:
+        return lower[:-1]
+    return lower
+
+
+def unit_class(unit: str) -> str:
+    """Return the comparison class of a count noun ("soldier" and "troop" -> "troop")."""
+    return _UNIT_CLASSES.get(unit, unit)
+
+
+def demonym_country(word: str, places: Sequence[str]) -> str | None:
+    """Map a demonym ("Americans", "Iraqi") to a country name among ``places`` or a known one."""
+    base = _singular(word).lower()
+    if base in _IRREGULAR_DEMONYMS:
+        return _IRREGULAR_DEMONYMS[base]
+    for place in places:
+        stem = place.lower()
+        for suffix in ("ian", "an", "i", "ese", "ish", "n"):
+            if base.endswith(suffix) and base[: -len(suffix)] in {
+                stem,
+                stem.rstrip("a"),
+                stem[:-1],
+            }:
+                return stem
+    return None
+
+
+def _significant_band(value: float) -> float:
+    """Half a unit of the second significant digit (5,000 -> 50; 7,500 -> 50; 12 -> 0.5)."""
+    if value <= 0:
+        return 0.5
+    magnitude = 10.0 ** (math.floor(math.log10(value)) - 1)
+    return max(0.5, magnitude / 2)
+
+
+def _significant_digits(figure: str) -> int:
+    digits = re.sub(r"\D", "", figure.split(".")[0]).lstrip("0")
+    return len(digits.rstrip("0")) if digits else 0
+
+
+def interval(value: float, qualifier: str, figure: str = "") -> tuple[float, float]:
+    """Return the range of true values a hedged figure asserts (see the module rule).
+
+    Args:
+        value: the figure's value.
+        qualifier: exact | about | more_than | less_than | at_least | at_most | nearly.
+        figure: the digits as written; exact figures with more than two significant
+            digits are read as exact.
+
+    Returns:
+        (low, high), inclusive; open ends are +-inf.
+    """
+    band = _significant_band(value)
+    if qualifier == "more_than":
+        return (value + 1e-9, math.inf)
+    if qualifier == "at_least":
+        return (value, math.inf)
+    if qualifier == "less_than":
+        return (-math.inf, value - 1e-9)
+    if qualifier == "at_most":
+        return (-math.inf, value)
+    if qualifier == "nearly":
+        return (0.9 * value, value)
+    if qualifier == "exact" and figure and _significant_digits(figure) > 2:
+        return (value, value)
+    return (value - band, value + band)
+
+
+def compatible(a: Quantity, b: Quantity, figure_a: str = "", figure_b: str = "") -> bool:
+    """Say whether two figures for the same quantity can both hold."""
+    if "additional" in (a.qualifier, b.qualifier):
+        return True
+    low_a, high_a = interval(a.value, a.qualifier, figure_a)
+    low_b, high_b = interval(b.value, b.qualifier, figure_b)
+    return low_a <= high_b and low_b <= high_a
+
+
+def _qualifier(doc: Any, start: int) -> tuple[str, int]:
+    """The hedge right before token ``start`` and the index where the hedged figure begins."""
+    before = [t.text.lower() for t in doc[max(0, start - 3) : start]]
+    joined = " ".join(before)
+    for phrase, name in _QUALIFIERS:
+        if joined == phrase or joined.endswith(" " + phrase):
+            return name, start - len(phrase.split())
+    return "exact", start
+
+
+def _span_text(tokens: Sequence[Any]) -> str:
+    return " ".join(t.text for t in tokens)
+
+
+def _owner_of(noun: Any) -> str:
+    """Whose the counted things are: a proper/national modifier, or the subject of have/keep."""
+    modifiers = [
+        c
+        for c in noun.lefts
+        if c.dep_ in {"compound", "amod", "nmod"} and (c.pos_ == "PROPN" or c.text[:1].isupper())
+    ]
+    if modifiers:
+        return _span_text(modifiers)
+    possessive = [c for c in noun.lefts if c.dep_ == "poss"]
+    head = noun.head
+    if noun.dep_ in {"dobj", "attr"} and head.pos_ in {"VERB", "AUX"}:
+        subjects = [c for c in head.lefts if c.dep_ in {"nsubj", "nsubjpass"}]
+        if subjects and (possessive or head.lemma_ in {"", "have", "keep", "deploy", "station"}):
+            subject = subjects[0]
+            if subject.pos_ in {"PROPN", "NOUN"}:
+                return _span_text(
+                    [t for t in subject.subtree if t.dep_ != "relcl" and t.i <= subject.i]
+                )
+    return ""
+
+
+def _place_of(noun: Any) -> str:
+    """The "in X" that locates the counted things (on the noun or on its participle)."""
+    candidates = [noun, *[c for c in noun.rights if c.dep_ == "acl"]]
+    if noun.dep_ in {"nsubjpass", "nsubj"}:
+        candidates.append(noun.head)
+    for token in candidates:
+        for child in token.rights:
+            if child.dep_ == "prep" and child.text.lower() == "in":
+                objects = [c for c in child.rights if c.dep_ == "pobj"]
+                if objects:
+                    return _span_text(list(objects[0].subtree))
+    return ""
+
+
+def extract_quantities(
+    doc: Any, *, article_id: str, sentence: int, skip: Sequence[tuple[int, int]] = ()
+) -> list[QuantityInfo]:
+    """Find the counted figures of one parsed sentence.
+
+    Args:
+        doc: a spaCy ``Doc`` of the sentence (tagger + parser).
+        article_id: the sentence's article.
+        sentence: the sentence index.
+        skip: character spans (in the sentence) that are dates, not counts.
+
+    Returns:
+        The quantities in order of appearance.
+    """
+    found: list[QuantityInfo] = []
+    index = 0
+    tokens = list(doc)
+    while index < len(tokens):
+        token = tokens[index]
+        lower = token.text.lower()
+        is_number = token.like_num or lower in _WORD_NUMBERS
+        in_date = any(s <= token.idx < e for s, e in skip)
+        if (
+            not is_number
+            or in_date
+            or lower in {"one", "1"}
+            or token.pos_ not in {"NUM", "DET", "NOUN", "ADJ"}
+        ):
+            index += 1
+            continue
+        end = index + 1
+        while end < len(tokens) and tokens[end].text.lower() in _SCALES:
+            end += 1
+        figure = _span_text(tokens[index:end])
+        value = parse_number(figure)
+        if value is None or re.fullmatch(r"(1[6-9]|20)\d\d", figure):
+            index = end
+            continue
+        qualifier, q_start = _qualifier(doc, index)
+        last = tokens[end - 1]
+        noun = last.head if last.dep_ in {"nummod", "quantmod", "compound"} else None
+        unit_text, owner, place = "", "", ""
+        if noun is not None and noun.pos_ in {"NOUN", "PROPN"} and noun.i > last.i:
+            unit_text = noun.text
+            owner = _owner_of(noun)
+            place = _place_of(noun)
+        elif found:
+            # Ellipsis: "..., of which 5,000 were Americans" / "allies another 2,500".
+            previous = found[-1]
+            unit_text = previous.unit_text
+            place = previous.place
+            head = last.head
+            attrs = [c for c in head.rights if c.dep_ == "attr"] if last.dep_ == "nsubj" else []
+            if attrs:
+                owner = attrs[0].text
+            elif last.dep_ == "appos" and head.pos_ in {"NOUN", "PROPN"}:
+                owner = _span_text(
+                    [t for t in head.subtree if t.i < last.i and t.dep_ != "det" and t.i <= head.i]
+                )
+        if not unit_text:
+            index = end
+            continue
+        text = _span_text(tokens[q_start:end])
+        unit = _singular(unit_text)
+        subject = " ".join(p for p in (owner, unit_text, f"in {place}" if place else "") if p)
+        found.append(
+            QuantityInfo(
+                quantity=Quantity(
+                    article_id=article_id,
+                    sentence=sentence,
+                    text=text,
+                    value=value,
+                    unit=unit,
+                    subject=subject,
+                    qualifier=qualifier,
+                ),
+                figure=figure,
+                unit_text=unit_text,
+                owner=owner,
+                place=place,
+            )
+        )
+        index = end
+    return found
