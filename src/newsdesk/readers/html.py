@@ -64,7 +64,9 @@ def read_html(data: bytes | str, *, location: str, url: str | None = None) -> Ar
         raise InputError(location, f"unparsable HTML ({type(exc).__name__})") from exc
     meta = _metadata(result)
     text = (meta.get("text") or "").strip()
-    if len(text.split()) < 15:
+    # Menus and footers come out as many short lines; an article has real sentences.
+    prose = [line for line in text.split("\n") if len(line.split()) >= 6]
+    if sum(len(line.split()) for line in prose) < 15:
         raise InputError(location, "no article text found in HTML page")
     published = meta.get("date")
     return make_article(

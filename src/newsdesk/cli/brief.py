@@ -1,0 +1,122 @@
+"""``newsdesk brief``: read the reports of one event and write its brief."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..articles import clean
+from ..briefs import BriefOptions, build_brief
+from ..duplicates import DuplicateIndex, find_duplicates
+from ..models import Article, Brief
+from ..nlp import Models
+from ..readers import read_articles
+from ..renderers import FORMATS, render
+
+__all__ = ["brief_from_paths", "register"]
+
+EXAMPLE = """\
+examples:
+  newsdesk brief examples/harbour-bridge
+  newsdesk brief reports/*.txt --format json -o brief.json
+  newsdesk brief page.html feed-dump.jsonl --format html -o brief.html --words 150
+  cat report.txt | newsdesk brief -
+
+Bad inputs (empty, binary, missing, unparsable) are reported one line each on stderr and
+skipped; the brief is written from the rest.
+exit codes: 0 brief written, 1 no readable article or another error, 2 usage"""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "brief",
+        help="write the sourced brief of one event's reports",
+        description="Read the reports of one event (text, Markdown, HTML, JSONL; files, "
+        "directories, globs, - for stdin) and write its brief.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="input files, directories, globs or -")
+    parser.add_argument(
+        "-f", "--format", choices=sorted(FORMATS), default="markdown", help="output format (default: markdown)"
+    )
+    parser.add_argument("-o", "--output", metavar="FILE", default="-", help="write here (default: - for stdout)")
+    parser.add_argument("--words", type=int, default=120, metavar="N", help="summary length in words (default: 120)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no warnings or progress on stderr")
+    parser.set_defaults(handler=_run)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
+    """A rich spinner on stderr when it is a terminal; silent otherwise."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda _stage: None
+        return
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    with console.status("reading") as status:
+        yield lambda stage: status.update(stage)
+
+
+def dedupe(articles: Sequence[Article]) -> dict[str, str]:
+    """Map each syndicated copy's id to the id of the article it copies."""
+    matches = find_duplicates(articles, DuplicateIndex())
+    return {m.article_id: m.duplicate_of for m in matches if m.duplicate_of}
+
+
+def brief_from_paths(
+    paths: Sequence[str],
+    models: Models,
+    *,
+    options: BriefOptions | None = None,
+    warn: Callable[[str], None] = lambda _msg: None,
+    progress: Callable[[str], None] = lambda _stage: None,
+) -> Brief | None:
+    """Read, clean, dedupe and brief; report each unreadable input through ``warn``."""
+    result = read_articles(paths)
+    for failure in result.failures:
+        warn(f"{failure.location}: {failure.reason} (skipped)")
+    for warning in result.warnings:
+        warn(warning)
+    articles = [clean(a) for a in result.articles]
+    articles = [a for a in articles if a.text.strip()]
+    if not articles:
+        return None
+    progress("duplicates")
+    return build_brief(articles, models, options=options, duplicate_of=dedupe(articles), progress=progress)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if not args.paths:
+        print("newsdesk brief: error: give at least one PATH (or - for stdin)", file=sys.stderr)
+        return 2
+    if args.words < 10:
+        print("newsdesk brief: error: --words must be at least 10", file=sys.stderr)
+        return 2
+
+    def warn(message: str) -> None:
+        if not args.quiet:
+            print(f"newsdesk: {message}", file=sys.stderr)
+
+    with _progress(not args.quiet) as progress:
+        brief = brief_from_paths(
+            args.paths, Models(), options=BriefOptions(words=args.words), warn=warn, progress=progress
+        )
+    if brief is None:
+        print("newsdesk: error: no readable article in the inputs", file=sys.stderr)
+        return 1
+    text = render(brief, args.format)
+    if args.output == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"newsdesk: error: {args.output}: cannot write ({exc.strerror})", file=sys.stderr)
+            return 1
+    return 0
