@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
@@ -162,6 +162,7 @@ class Feed:
     articles: tuple[Article, ...]
     failures: tuple[ReadFailure, ...] = ()
     notes: tuple[str, ...] = ()
+    known: int = 0  # items left out because their link was in ``parse_feed(known=...)``
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,7 @@ def parse_feed(
     location: str,
     url: str | None = None,
     fetch_page: FetchPage | None = None,
+    known: Container[str] = (),
 ) -> Feed:
     """Parse an RSS or Atom feed into articles, skipping (and counting) broken items.
 
@@ -309,6 +311,8 @@ def parse_feed(
         fetch_page: optional function from an item's link to the article on that page (e.g.
             ``newsdesk.readers.urls.page_fetcher(fetcher)``); its text is used when longer
             than the item's own content.
+        known: links of items already read (e.g. by an earlier poll): such items are left
+            out, and their pages are not fetched again; ``Feed.known`` counts them.
 
     Returns:
         The ``Feed``.
@@ -350,7 +354,13 @@ def parse_feed(
     articles: list[Article] = []
     failures: list[ReadFailure] = []
     notes: list[str] = []
+    n_known = 0
     for index, entry in enumerate(entries):
+        if known:
+            link, _ = _http_url(entry.get("link"), base)
+            if link is not None and link in known:
+                n_known += 1
+                continue
         try:
             article = _item(
                 entry,
@@ -370,7 +380,9 @@ def parse_feed(
             )
         else:
             articles.append(article)
-    return Feed(location, outlet, feed_link, tuple(articles), tuple(failures), tuple(notes))
+    return Feed(
+        location, outlet, feed_link, tuple(articles), tuple(failures), tuple(notes), n_known
+    )
 
 
 def parse_opml(data: bytes, *, location: str) -> FeedList:
