@@ -207,3 +207,27 @@ def test_sigkill_mid_ingest_loses_nothing_committed(tmp_path: Path) -> None:
     with Store(db) as store:
         assert store.count_articles() == total
         assert store.integrity_check() == "ok"
+
+
+def test_story_brief_is_cached_until_the_story_changes(models: Models) -> None:
+    from newsdesk.errors import StoreError
+    from newsdesk.ingest import brief_from_json, brief_to_json, story_brief
+
+    with Store() as store:
+        report = ingest(
+            store,
+            [_a(QUAKE, "wire", "2022-03-07", "Wire"), _a(QUAKE_2, "daily", "2022-03-08", "Daily")],
+            models,
+        )
+        story_id = report.results[0].story_id
+        brief = story_brief(store, story_id, models)
+        assert brief.story.id == story_id and len(brief.sources) == 2
+        assert brief_from_json(brief_to_json(brief)) == brief
+        version = store.story_version(story_id)
+        assert store.cached_brief(story_id, version) == brief_to_json(brief)
+        assert story_brief(store, story_id, models) == brief
+        ingest(store, [_a(QUAKE_2 + " Aid arrived.", "late", "2022-03-09", "Late")], models)
+        assert store.cached_brief(story_id, store.story_version(story_id)) is None
+        assert len(story_brief(store, story_id, models).sources) == 3
+        with pytest.raises(StoreError):
+            story_brief(store, "st-missing", models)

@@ -9,10 +9,15 @@ write itself.
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import types
+import typing
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash
@@ -28,7 +33,8 @@ from .duplicates import (
     signature_bytes,
     sketch_from_bytes,
 )
-from .models import Article
+from .errors import StoreError
+from .models import Article, Brief
 from .nlp import Models
 from .store import Store
 from .stories import (
@@ -46,7 +52,10 @@ __all__ = [
     "IngestOptions",
     "IngestReport",
     "IngestedArticle",
+    "brief_from_json",
+    "brief_to_json",
     "ingest",
+    "story_brief",
 ]
 
 
@@ -328,3 +337,80 @@ def ingest(
         new_stories=tuple(sorted(new_stories)),
         updated_stories=tuple(sorted(touched - new_stories)),
     )
+
+
+# --- Briefs of stored stories ---------------------------------------------------------------
+
+
+def brief_to_json(brief: Brief) -> str:
+    """Serialise a ``Brief`` record (all fields, article ids kept) for the brief cache."""
+    return json.dumps(dataclasses.asdict(brief), ensure_ascii=False, sort_keys=True)
+
+
+def _decode(kind: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if dataclasses.is_dataclass(kind) and isinstance(kind, type):
+        hints = typing.get_type_hints(kind)
+        return kind(
+            **{
+                f.name: _decode(hints[f.name], value[f.name])
+                for f in dataclasses.fields(kind)
+                if f.init and f.name in value
+            }
+        )
+    origin = typing.get_origin(kind)
+    if origin is tuple:
+        inner = typing.get_args(kind)[0]
+        return tuple(_decode(inner, v) for v in value)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(kind) if a is not type(None)]
+        return _decode(options[0], value)
+    return value
+
+
+def brief_from_json(text: str) -> Brief:
+    """Rebuild a ``Brief`` written by ``brief_to_json``."""
+    brief = _decode(Brief, json.loads(text))
+    assert isinstance(brief, Brief)
+    return brief
+
+
+def story_brief(store: Store, story_id: str, models: Models) -> Brief:
+    """Return the brief of a stored story, from the cache while its members are unchanged.
+
+    Args:
+        store: the store holding the story.
+        story_id: the story's id (``newsdesk stories`` lists them).
+        models: loaded models, used only when the brief must be (re)built.
+
+    Returns:
+        The story's ``Brief``; syndicated copies are marked as copies of their original.
+
+    Raises:
+        StoreError: no story has this id.
+    """
+    from .briefs import build_brief
+
+    try:
+        version = store.story_version(story_id)
+    except KeyError:
+        raise StoreError(f"no story {story_id!r} in {store.path}") from None
+    cached = store.cached_brief(story_id, version)
+    if cached is not None:
+        try:
+            return brief_from_json(cached)
+        except (ValueError, KeyError, TypeError):
+            pass  # a cache entry from an older record layout: rebuild it
+    articles = store.story_articles(story_id)
+    members = {a.id for a in articles}
+    duplicate_of = {
+        copy: group.canonical_id
+        for group in store.duplicate_groups(sorted(members))
+        if group.canonical_id in members
+        for copy in group.article_ids[1:]
+        if copy in members
+    }
+    brief = build_brief(articles, models, duplicate_of=duplicate_of, story_id=story_id)
+    store.save_brief(story_id, version, brief_to_json(brief))
+    return brief
