@@ -374,3 +374,59 @@ def test_pages_of_known_items_are_not_fetched_again(server: LocalServer, fetcher
     assert [r.path for r in server.requests] == ["/rss", "/page", "/rss"]
     (article,) = collected.batches[0]
     assert article.text.count("The harbour bridge stayed shut.") == 20
+
+
+def test_cli_watch_once_ingests_and_resumes(
+    server: LocalServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsdesk.cli import main
+    from newsdesk.store import Store
+
+    def route(seen: Seen) -> Reply:
+        if seen.headers.get("if-none-match") == '"v1"':
+            return Reply(status=304, headers={"ETag": '"v1"'})
+        return Reply(rss(ITEM_A, ITEM_B, BAD), headers={"ETag": '"v1"'})
+
+    server.routes["/rss"] = route
+    db = tmp_path / "news.db"
+    argv = [
+        "watch",
+        server.url("/rss"),
+        "--db",
+        str(db),
+        "--once",
+        "--allow-network",
+        "127.0.0.1/32",
+        "--embedder",
+        "hashing",
+    ]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert f"watch: {server.url('/rss')}: 2 new, 1 items skipped" in err
+    assert "watch: stored 2 new, 0 duplicates, 0 already stored" in err
+    assert "watched 1 feeds: 1 polls, 2 new articles, 0 failed polls" in err
+    with Store(db) as store:
+        assert store.count_articles() == 2
+    assert (tmp_path / "news.db.watch.json").exists()
+
+    assert main(argv) == 0  # second run: conditional GET from the saved state
+    assert f"watch: {server.url('/rss')}: not modified" in capsys.readouterr().err
+    assert server.requests[-1].headers["if-none-match"] == '"v1"'
+
+
+def test_cli_watch_refuses_loopback_and_rude_intervals(
+    server: LocalServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsdesk.cli import main
+
+    server.routes["/rss"] = Reply(rss(ITEM_A))
+    db = str(tmp_path / "news.db")
+    assert main(["watch", server.url("/rss"), "--db", db, "--once", "--embedder", "hashing"]) == 1
+    assert "loopback address 127.0.0.1" in capsys.readouterr().err
+    assert server.requests == []
+    with pytest.raises(SystemExit) as info:
+        main(["watch", server.url("/rss"), "--db", db, "--interval", "5"])
+    assert info.value.code == 2
+    assert "at least 60 seconds" in capsys.readouterr().err
+    assert main(["watch", str(tmp_path / "nope.opml"), "--db", db, "--once"]) == 1
+    assert "nope.opml: cannot read" in capsys.readouterr().err
