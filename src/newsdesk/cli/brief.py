@@ -24,6 +24,7 @@ examples:
   newsdesk brief reports/*.txt --format json -o brief.json
   newsdesk brief page.html feed-dump.jsonl --format html -o brief.html --words 150
   cat report.txt | newsdesk brief -
+  newsdesk brief --story st-1a2b3c4d5e6f --db news.db --format html -o story.html
 
 Bad inputs (empty, binary, missing, unparsable) are reported one line each on stderr and
 skipped; the brief is written from the rest.
@@ -46,6 +47,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("-o", "--output", metavar="FILE", default="-", help="write here (default: - for stdout)")
     parser.add_argument("--words", type=int, default=120, metavar="N", help="summary length in words (default: 120)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no warnings or progress on stderr")
+    parser.add_argument(
+        "--story",
+        metavar="ID",
+        help="brief a stored story (see `newsdesk stories`), cached until it changes",
+    )
+    parser.add_argument("--db", help="store for --story (default: $NEWSDESK_DB or data dir)")
     parser.set_defaults(handler=_run)
 
 
@@ -91,6 +98,16 @@ def brief_from_paths(
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.story and args.paths:
+        print("newsdesk brief: error: give PATHs or --story, not both", file=sys.stderr)
+        return 2
+    if args.story:
+        from ..ingest import story_brief
+        from ..store import Store, default_db_path
+
+        with Store(args.db or default_db_path()) as store:
+            stored = story_brief(store, args.story, Models())
+        return _write(render(stored, args.format), args.output)
     if not args.paths:
         print("newsdesk brief: error: give at least one PATH (or - for stdin)", file=sys.stderr)
         return 2
@@ -109,14 +126,17 @@ def _run(args: argparse.Namespace) -> int:
     if brief is None:
         print("newsdesk: error: no readable article in the inputs", file=sys.stderr)
         return 1
-    text = render(brief, args.format)
-    if args.output == "-":
+    return _write(render(brief, args.format), args.output)
+
+
+def _write(text: str, output: str) -> int:
+    if output == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
+            Path(output).write_text(text, encoding="utf-8")
         except OSError as exc:
-            print(f"newsdesk: error: {args.output}: cannot write ({exc.strerror})", file=sys.stderr)
+            print(f"newsdesk: error: {output}: cannot write ({exc.strerror})", file=sys.stderr)
             return 1
     return 0
