@@ -125,18 +125,33 @@ _PROMO_WORDS = (
     r"you|may|might|like|click|here|sign|up|subscribe|follow|us|on|share|this|video|photos?|"
     r"gallery|explainer|opinion|analysis|live|updates?|must|editor'?s|picks?|from|the|web|"
     r"sponsored|partner|content|advertisement|ad|newsletter|get|our|app|download|similar|"
-    r"in|case|missed|it|other|elsewhere|what|to|know"
+    r"in|case|missed|it|other|elsewhere|what|to|know|continue|continues|continued|reading|"
+    r"below|keep|now|previously|earlier|coverage|full|view|comments?|tap|join|conversation|"
+    r"watch|for|of|inside|exclusive|breaking"
 )
+_LEAD_SYMBOLS = r"(?:[^\w\s\"“'‘(\[]{1,3}\s*)?"
 _PROMO_LABEL = re.compile(
-    rf"^\s*(?:[-•*>»]\s*)?((?:{_PROMO_WORDS})(?:[\s']+(?:{_PROMO_WORDS})){{0,4}})\s*[:|»>–—-]+\s*\S",
+    rf"^\s*{_LEAD_SYMBOLS}((?:{_PROMO_WORDS})(?:[\s']+(?:{_PROMO_WORDS})){{0,4}})\s*[:|»>–—-]+\s*\S",
     re.IGNORECASE,
 )
 # A whole line that is only a promo heading ("Related Posts", "Recommended Stories").
 _PROMO_HEADING = re.compile(
-    rf"^\s*(?:{_PROMO_WORDS})(?:[\s']+(?:{_PROMO_WORDS})){{0,4}}\s*[:.!]?\s*$", re.IGNORECASE
+    rf"^\s*{_LEAD_SYMBOLS}(?:{_PROMO_WORDS})(?:[\s']+(?:{_PROMO_WORDS})){{0,4}}\s*[:.!]?\s*$", re.IGNORECASE
+)
+_CAPS_LABEL = re.compile(r"^\s*([A-Z][A-Z'’&-]*(?:\s+[A-Z][A-Z'’&-]*){1,5})\s*:\s*\S")
+_PROMO_WORD = re.compile(rf"^(?:{_PROMO_WORDS})$", re.IGNORECASE)
+# Calls to action addressed to the reader ("Sign up to…", "Tap here to follow…", "Got a tip?").
+_CALL_TO_ACTION = re.compile(
+    r"^\s*(?:sign\s+up|subscribe|follow\s+us|tap\s+here|click\s+here|download|join\s+our|"
+    r"get\s+(?:our|the\s+\w+\s+app)|share\s+this|email\s+us|send\s+us|got\s+a\s+(?:story|tip)|"
+    r"have\s+a\s+(?:story|tip)|like\s+us)\b.*(?:newsletter|app|whatsapp|follow|subscribe|email|"
+    r"tips?|here|our|us|inbox|headlines|article|story)",
+    re.IGNORECASE,
 )
 _CREDIT = re.compile(
-    r"^\s*\(?\s*(?:with\s+(?:additional\s+)?(?:inputs?|reporting|contributions?|"
+    r"^\s*[—–-]?\s*\(?\s*(?:contributors?\s*:.*|additional\s+reporting\s*:.*|"
+    r"editor'?s\s+note\s*:.*|correction\s*:.*|clarification\s*:.*|"
+    r"with\s+(?:additional\s+)?(?:inputs?|reporting|contributions?|"
     r"input)\b.*|with\s+[\w\s.,&-]{1,60}\binputs?\b.*|(?:additional\s+)?reporting\s+by\b.*|"
     r"(?:writing|editing|compiled|edited|written|translated|produced)\s+by\b.*|"
     r"this\s+(?:story|article|report)\s+(?:has\s+been|was)\s+(?:updated|corrected|amended|"
@@ -151,16 +166,30 @@ _STAMP = re.compile(
     re.IGNORECASE,
 )
 _CAPTION_START = re.compile(
-    r"^\s*(?:\(?(?:photo|picture|image|pic|caption|credit|file\s+photo|video|graphic)s?\b"
-    r"\s*(?:credit)?\s*[:)/-]|in\s+th(?:is|e)\s+(?:\w+\s+){0,6}(?:file\s+)?"
+    r"^\s*(?:[(\[]?(?:photo|photograph|picture|image|pic|caption|credit|file\s+photo|video|"
+    r"graphic|illustration)s?\b\s*(?:credit)?\s*[:)/|—–-]|in\s+th(?:is|e)\s+(?:\w+\s+){0,6}(?:file\s+)?"
     r"(?:photo|picture|image|handout)\b|file\s*(?:photo|picture)|[A-Z ]{0,20}\bFILE PHOTO\b)",
     re.IGNORECASE,
 )
-# "(IRAQI PARLIAMENT MEDIA OFFICE VIA AP)", "(Photo: Jane Doe/Getty)", "[AFP]"
-_CAPTION_CREDIT = re.compile(
-    r"[(\[]\s*(?:(?:[A-Z][A-Z0-9.&'/-]*\s*){2,}|[^()\[\]]*\b(?:photo|picture|image|via|"
-    r"getty|afp|reuters|ap|epa|credit|courtesy|handout)\b[^()\[\]]*)[)\]]\s*$"
+_CAPS_LABEL = re.compile(r"^\s*([A-Z][A-Z'’&-]*(?:\s+[A-Z][A-Z'’&-]*){1,5})\s*:\s*\S")
+_PROMO_WORD = re.compile(rf"^(?:{_PROMO_WORDS})$", re.IGNORECASE)
+# Calls to action addressed to the reader ("Sign up to…", "Tap here to follow…", "Got a tip?").
+_CALL_TO_ACTION = re.compile(
+    r"^\s*(?:sign\s+up|subscribe|follow\s+us|tap\s+here|click\s+here|download|join\s+our|"
+    r"get\s+(?:our|the\s+\w+\s+app)|share\s+this|email\s+us|send\s+us|got\s+a\s+(?:story|tip)|"
+    r"have\s+a\s+(?:story|tip)|like\s+us)\b.*(?:newsletter|app|whatsapp|follow|subscribe|email|"
+    r"tips?|here|our|us|inbox|headlines|article|story)",
+    re.IGNORECASE,
 )
+# "(IRAQI PARLIAMENT MEDIA OFFICE VIA AP)", "(Photo: Jane Doe/Getty)", "(Ana Moor/Ledger)"
+_CAPTION_CREDIT = re.compile(
+    r"[(\[]\s*(?:(?:[A-Z][A-Z0-9.&'/-]*\s*){2,}|(?i:[^()\[\]]*\b(?:photo|photograph|picture|"
+    r"image|via|getty|afp|reuters|ap|epa|credit|courtesy|handout)\b[^()\[\]]*)|"
+    r"[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}\s*/\s*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})"
+    r"[)\]]\s*$"
+)
+# A whole line in brackets is an embed, a caption or a promo, never news copy.
+_BRACKETED = re.compile(r"^\s*\[[^\]]{3,300}\]\s*$")
 _SEPARATOR = re.compile(r"^[\W_]{1,12}$")
 _END_PUNCT = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$")
 
@@ -182,6 +211,12 @@ def _is_headline_like(line: str) -> bool:
         return False
     capital = sum(1 for w in alpha if w[:1].isupper())
     return capital / len(alpha) >= 0.6
+
+
+def _is_link_text(line: str) -> bool:
+    """A short line with no sentence end, as listed under a promo heading."""
+    stripped = line.strip()
+    return len(stripped.split()) <= 20 and not (stripped.endswith(".") and not stripped.endswith("..."))
 
 
 def _overlap(line: str, body_words: set[str]) -> float:
@@ -217,7 +252,7 @@ def _trailing_tail(lines: list[str], body_words: set[str]) -> int:
 def _is_pull_quote(paragraph: str, others: Sequence[str]) -> bool:
     """A short paragraph without end punctuation that repeats a sentence of another paragraph."""
     text = paragraph.strip().strip("“”\"'‘’")
-    if len(text) < 20 or len(text.split()) > 40 or _END_PUNCT.search(paragraph.strip()):
+    if len(text) < 30 or len(text.split()) > 40:
         return False
     return any(
         len(other) > len(text) and fuzz.partial_ratio(text.lower(), other.lower()) >= 90
@@ -236,8 +271,14 @@ def _classify(line: str) -> bool:
         return True
     if _PROMO_HEADING.match(stripped) and len(stripped.split()) <= 5:
         return True
-    if _CAPTION_START.match(stripped):
+    if _CAPTION_START.match(stripped) or _BRACKETED.match(stripped):
         return True
+    if _CALL_TO_ACTION.match(stripped) and len(stripped.split()) <= 25:
+        return True
+    caps = _CAPS_LABEL.match(stripped)
+    if caps and len(stripped.split()) <= 20:
+        if any(_PROMO_WORD.match(word) for word in caps.group(1).split()):
+            return True
     return bool(_CAPTION_CREDIT.search(stripped) and len(stripped.split()) <= 80)
 
 
@@ -265,19 +306,25 @@ def clean(article: Article) -> Article:
     body_words = {
         w for line in lines if _END_PUNCT.search(line) for w in _words(line) if len(w) > 3
     }
-    removed: list[str] = []
-    keep: list[str | None] = []
     tail = _trailing_tail(lines, body_words)
-    for i, line in enumerate(lines):
-        if i >= tail:
-            if line.strip():
-                removed.append(line.strip())
+    drop = [i >= tail or (bool(line.strip()) and _classify(line)) for i, line in enumerate(lines)]
+    for i, line in enumerate(lines[:tail]):
+        if not drop[i]:
             continue
-        if line.strip() and _classify(line):
-            removed.append(line.strip())
-            keep.append(None)
-        else:
-            keep.append(line)
+        stripped = line.strip()
+        # A credit line ("Photograph: A/B") takes the caption line just above it with it.
+        if (_CAPTION_START.match(stripped) or _CAPTION_CREDIT.search(stripped)) and i > 0:
+            above = lines[i - 1].strip()
+            if above and not drop[i - 1] and len(above.split()) <= 30 and not _PROMO_LABEL.match(above):
+                drop[i - 1] = True
+        # A promo heading ("Recommended Stories") takes the headline list under it.
+        if _PROMO_HEADING.match(stripped):
+            j = i + 1
+            while j < tail and lines[j].strip() and _is_link_text(lines[j]):
+                drop[j] = True
+                j += 1
+    removed = [line.strip() for line, gone in zip(lines, drop, strict=True) if gone and line.strip()]
+    keep: list[str | None] = [None if gone else line for line, gone in zip(lines, drop, strict=True)]
     kept_lines = [line for line in keep if line is not None]
     paragraphs = "\n".join(kept_lines).split("\n\n")
     sentences_elsewhere = [p for p in paragraphs if _END_PUNCT.search(p.strip() or ".")]

@@ -154,8 +154,13 @@ def read_stream(stream: BinaryIO, *, name: str, location: str) -> Iterator[Artic
         yield ReadFailure(location, f"cannot read: {exc.strerror or exc}" if isinstance(exc, OSError) else f"cannot read: {exc}")
 
 
-def _expand(paths: Sequence[str]) -> Iterator[tuple[str, Path | None, ReadFailure | None]]:
-    for raw in paths:
+def _is_project_doc(path: Path) -> bool:
+    """README.md, EXPECTED.md, LICENSE...: documentation beside articles, not an article."""
+    return path.suffix.lower() in (".md", "") and path.stem.isupper()
+
+
+def _expand(paths: Sequence[str | os.PathLike[str]]) -> Iterator[tuple[str, Path | None, ReadFailure | None]]:
+    for raw in map(os.fspath, paths):
         if raw == "-":
             yield raw, None, None
             continue
@@ -172,7 +177,7 @@ def _expand(paths: Sequence[str]) -> Iterator[tuple[str, Path | None, ReadFailur
             files = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and not p.name.startswith(".") and p.name.lower() != "readme.md"
+                if p.is_file() and not p.name.startswith(".") and not _is_project_doc(p)
             )
             if not files:
                 yield raw, None, ReadFailure(raw, "directory has no files")
@@ -185,7 +190,7 @@ def _expand(paths: Sequence[str]) -> Iterator[tuple[str, Path | None, ReadFailur
 
 
 def read_articles(
-    paths: Sequence[str], *, stdin: BinaryIO | None = None, on_item: Callable[[], None] | None = None
+    paths: Sequence[str | os.PathLike[str]], *, stdin: BinaryIO | None = None, on_item: Callable[[], None] | None = None
 ) -> ReadResult:
     """Read every article in ``paths`` (files, directories, globs; ``-`` reads stdin).
 

@@ -32,6 +32,13 @@ _DATELINE = re.compile(
     r"(?:\s*\(([\w .&'-]{2,40})\))?"
     r"\s*(?:—|–|--?|:)\s+(?=\S)"
 )
+# "Sunday, 9 November 2025", "October 14, 2025", "Thursday 16 October 2025 10:05"
+_DATE_LINE = re.compile(
+    r"^\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"(?:\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})"
+    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?\s*$",
+    re.IGNORECASE,
+)
 _END_PUNCT = re.compile(r"[.!?…][\"'”’)]*\s*$")
 
 
@@ -96,6 +103,11 @@ def parse_text(raw: str, *, location: str) -> Article:
                     if date:
                         meta.setdefault("published", date)
             removed.append(line)
+            i += 1
+            header_lines_seen += 1
+            continue
+        if _DATE_LINE.match(line) and parse_date(line):
+            meta.setdefault("published", parse_date(line))
             i += 1
             header_lines_seen += 1
             continue
