@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from _localserver import LOOPBACK, LocalServer, Reply
 from newsdesk.errors import InputError
@@ -359,3 +362,23 @@ def test_sniff_kind() -> None:
     assert sniff_kind(PAGE) == "html"
     assert sniff_kind(b"Plain words.", "text/plain") == "text"
     assert sniff_kind(b"<x/>", "application/rss+xml") == "feed"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=4000))
+def test_random_bytes_never_crash_the_feed_reader(data: bytes) -> None:
+    try:
+        feed = parse_feed(data, location="fuzz.xml")
+    except InputError:
+        return
+    assert all(a.text.strip() for a in feed.articles)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300), st.integers(min_value=0, max_value=len(RSS)))
+def test_mangled_feeds_never_crash(noise: str, cut: int) -> None:
+    data = RSS[:cut] + noise.encode("utf-8", "surrogatepass").replace(b"\xed", b"") + RSS[cut:]
+    with contextlib.suppress(InputError):
+        parse_feed(data, location="mangled.xml")
+    with contextlib.suppress(InputError):
+        parse_opml(data, location="mangled.opml")

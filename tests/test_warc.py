@@ -7,9 +7,12 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from newsdesk.models import Article, ReadFailure
 from newsdesk.readers import read_articles
 from newsdesk.readers.warc import iter_warc, read_warc
 
@@ -208,3 +211,25 @@ def test_read_articles_dispatches_warc(crawl: Path, tmp_path: Path) -> None:
     ]
     assert result.articles[0].id == result.articles[3].id
     assert len(result.failures) == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=3000), st.integers(min_value=0, max_value=4000))
+def test_random_and_spliced_bytes_never_crash(noise: bytes, cut: int) -> None:
+    data = CRAWL_BYTES[:cut] + noise + CRAWL_BYTES[cut:]
+    items = list(iter_warc(io.BytesIO(data), location="fuzz.warc.gz"))
+    assert all(isinstance(i, (Article, ReadFailure)) for i in items)
+    items = list(iter_warc(io.BytesIO(noise), location="noise.warc"))
+    assert len(items) >= 1 and all(isinstance(i, ReadFailure) for i in items)
+
+
+def _crawl_bytes() -> bytes:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "c.warc.gz"
+        write_warc(path, CRAWL)
+        return path.read_bytes()
+
+
+CRAWL_BYTES = _crawl_bytes()
