@@ -29,9 +29,9 @@ from .readers.feeds import is_opml, parse_feed, parse_opml
 from .readers.urls import page_fetcher
 
 __all__ = [
+    "FeedState",
     "MAX_FEEDS",
     "MIN_INTERVAL",
-    "FeedState",
     "PollResult",
     "WatchOptions",
     "WatchSummary",

@@ -32,11 +32,11 @@ from ..models import Article, ReadFailure
 from .dates import parse_date
 
 __all__ = [
+    "Feed",
+    "FeedList",
     "MAX_FEED_BYTES",
     "MAX_OPML_FEEDS",
     "READER",
-    "Feed",
-    "FeedList",
     "check_xml",
     "html_to_text",
     "is_opml",
