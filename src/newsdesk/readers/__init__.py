@@ -140,14 +140,19 @@ def read_stream(stream: BinaryIO, *, name: str, location: str) -> Iterator[Artic
     try:
         if name.lower().endswith(".gz"):
             stream = gzip.GzipFile(fileobj=stream)  # type: ignore[assignment]
-        buffered = io.BufferedReader(stream)  # type: ignore[arg-type]
-        head = buffered.peek(4096)[:4096]
-        fmt = detect_format(name, head)
-        reader = READERS.get(fmt)
-        if reader is None:
-            yield ReadFailure(location, f"no reader for {fmt} input installed")
-            return
-        yield from reader(buffered, location)  # type: ignore[arg-type]
+        wrapped = not hasattr(stream, "peek")
+        buffered = io.BufferedReader(stream) if wrapped else stream  # type: ignore[arg-type]
+        try:
+            head = buffered.peek(4096)[:4096]  # type: ignore[attr-defined]
+            fmt = detect_format(name, head)
+            reader = READERS.get(fmt)
+            if reader is None:
+                yield ReadFailure(location, f"no reader for {fmt} input installed")
+                return
+            yield from reader(buffered, location)
+        finally:
+            if wrapped:
+                buffered.detach()  # the caller owns (and closes) the stream
     except InputError as exc:
         yield ReadFailure(exc.location, exc.reason)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:

@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsdesk.readers import detect_format, read_articles, read_stream
+from newsdesk.readers.dates import parse_date
+from newsdesk.readers.jsonl import iter_jsonl
+from newsdesk.readers.text import parse_text
+
+from _paths import EXAMPLE, FIXTURES
+
+BAD = FIXTURES / "bad"
+
+
+def test_text_metadata_conventions() -> None:
+    raw = (
+        "Published: 08:10, March 3, 2024 | Updated: 09:00, March 4, 2025\n"
+        "Dam gates opened after week of rain\n"
+        "By Ola Brenn\n\n"
+        "NORTHVALE / EASTPORT - Engineers opened the gates of the Tarn dam on Sunday.\n\n"
+        "Water levels fell by two metres overnight."
+    )
+    article = parse_text(raw, location="x.txt")
+    assert article.published == "2024-03-03"
+    assert article.title == "Dam gates opened after week of rain"
+    assert article.author == "Ola Brenn"
+    assert article.dateline == "NORTHVALE / EASTPORT"
+    assert article.text.startswith("Engineers opened the gates")
+    assert article.removed == ("Published: 08:10, March 3, 2024 | Updated: 09:00, March 4, 2025",)
+
+
+def test_date_prefix_outlet_tag_and_colon_dateline() -> None:
+    a = parse_text(" date 2023-01-09 LAKETON — Ice closed the port.", location="a")
+    assert (a.published, a.dateline, a.text) == ("2023-01-09", "LAKETON", "Ice closed the port.")
+    b = parse_text("Port shut\n\n(Lake Herald) Ice closed the port on Monday.", location="b")
+    assert (b.outlet, b.title, b.text) == ("Lake Herald", "Port shut", "Ice closed the port on Monday.")
+    c = parse_text("Port shut\nLAKETON: Ice closed the port.", location="c")
+    assert (c.dateline, c.text) == ("LAKETON", "Ice closed the port.")
+
+
+def test_date_line_under_title() -> None:
+    a = parse_text("Sunday, 9 November 2025\nTram vote passes\n\nThe council voted.", location="a")
+    assert (a.published, a.title, a.text) == ("2025-11-09", "Tram vote passes", "The council voted.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("11:16, June 12, 2020", "2020-06-12"),
+        ("12 June 2020", "2020-06-12"),
+        ("2020-06-12T10:00", "2020-06-12"),
+        ("Feb 30, 2020", None),
+        ("2 hours ago", None),
+        ("", None),
+    ],
+)
+def test_parse_date(text: str, expected: str | None) -> None:
+    assert parse_date(text) == expected
+
+
+def test_example_story_reads_with_dates() -> None:
+    result = read_articles([EXAMPLE])
+    assert result.failures == ()
+    assert len(result.articles) == 7
+    dates = {Path(a.location).name: a.published for a in result.articles}
+    assert dates["01_meridian_press.txt"] == "2025-10-14"
+    assert dates["02_harbour_courier.txt"] == "2025-10-15"
+    assert dates["04_northern_ledger.txt"] == "2025-10-16"
+    assert dates["07_tidewater_business.txt"] is None
+
+
+def test_seed_publication_dates(seeds: Path) -> None:
+    result = read_articles([str(seeds)])
+    dates = {Path(a.location).name[:3]: a.published for a in result.articles}
+    assert dates["000"] == "2020-06-11"
+    assert dates["001"] == "2020-06-12"
+    assert dates["003"] == "2020-06-12"
+
+
+def test_bad_inputs_are_reported_one_line_each(tmp_path: Path) -> None:
+    empty_dir = tmp_path / "nothing"
+    empty_dir.mkdir()
+    result = read_articles(
+        [BAD / "empty.txt", BAD / "binary.txt", BAD / "no_article.html", tmp_path / "missing.txt", empty_dir]
+    )
+    reasons = {Path(f.location).name: f.reason for f in result.failures}
+    assert reasons == {
+        "empty.txt": "empty file",
+        "binary.txt": "binary file, not text",
+        "no_article.html": "no article text found in HTML page",
+        "missing.txt": "no such file or directory",
+        "nothing": "directory has no files",
+    }
+    assert all("\n" not in f.reason for f in result.failures)
+    assert result.articles == ()
+
+
+def test_legacy_and_bom_encodings_are_decoded() -> None:
+    result = read_articles([BAD / "legacy_cp1252.txt", BAD / "bom.txt"])
+    assert result.failures == ()
+    assert len(result.articles) == 2
+    legacy = next(a for a in result.articles if a.location.endswith("legacy_cp1252.txt"))
+    assert "\ufffd" not in legacy.text and "“" in legacy.text
+    assert result.warnings == (f"{BAD / 'legacy_cp1252.txt'}: not UTF-8; decoded as cp1252",)
+    bom = next(a for a in result.articles if a.location.endswith("bom.txt"))
+    assert not bom.text.startswith("\ufeff")
+
+
+def test_stdin_dash() -> None:
+    stream = io.BytesIO("Ferry halted\n\nThe ferry stopped running on Friday after a storm.".encode())
+    result = read_articles(["-"], stdin=stream)
+    assert [a.title for a in result.articles] == ["Ferry halted"]
+    assert result.articles[0].location == "<stdin>"
+
+
+def test_jsonl_reports_true_line_numbers() -> None:
+    lines = [
+        json.dumps({"text": "A quake shook the valley.", "title": "Quake", "published": "2021-05-02"}).encode(),
+        b"{broken",
+        b"",
+        b"[1, 2]",
+        json.dumps({"title": "no text"}).encode(),
+        json.dumps({"text": "Rain fell across the plain."}).encode(),
+    ]
+    items = list(iter_jsonl(lines, location="dump.jsonl"))
+    failures = [(i.location, i.reason) for i in items if not hasattr(i, "text")]
+    assert failures == [
+        ("dump.jsonl:2", "invalid JSON (Expecting property name enclosed in double quotes)"),
+        ("dump.jsonl:4", "expected a JSON object per line"),
+        ("dump.jsonl:5", "no 'text' field"),
+    ]
+    articles = [i for i in items if hasattr(i, "text")]
+    assert [a.published for a in articles] == ["2021-05-02", None]
+
+
+def test_html_page_extracts_article_and_metadata() -> None:
+    body = " ".join(f"Sentence number {i} tells the story of the harbour in detail." for i in range(12))
+    page = (
+        "<html><head><title>Harbour news</title><meta name='author' content='Ann Vik'>"
+        "<meta property='article:published_time' content='2024-04-02'></head><body>"
+        "<nav><a href='/'>Home</a><a href='/x'>Sport</a></nav>"
+        f"<article><h1>Harbour reopens</h1><p>{body}</p><p>{body}</p></article>"
+        "<footer>Copyright 2024</footer></body></html>"
+    ).encode()
+    items = list(read_stream(io.BytesIO(page), name="page.html", location="page.html"))
+    assert len(items) == 1
+    article = items[0]
+    assert "Sentence number 3 tells the story" in article.text  # type: ignore[union-attr]
+    assert "Sport" not in article.text  # type: ignore[union-attr]
+    assert article.published == "2024-04-02"  # type: ignore[union-attr]
+
+
+def test_non_latin_text() -> None:
+    a = parse_text("Пожар в порту\n\nВ порту Велморы вспыхнул пожар. Пострадавших нет.", location="ru.txt")
+    assert a.title == "Пожар в порту"
+    assert a.text == "В порту Велморы вспыхнул пожар. Пострадавших нет."
+
+
+def test_detect_format_sniffs_content() -> None:
+    assert detect_format("x", b"<!DOCTYPE html><html>") == "html"
+    assert detect_format("x", b'{"text": "a"}') == "jsonl"
+    assert detect_format("x.warc.gz", b"") == "warc"
+    assert detect_format("notes", b"Plain words") == "text"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=2000))
+def test_text_reader_never_crashes(data: bytes) -> None:
+    items = list(read_stream(io.BytesIO(data), name="x.txt", location="x.txt"))
+    assert len(items) == 1
