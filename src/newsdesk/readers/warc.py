@@ -150,7 +150,7 @@ def read_warc(
 
     Example:
         >>> result = read_warc("crawl.warc.gz")  # doctest: +SKIP
-        >>> len(result.articles), result.records, result.skipped
+        >>> len(result.articles), result.records, result.skipped  # doctest: +SKIP
         (2, 7, 4)
     """
     if isinstance(path, (str, Path)):
