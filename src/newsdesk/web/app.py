@@ -234,10 +234,9 @@ class _Web:
 
 
 def _default_brief(store: Store, story_id: str, models: Models) -> Brief:
-    from .. import ingest
+    from ..ingest import story_brief
 
-    fn: BriefFn = ingest.story_brief  # type: ignore[attr-defined]
-    return fn(store, story_id, models)
+    return story_brief(store, story_id, models)
 
 
 def _environment() -> jinja2.Environment:
@@ -262,18 +261,37 @@ def _check_id(value: str) -> str:
     return value
 
 
+_BRANCHES = ("ArticleIn", "list[ArticleIn]")
+_SHAPE_ERRORS = ("model_type", "list_type", "model_attributes_type")
+
+
 def _one_line(errors: list[Any]) -> str:
-    """Say what is wrong with a request body in one line a person can act on."""
-    parts = []
-    for err in errors[:5]:
-        loc = [str(p) for p in err.get("loc", ()) if p != "body"]
+    """Say what is wrong with a request body in one line a person can act on.
+
+    The article body is "one article or a list of them", so pydantic reports each error once
+    per branch; keep the branch the body was meant for (the one that got past the shape check).
+    """
+    for err in errors:
         if err.get("type") == "json_invalid":
-            ctx = err.get("ctx", {})
-            return f"malformed JSON: {ctx.get('error', 'cannot parse the body')}"
-        where = ".".join(loc) or "body"
-        parts.append(f"{where}: {err.get('msg', 'invalid')}")
-    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-    return "; ".join(parts) + more
+            reason = err.get("ctx", {}).get("error", "cannot parse the body")
+            return f"malformed JSON: {reason}"
+    located = []
+    for err in errors:
+        loc = [p for p in err.get("loc", ()) if p != "body"]
+        branch = loc and loc[0] in _BRANCHES
+        rest = loc[1:] if branch else loc
+        if (
+            branch
+            and not rest
+            and err.get("type") in ("model_type", "list_type", "model_attributes_type")
+        ):
+            continue  # the body is not of this branch's shape: the other branch explains
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest).lstrip(".")
+        located.append(f"{where or 'body'}: {err.get('msg', 'invalid')}")
+    if not located:
+        return "the body must be a JSON object (one article) or an array of them"
+    more = f" (and {len(located) - 5} more)" if len(located) > 5 else ""
+    return "; ".join(located[:5]) + more
 
 
 class _Guard:
@@ -300,7 +318,17 @@ class _Guard:
             await send(message)
 
         if scope["method"] in ("POST", "PUT", "PATCH"):
-            declared = dict(scope.get("headers", [])).get(b"content-length")
+            headers = dict(scope.get("headers", []))
+            kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+            if scope["path"].startswith("/api/") and kind != b"application/json":
+                # A cross-site form can post text/plain without a CORS preflight; JSON it
+                # cannot, so writes accept JSON only.
+                response = JSONResponse(
+                    {"detail": "send the body as application/json"}, status_code=415
+                )
+                await response(scope, receive, send_secured)
+                return
+            declared = headers.get(b"content-length")
             too_big = declared is not None and declared.isdigit() and int(declared) > self.max_body
             chunks: list[bytes] = []
             size = 0
@@ -507,14 +535,10 @@ def _install_api(api: FastAPI, web: _Web) -> None:
     )
     def post_articles(
         payload: Annotated[ArticleIn | list[ArticleIn], Body()],
-        content_type: Annotated[str | None, Header()] = None,
         authorization: Annotated[str | None, Header()] = None,
     ) -> IngestOut:
         """Store articles, find their duplicates and put each into a story."""
         _authorize(web, authorization)
-        # A cross-site form can post text/plain without a CORS preflight; JSON it cannot.
-        if not (content_type or "").lower().startswith("application/json"):
-            raise HTTPException(status_code=415, detail="send the articles as application/json")
         items = payload if isinstance(payload, list) else [payload]
         if len(items) > MAX_ARTICLES_PER_REQUEST:
             raise HTTPException(
@@ -615,7 +639,7 @@ def _install_api(api: FastAPI, web: _Web) -> None:
         """Return the story's brief in the ``newsdesk.brief/1`` JSON contract."""
         if web.reader.story(_check_id(story_id)) is None:
             raise HTTPException(status_code=404, detail="no such story")
-        from ..briefs import brief_to_dict  # type: ignore[import-not-found,unused-ignore]
+        from ..briefs import brief_to_dict
 
         with web.heavy:
             brief = web.brief_fn(web.store, story_id, web.models)

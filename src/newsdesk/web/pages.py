@@ -33,7 +33,7 @@ __all__ = [
     "timeline_chart",
 ]
 
-# Lowest WRatio (0-100) at which a cited text is taken to be a given sentence of the source.
+# Lowest token-set ratio (0-100) at which a cited text is taken to be a sentence of the source.
 # Calibrated on the harbour-bridge example: a summary sentence's own source scores 100, its
 # paraphrase in a corroborating source 70-90, unrelated sentences of the same article stay
 # under 55. Below the threshold a citation links to the article without a highlight. Re-run
@@ -104,7 +104,7 @@ def locate(sentences: Sequence[Sentence], text: str) -> int | None:
     best = process.extractOne(
         exact,
         [s.text for s in sentences],
-        scorer=fuzz.WRatio,
+        scorer=fuzz.token_set_ratio,
         processor=utils.default_process,
         score_cutoff=MATCH_THRESHOLD,
     )
