@@ -154,7 +154,7 @@ def read_urls(
 
     Example:
         >>> result = read_urls(["https://tide.example/rss.xml"])  # doctest: +SKIP
-        >>> len(result.articles), len(result.failures)
+        >>> len(result.articles), len(result.failures)  # doctest: +SKIP
         (12, 0)
     """
     own = fetcher is None
