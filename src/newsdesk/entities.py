@@ -103,10 +103,11 @@ def display_form(text: str) -> str:
     Returns:
         The cleaned form ("the State Department’s" -> "State Department").
     """
-    text = " ".join(text.split()).strip(_QUOTES + " ,.;:")
+    text = " ".join(text.split()).strip(_QUOTES + " ,;:")
     text = _LEADING_ARTICLE.sub("", text)
-    text = _POSSESSIVE.sub("", text).strip(_QUOTES + " ,.;:")
-    return text
+    text = _POSSESSIVE.sub("", text).strip(_QUOTES + " ,;:")
+    # Keep the full stop of an initialism ("U.S."), drop a sentence's.
+    return text if re.search(r"\b[A-Z]\.$", text) else text.rstrip(".")
 
 
 def name_tokens(text: str) -> tuple[str, ...]:
@@ -428,10 +429,16 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
 
 
 def _canonical(forms: Counter[str]) -> str:
-    def rank(form: str) -> tuple[int, int, int, int, str]:
-        tokens = name_tokens(form)
-        informative = len(tokens) if not _is_acronym(form) else 0
-        return (-informative, -forms[form], -sum(c.islower() for c in form[:1]), len(form), form)
+    """Most complete form (most name tokens; an acronym counts none), not shouted, then the
+    most frequent spelling ignoring case, then the most frequent casing, then the form with
+    more lower-case letters (al-Kadhimi over Al-Kadhimi) and the longer one."""
+
+    def rank(form: str) -> tuple[int, bool, int, int, int, int, str]:
+        informative = len(name_tokens(form)) if not _is_acronym(form) else 0
+        shouted = form.isupper() and not _is_acronym(form)
+        spelled = sum(n for f, n in forms.items() if f.casefold() == form.casefold())
+        lower = sum(c.islower() for c in form)
+        return (-informative, shouted, -spelled, -forms[form], -lower, -len(form), form)
 
     return sorted(forms, key=rank)[0]
 

@@ -232,7 +232,9 @@ def _number_conflicts(
         if q.qualifier == "additional":
             continue
         owner = _owner_key(info.owner, index, q.article_id, places)
-        if not owner:
+        # A count without an owner is comparable only when its predicate says what happened
+        # ("two people were killed"): the story's event is then the implicit subject.
+        if not owner and not info.event:
             continue
         keyed[(unit_class(q.unit), owner)].append(
             (a_index, info, _place_key(info.place, index, q.article_id))
@@ -306,7 +308,8 @@ def _sides(
     )
     place = f" in {subject_info.place}" if subject_info.place[:1].isupper() else ""
     owner = re.sub(r"^(?:The|the)\s+", "", subject_info.owner)
-    subject = f"{owner} {subject_info.unit_text}{place}".strip()
+    noun = "people " if subject_info.event and not owner else ""
+    subject = f"{owner} {noun}{subject_info.unit_text}{place}".strip()
 
     def side(group: Sequence[tuple[int, QuantityInfo]], *, with_qualifier: bool) -> ConflictSide:
         counts: dict[str, int] = defaultdict(int)
@@ -373,14 +376,31 @@ def _statement_conflicts(
 
 
 def _date_conflicts(
-    items: Sequence[DatedSentence], entities_of: Sequence[frozenset[str]], threshold: float
+    items: Sequence[DatedSentence],
+    entities_of: Sequence[frozenset[str]],
+    threshold: float,
+    roots: Mapping[str, str],
 ) -> list[Conflict]:
+    sentence_dates: list[frozenset[str]] = []
+    by_sentence: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for item in items:
+        by_sentence[(item.mention.article_id, item.mention.sentence)].add(item.mention.date)
+    for item in items:
+        sentence_dates.append(
+            frozenset(by_sentence[(item.mention.article_id, item.mention.sentence)])
+        )
     conflicts: list[Conflict] = []
     for i, a in enumerate(items):
         for j in range(i + 1, len(items)):
             b = items[j]
             ma, mb = a.mention, b.mention
             if ma.article_id == mb.article_id or ma.borrowed or mb.borrowed:
+                continue
+            if roots.get(ma.article_id) == roots.get(mb.article_id):
+                continue
+            # Each sentence must state its date alone: "closed on September 3 ... reopened
+            # September 22" holds two dates, and the other outlet's is one of them.
+            if ma.date in sentence_dates[j] or mb.date in sentence_dates[i]:
                 continue
             if ma.date.count("-") != mb.date.count("-") or ma.date == mb.date:
                 continue
@@ -451,28 +471,24 @@ def _facts(
     salience = salience + options.position_weight * np.array(
         [1.0 - r.sentence / n for r, n in zip(rows, lengths, strict=True)], dtype=np.float32
     )
-    root_names = sorted(set(roots))
+    row_roots = np.array([roots[r.article] for r in rows])
     # For each row: the best supporting row of every other independent source.
     support: list[dict[str, int]] = []
     for i, row in enumerate(rows):
         best: dict[str, int] = {roots[row.article]: i}
-        for root in root_names:
-            if root == roots[row.article]:
+        close = np.nonzero(sims[i] >= options.same_claim)[0]
+        for j in sorted(close.tolist(), key=lambda j: -float(sims[i, j])):
+            root = str(row_roots[j])
+            if root in best:
                 continue
-            options_j = [
-                j
-                for j, other in enumerate(rows)
-                if roots[other.article] == root
-                and sims[i, j] >= options.same_claim
-                and not _disagree(
-                    row.claim,
-                    other.claim,
-                    quantities.get((row.article, row.sentence), ()),
-                    quantities.get((other.article, other.sentence), ()),
-                )
-            ]
-            if options_j:
-                best[root] = max(options_j, key=lambda j: float(sims[i, j]))
+            other = rows[j]
+            if not _disagree(
+                row.claim,
+                other.claim,
+                quantities.get((row.article, row.sentence), ()),
+                quantities.get((other.article, other.sentence), ()),
+            ):
+                best[root] = j
         support.append(best)
     order = sorted(
         range(len(rows)),
@@ -609,6 +625,12 @@ def cross_check(
             )
             if found:
                 dates[(a_index, sentence.index)] = found
+                # A bare date line ("October 14, 2025") dates nothing.
+                rest = sentence.text
+                for mention in found:
+                    rest = rest.replace(mention.text, " ")
+                if len(re.findall(r"[^\W\d_]{2,}", rest)) < 3:
+                    continue
                 for mention in found:
                     dated.append(
                         DatedSentence(
@@ -650,7 +672,7 @@ def cross_check(
     number_infos = [(a, info) for (a, _), infos in sorted(quantities.items()) for info in infos]
     conflicts = (
         _number_conflicts(number_infos, analyses, index)
-        + _date_conflicts(dated, dated_entities, opts.same_statement)
+        + _date_conflicts(dated, dated_entities, opts.same_statement, root_of)
         + _statement_conflicts(rows, stacked, roots, opts)
     )
     timeline = build_timeline(dated, TimelineOptions())

@@ -113,6 +113,25 @@ _UNIT_CLASSES = {
     "individual": "person",
 }
 
+# Nouns that say nothing about what is counted: the predicate does ("two people were killed").
+_GENERIC_NOUNS = frozenset({"people", "person", "others", "other", "individuals", "more"})
+# Predicates of event counts, stemmed; synonyms share a class ("died" and "killed").
+_EVENT_CLASSES = {
+    "kill": "killed",
+    "die": "killed",
+    "di": "killed",
+    "dead": "killed",
+    "injur": "injured",
+    "wound": "injured",
+    "hurt": "injured",
+    "arrest": "arrested",
+    "detain": "arrested",
+    "evacuat": "evacuated",
+    "displac": "displaced",
+    "rescu": "rescued",
+    "miss": "missing",
+}
+
 # Demonyms whose country name is not their stem (Iraqi -> Iraq is found by stemming).
 _IRREGULAR_DEMONYMS = {
     "american": "united states",
@@ -139,6 +158,7 @@ class QuantityInfo:
     unit_text: str  # the count noun as written: "troops"
     owner: str  # whose: "US", "The United States", "Americans", "" if unknown
     place: str  # where: "Iraq", "the country", "" if unknown
+    event: bool = False  # counted by what happened to them ("killing two people", "17 injured")
 
 
 def parse_number(text: str) -> float | None:
@@ -253,8 +273,35 @@ def compatible(a: Quantity, b: Quantity, figure_a: str = "", figure_b: str = "")
     return low_a <= high_b and low_b <= high_a
 
 
+def _verb_stem(word: str) -> str:
+    lower = word.lower()
+    for suffix in ("ing", "ed", "es", "e", "s", "d"):
+        if lower.endswith(suffix) and len(lower) - len(suffix) >= 3:
+            return lower[: -len(suffix)]
+    return lower
+
+
+def event_class(verb: str) -> str | None:
+    """Return the event class of a predicate ("injuring" -> "injured"), None if not an event."""
+    return _EVENT_CLASSES.get(_verb_stem(verb))
+
+
+def _event_unit(token: Any) -> str | None:
+    """The predicate that counts ``token`` (a number or a generic noun), if it is an event."""
+    head = token.head
+    if token.dep_ in {"dobj", "nsubj", "nsubjpass", "attr"} and head.pos_ in {"VERB", "ADJ", "AUX"}:
+        return event_class(head.text)
+    if token.dep_ == "amod" or (
+        token.dep_ == "nummod" and head.text.lower() in {"dead", "injured"}
+    ):
+        return event_class(head.text)
+    return None
+
+
 def _qualifier(doc: Any, start: int) -> tuple[str, int]:
     """The hedge right before token ``start`` and the index where the hedged figure begins."""
+    if start > 0 and doc[start - 1].text.lower() in {"a", "an"}:
+        start -= 1  # "more than a dozen"
     before = [t.text.lower() for t in doc[max(0, start - 3) : start]]
     joined = " ".join(before)
     for phrase, name in _QUALIFIERS:
@@ -278,7 +325,13 @@ def _owner_of(noun: Any) -> str:
         return _span_text(modifiers)
     possessive = [c for c in noun.lefts if c.dep_ == "poss"]
     head = noun.head
-    if noun.dep_ in {"dobj", "attr"} and head.pos_ in {"VERB", "AUX"}:
+    # "The alliance had 7,500 military deployed": the count is parsed as the subject of a
+    # complement clause of "have"; the owner is the subject of "have".
+    if noun.dep_ in {"nsubj", "nsubjpass"} and head.dep_ in {"ccomp", "xcomp"}:
+        noun, head = head, head.head
+        if head.lemma_ not in {"have", "keep"}:
+            return ""
+    if noun.dep_ in {"dobj", "attr", "ccomp", "xcomp"} and head.pos_ in {"VERB", "AUX"}:
         subjects = [c for c in head.lefts if c.dep_ in {"nsubj", "nsubjpass"}]
         if subjects and (possessive or head.lemma_ in {"", "have", "keep", "deploy", "station"}):
             subject = subjects[0]
@@ -345,7 +398,15 @@ def extract_quantities(
         last = tokens[end - 1]
         noun = last.head if last.dep_ in {"nummod", "quantmod", "compound"} else None
         unit_text, owner, place = "", "", ""
-        if noun is not None and noun.pos_ in {"NOUN", "PROPN"} and noun.i > last.i:
+        event = False
+        generic = noun is not None and noun.text.lower() in _GENERIC_NOUNS
+        counted = noun if generic and noun is not None else last
+        event_unit = _event_unit(counted) if generic or noun is None or noun.i < last.i else None
+        if event_unit is not None:
+            unit_text, event = event_unit, True
+        elif generic:
+            pass
+        elif noun is not None and noun.pos_ in {"NOUN", "PROPN"} and noun.i > last.i:
             unit_text = noun.text
             owner = _owner_of(noun)
             place = _place_of(noun)
@@ -366,7 +427,7 @@ def extract_quantities(
             index = end
             continue
         text = _span_text(tokens[q_start:end])
-        unit = _singular(unit_text)
+        unit = unit_text if event else _singular(unit_text)
         subject = " ".join(p for p in (owner, unit_text, f"in {place}" if place else "") if p)
         found.append(
             QuantityInfo(
@@ -383,6 +444,7 @@ def extract_quantities(
                 unit_text=unit_text,
                 owner=owner,
                 place=place,
+                event=event,
             )
         )
         index = end

@@ -9,6 +9,8 @@
 * "in 2017", "since 2014", "this year", "earlier this year", "last year" -> YYYY;
 * "on Thursday", "today", "yesterday" -> YYYY-MM-DD (the latest such day on or before the
   reference: an article dated Thursday 2020-06-11 that says "on Thursday" means that day);
+  after "by", "from", "until" or "next" a weekday or month points forward instead ("by
+  Friday", "by the end of January" in an October article is next January);
   "last month" -> YYYY-MM.
 "Days after", "in recent months" and "the coming months" name no date and are skipped.
 
@@ -112,6 +114,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # "May" and "March" are also a verb: require a date-ish word before them unless capitalised
 # mid-sentence after a preposition (handled by the optional group above).
 _AMBIGUOUS_MONTHS = {"may", "march"}
+# Words that point forward from the reference: "by Friday", "from Thursday", "by the end of
+# January", "next month". Without one, a bare date is the latest one on or before it.
+_FORWARD = re.compile(
+    r"\b(?:by|from|until|till|next|before)\s+(?:the\s+end\s+of\s+|early\s+|late\s+|mid-?)?$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -140,9 +147,12 @@ def _reference(published: str | None, fallback: str | None) -> _Reference:
     return _Reference(date=None, year=None, month=None, borrowed=False)
 
 
-def _infer_year(month: int, ref: _Reference) -> int | None:
+def _infer_year(month: int, ref: _Reference, *, forward: bool = False) -> int | None:
+    """The year that puts ``month`` on or before the reference (after it when ``forward``)."""
     if ref.year is None:
         return None
+    if forward:
+        return ref.year + 1 if ref.month is not None and month < ref.month else ref.year
     if ref.month is not None and month > ref.month:
         return ref.year - 1
     return ref.year
@@ -170,13 +180,17 @@ def _resolve(kind: str, match: re.Match[str], ref: _Reference) -> tuple[str | No
     month = _MONTHS.get((groups.get("month") or "").lower().rstrip("."), 0)
     if kind in {"mdy", "dmy"}:
         return _valid(int(groups["year"]), month, int(groups["day"])), False
+    anchor = next(
+        (match.start(g) for g in ("month", "weekday", "day") if groups.get(g)), match.start()
+    )
+    forward = bool(_FORWARD.search(match.string[max(0, anchor - 25) : anchor]))
     if kind in {"md", "dm"}:
-        year = _infer_year(month, ref)
+        year = _infer_year(month, ref, forward=forward)
         return (_valid(year, month, int(groups["day"])) if year else None), False
     if kind == "my":
         return f"{int(groups['year']):04d}-{month:02d}", False
     if kind == "m":
-        year = _infer_year(month, ref)
+        year = _infer_year(month, ref, forward=forward or "next" in match.group(0).lower())
         return (f"{year:04d}-{month:02d}" if year else None), False
     if kind == "y":
         return groups["year"], False
@@ -186,7 +200,7 @@ def _resolve(kind: str, match: re.Match[str], ref: _Reference) -> tuple[str | No
         target = _WEEKDAYS.index(groups["weekday"].lower())
         rel = (groups.get("rel") or "").strip().lower()
         delta = (ref.date.weekday() - target) % 7
-        if rel == "next":
+        if rel == "next" or (forward and delta != 0):
             return (
                 ref.date + dt.timedelta(days=(target - ref.date.weekday()) % 7 or 7)
             ).isoformat(), True
@@ -301,7 +315,7 @@ class TimelineOptions:
     """
 
     same_event: float = 0.5
-    max_entries: int = 20
+    max_entries: int = 30
 
 
 def _precision(date: str) -> int:

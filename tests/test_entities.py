@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+from _stories import hand_analysis
+from newsdesk.entities import (
+    display_form,
+    fold_token,
+    name_tokens,
+    names_compatible,
+    resolve_entities,
+)
+
+
+def by_name(index, name):
+    matches = [e for e in index.entities if e.name == name]
+    assert len(matches) == 1, [e.name for e in index.entities]
+    return matches[0]
+
+
+def test_fold_token_transliteration_variants():
+    assert {fold_token(t) for t in ("Kadhimi", "Kadhemi", "Kahdimi", "KADHIMI")} == {"kadimi"}
+    assert fold_token("Soleimani") == fold_token("Suleimani")
+    assert fold_token("Qassem") == fold_token("Qasem")
+    assert fold_token("Muhandis") == fold_token("Mohandes")
+    assert fold_token("Ostrová") == fold_token("Ostrova")
+    assert fold_token("Петров") == "петров"  # non-Latin kept, lower-cased
+    assert fold_token("") == ""
+
+
+def test_name_tokens_drop_particles_titles_and_initialism_dots():
+    assert name_tokens("Tariq al-Dhahiri") == ("tarik", "dairi")
+    assert name_tokens("Mr Varkonen") == ("varkunin",)
+    assert name_tokens("U.S.") == ("us",)
+    assert display_form("the State Department’s") == "State Department"
+    assert display_form("U.S.") == "U.S."
+
+
+def test_names_compatible_is_anchored_on_the_last_name():
+    dhahiri = name_tokens("Tariq al-Dhahiri")
+    assert names_compatible(name_tokens("Dhaheri"), dhahiri)
+    assert names_compatible(name_tokens("Tariq Dahiri"), dhahiri)
+    # Trap: a different man whose *last* name is the other's first name.
+    assert names_compatible(name_tokens("Tariq"), name_tokens("Nabil Hassan Tariq")) is not False
+    assert not names_compatible(dhahiri, name_tokens("Nabil Hassan Tariq"))
+    # Trap: "Abdel Karim" inside one name, "Karim" in the middle of another.
+    assert not names_compatible(
+        name_tokens("Samir Abdel Karim"), name_tokens("Abu Karim al-Hashemi")
+    )
+
+
+def test_resolve_merges_spelling_variants_and_partial_names():
+    a = hand_analysis(
+        "a",
+        ["Prime Minister Tariq al-Dhahiri met Nabil Hassan Tariq.", "Dhahiri spoke first."],
+        [("Tariq al-Dhahiri", "PERSON"), ("Nabil Hassan Tariq", "PERSON"), ("Dhahiri", "PERSON")],
+    )
+    b = hand_analysis(
+        "b",
+        ["Tariq Al-Dhahiri arrived.", "Tariq Dhaheri said so.", "Dhaheri left."],
+        [("Tariq Al-Dhahiri", "PERSON"), ("Tariq Dhaheri", "PERSON"), ("Dhaheri", "GPE")],
+    )
+    index = resolve_entities([a, b])
+    pm = by_name(index, "Tariq al-Dhahiri")
+    assert pm.type == "PERSON"
+    assert pm.aliases == ("Dhaheri", "Dhahiri", "Tariq Al-Dhahiri", "Tariq Dhaheri")
+    assert pm.article_ids == ("a", "b")
+    assert pm.mentions == 5
+    assert by_name(index, "Nabil Hassan Tariq").aliases == ()
+
+
+def test_no_false_merge_of_look_alike_names():
+    a = hand_analysis(
+        "a",
+        [
+            "Samir Abdel Karim resigned.",
+            "Abu Karim al-Hashemi was killed.",
+            "Dr Lena Varga treated him.",
+        ],
+        [
+            ("Samir Abdel Karim", "PERSON"),
+            ("Abu Karim al-Hashemi", "PERSON"),
+            ("Dr Lena Varga", "PERSON"),
+        ],
+    )
+    b = hand_analysis("b", ["Harbour master Mila Varga spoke."], [("Mila Varga", "PERSON")])
+    names = {e.name for e in resolve_entities([a, b]).entities}
+    assert {"Samir Abdel Karim", "Abu Karim al-Hashemi", "Dr Lena Varga", "Mila Varga"} <= names
+
+
+def test_bare_surname_shared_by_two_people_follows_its_article():
+    a = hand_analysis(
+        "a",
+        ["Mila Varga spoke.", "Varga said the port was shut."],
+        [("Mila Varga", "PERSON"), ("Varga", "PERSON")],
+    )
+    b = hand_analysis(
+        "b",
+        ["Doctor Lena Varga spoke.", "Varga said nine remain in hospital."],
+        [("Lena Varga", "PERSON"), ("Varga", "PERSON")],
+    )
+    c = hand_analysis("c", ["Varga was not available."], [("Varga", "PERSON")])
+    index = resolve_entities([a, b, c])
+    assert by_name(index, "Mila Varga").article_ids == ("a",)
+    assert by_name(index, "Lena Varga").article_ids == ("b",)
+    assert by_name(index, "Varga").article_ids == ("c",)  # ambiguous: left alone
+    assert index.resolve("Varga", "a").name == "Mila Varga"
+    assert index.resolve("Varga") is None
+
+
+def test_mislabelled_one_word_mention_needs_the_full_name_in_its_article():
+    a = hand_analysis(
+        "a",
+        ["Tariq Dhaheri took office.", "Dhaheri was invited."],
+        [("Tariq Dhaheri", "PERSON"), ("Dhaheri", "GPE")],
+    )
+    b = hand_analysis("b", ["Dhaheri is a district."], [("Dhaheri", "GPE")])
+    index = resolve_entities([a, b])
+    assert by_name(index, "Tariq Dhaheri").mentions == 2
+    assert by_name(index, "Dhaheri").type == "GPE"
+
+
+def test_acronyms_by_initials_and_by_definition():
+    a = hand_analysis(
+        "a",
+        ["The Korvane Shipping League (KSL) said the United Provinces agreed."],
+        [("Korvane Shipping League", "ORG"), ("KSL", "ORG"), ("United Provinces", "GPE")],
+    )
+    b = hand_analysis(
+        "b",
+        ["The Islamic Front (ISF) and the UP signed.", "ISF fighters left the U.P."],
+        [("Islamic Front", "ORG"), ("ISF", "ORG"), ("UP", "GPE"), ("U.P.", "GPE")],
+    )
+    index = resolve_entities([a, b])
+    assert by_name(index, "United Provinces").aliases == ("U.P.", "UP")
+    assert by_name(index, "Islamic Front").aliases == ("ISF",)
+    assert by_name(index, "Korvane Shipping League").aliases == ("KSL",)
+
+
+def test_canonical_is_the_most_complete_then_most_common_spelling():
+    a = hand_analysis(
+        "a", ["Tariq al-Dhahiri met Tariq al-Dhahiri."], [("Tariq al-Dhahiri", "PERSON")]
+    )
+    b = hand_analysis(
+        "b",
+        ["Tariq Al-Dhahiri and Dhahiri."],
+        [("Tariq Al-Dhahiri", "PERSON"), ("Dhahiri", "PERSON")],
+    )
+    c = hand_analysis("c", ["Tariq Dhaheri."], [("Tariq Dhaheri", "PERSON")])
+    (entity,) = resolve_entities([a, b, c]).entities
+    assert entity.name == "Tariq al-Dhahiri"
+
+
+def test_junk_mentions_are_dropped_and_empty_input():
+    a = hand_analysis(
+        "a",
+        ["Kelly Vows Romance - Facebook Rolls Out said 2020 things."],
+        [("Kelly Vows Romance - Facebook Rolls", "PERSON"), ("2020", "DATE")],
+    )
+    assert resolve_entities([a]).entities == ()
+    assert resolve_entities([]).entities == ()
+
+
+def test_non_latin_names_merge_by_surname():
+    a = hand_analysis(
+        "a",
+        ["Иван Петров прибыл.", "Петров сказал."],
+        [("Иван Петров", "PERSON"), ("Петров", "PERSON")],
+    )
+    (entity,) = resolve_entities([a]).entities
+    assert entity.name == "Иван Петров"
+    assert entity.aliases == ("Петров",)

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from newsdesk.models import DateMention
+from newsdesk.timelines import (
+    DatedSentence,
+    TimelineOptions,
+    build_timeline,
+    dates_agree,
+    find_dates,
+)
+
+
+def dates(text, published="2025-10-16", story=None):
+    return [
+        (d.text, d.date)
+        for d in find_dates(text, article_id="a", sentence=0, published=published, story_date=story)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("The bridge opened on 2 May 1974.", "2025-10-16", [("2 May 1974", "1974-05-02")]),
+        ("Talks began June 11, 2020, in Velmora.", None, [("June 11, 2020", "2020-06-11")]),
+        ("The vote on Jan 5 was close.", "2020-06-12", [("Jan 5", "2020-01-05")]),
+        ("The lane closed in September.", "2025-10-16", [("in September", "2025-09")]),
+        (
+            "The lane closed in November.",
+            "2025-10-16",
+            [("in November", "2024-11")],
+        ),  # latest past one
+        ("Work stopped in March 2024.", None, [("March 2024", "2024-03")]),
+        ("It opened in 1974.", None, [("in 1974", "1974")]),
+        ("It was voted earlier this year.", "2025-10-16", [("this year", "2025")]),
+        ("Noises began last month.", "2025-10-16", [("last month", "2025-09")]),
+        ("The work stopped last year.", "2025-10-16", [("last year", "2024")]),
+        # Thursday 16 October: "on Tuesday" is the 14th; "on Thursday" is the same day.
+        ("The span fell on Tuesday.", "2025-10-16", [("on Tuesday", "2025-10-14")]),
+        ("Talks were held on Thursday.", "2025-10-16", [("on Thursday", "2025-10-16")]),
+        ("Ferries run from Thursday.", "2025-10-15", [("Thursday", "2025-10-16")]),
+        ("A second ship comes by Friday.", "2025-10-15", [("Friday", "2025-10-17")]),
+        ("It will report by the end of January.", "2025-10-15", [("of January", "2026-01")]),
+        ("Divers went in yesterday.", "2025-10-16", [("yesterday", "2025-10-15")]),
+    ],
+)
+def test_find_dates_resolves_at_the_precision_the_text_supports(text, published, expected):
+    assert dates(text, published) == expected
+
+
+def test_traps_name_no_date():
+    assert dates("The parliament vote took place days after the strike.") == []
+    assert dates("Forces will leave in the coming months.") == []
+    assert dates("Officials may meet again.") == []  # "may" is a verb
+    assert dates("Crews march on.") == []
+    assert (
+        dates("The 17-span bridge carries 38,000 cars until 2025 ends.") == []
+    )  # "until" year skipped
+
+
+def test_relative_dates_without_any_reference_are_dropped():
+    assert dates("The span fell on Tuesday in March.", published=None) == []
+    assert dates("It opened in 1974.", published=None) == [("in 1974", "1974")]
+
+
+def test_undated_article_borrows_only_a_year_from_the_story():
+    found = find_dates(
+        "He took office in May and spoke on Thursday.",
+        article_id="x",
+        sentence=0,
+        published=None,
+        story_date="2020-06-12",
+    )
+    assert [(d.text, d.date, d.borrowed) for d in found] == [
+        ("in May", "2020-05", False),
+        ("on Thursday", "2020-06-11", True),
+    ]
+
+
+def test_non_latin_text_has_no_dates_but_does_not_fail():
+    assert dates("Мост рухнул во вторник.") == []
+
+
+def test_dates_agree():
+    assert dates_agree("2020-01", "2020-01-05")
+    assert dates_agree("2020", "2020-01-05")
+    assert not dates_agree("2020-01-05", "2020-01-07")
+
+
+def vec(*values):
+    v = np.array(values, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def item(article, date, text, vector, borrowed=False, sentence=0):
+    return DatedSentence(DateMention(article, sentence, "x", date, borrowed), text, vector)
+
+
+def test_build_timeline_merges_refines_and_sorts():
+    strike, vote, other = vec(1, 0, 0), vec(0, 1, 0), vec(0, 0, 1)
+    items = [
+        item("a", "2020-01", "A strike killed the general in January.", strike),
+        item("b", "2020-01", "Parliament voted in January.", vote),
+        item("c", "2020-01-05", "Parliament voted on Jan 5.", vote),
+        item("d", "2020-01", "The general was killed in a strike in January.", strike),
+        item("e", "2020-06-11", "Talks opened on Thursday.", other, borrowed=True),
+        item("f", "2017", "Victory was declared in 2017.", other),
+    ]
+    timeline = build_timeline(items)
+    assert [(e.date, e.text, e.article_ids) for e in timeline] == [
+        ("2017", "Victory was declared in 2017.", ("f",)),
+        ("2020-01", "A strike killed the general in January.", ("a", "d")),
+        ("2020-01-05", "Parliament voted on Jan 5.", ("b", "c")),
+    ]  # the borrowed Thursday alone makes no entry
+
+
+def test_borrowed_mention_joins_a_dated_entry():
+    talks = vec(1, 1, 0)
+    items = [
+        item("a", "2020-06-11", "Talks opened on Thursday.", talks),
+        item("b", "2020-06-11", "Talks began Thursday.", talks, borrowed=True),
+    ]
+    (entry,) = build_timeline(items)
+    assert entry.article_ids == ("a", "b")
+
+
+def test_different_dates_never_merge_and_options_cap_entries():
+    same = vec(1, 0, 0)
+    items = [item("a", "2020-01-05", "Vote.", same), item("b", "2020-01-07", "Vote.", same)]
+    assert [e.date for e in build_timeline(items)] == ["2020-01-05", "2020-01-07"]
+    assert len(build_timeline(items, TimelineOptions(max_entries=1))) == 1
+    assert build_timeline([]) == ()
