@@ -72,7 +72,18 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
 def dedupe(articles: Sequence[Article]) -> dict[str, str]:
     """Map each syndicated copy's id to the id of the article it copies."""
     matches = find_duplicates(articles, DuplicateIndex())
-    return {m.article_id: m.duplicate_of for m in matches if m.duplicate_of}
+    by_id = {a.id: a for a in articles}
+    groups: dict[str, set[str]] = {}
+    for match in matches:
+        if match.duplicate_of:
+            groups.setdefault(match.duplicate_of, {match.duplicate_of}).add(match.article_id)
+    out: dict[str, str] = {}
+    for members in groups.values():
+        # The original is the earliest published; on a tie, the first by location, so the
+        # answer does not depend on ids (hashes) or input order.
+        ordered = sorted(members, key=lambda i: (by_id[i].published or "9999", by_id[i].location, i))
+        out.update({member: ordered[0] for member in ordered[1:]})
+    return out
 
 
 def brief_from_paths(

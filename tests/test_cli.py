@@ -1,0 +1,82 @@
+"""The console script: exit codes, one-line errors, every command documented with an example."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsdesk.cli import COMMAND_MODULES, build_parser, main
+
+from _paths import EXAMPLE, FIXTURES
+
+
+def _run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "newsdesk", *args], input=stdin, capture_output=True, timeout=300, check=False
+    )
+
+
+def test_every_command_has_help_with_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command")
+    names = sorted(subparsers.choices)  # type: ignore[union-attr]
+    assert "brief" in names and len(names) >= len(COMMAND_MODULES)
+    for name in names:
+        with pytest.raises(SystemExit) as exit_info:
+            main([name, "--help"])
+        assert exit_info.value.code == 0
+        assert "example" in capsys.readouterr().out.lower(), name
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert main(["brief"]) == 2
+    with pytest.raises(SystemExit) as exit_info:
+        main(["brief", "x", "--format", "pdf"])
+    assert exit_info.value.code == 2
+
+
+@pytest.mark.slow
+def test_bad_inputs_one_line_each_and_brief_from_the_rest(tmp_path: Path) -> None:
+    empty_dir = tmp_path / "empty"
+    empty_dir.mkdir()
+    bad = FIXTURES / "bad"
+    out = tmp_path / "brief.json"
+    result = _run(
+        "brief", str(EXAMPLE), str(bad / "empty.txt"), str(bad / "binary.txt"), str(tmp_path / "missing.txt"),
+        str(bad / "legacy_cp1252.txt"), str(bad / "no_article.html"), str(empty_dir), "--format", "json", "-o", str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.decode().strip().splitlines()
+    assert lines == [
+        f"newsdesk: {bad / 'empty.txt'}: empty file (skipped)",
+        f"newsdesk: {bad / 'binary.txt'}: binary file, not text (skipped)",
+        f"newsdesk: {tmp_path / 'missing.txt'}: no such file or directory (skipped)",
+        f"newsdesk: {bad / 'no_article.html'}: no article text found in HTML page (skipped)",
+        f"newsdesk: {empty_dir}: directory has no files (skipped)",
+        f"newsdesk: {bad / 'legacy_cp1252.txt'}: not UTF-8; decoded as cp1252",
+    ]
+    brief = json.loads(out.read_text(encoding="utf-8"))
+    assert brief["story"]["n_sources"] == 8
+
+
+@pytest.mark.slow
+def test_nothing_readable_exits_1(tmp_path: Path) -> None:
+    result = _run("brief", str(FIXTURES / "bad" / "empty.txt"), str(tmp_path / "nope"))
+    assert result.returncode == 1
+    assert result.stderr.decode().strip().splitlines()[-1] == "newsdesk: error: no readable article in the inputs"
+    assert b"Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_stdin_and_html_output() -> None:
+    text = "Dam gates opened\n\nEngineers opened the gates of the Tarn dam on Sunday after a week of rain, the water board said."
+    result = _run("brief", "-", "--format", "html", stdin=text.encode())
+    assert result.returncode == 0, result.stderr
+    page = result.stdout.decode()
+    assert page.startswith("<!doctype html>") and "Tarn dam" in page
+    assert "http://" not in page.split("<body>")[0] and "<script" not in page
