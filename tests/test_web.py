@@ -535,8 +535,12 @@ def test_small_helpers() -> None:
         ("d", True),
     ]
     assert snippet_segments("") == []
-    chart = timeline_chart(["1974", "2025-10-14", "2025-10-15"], width=200)
-    assert [p["x"] for p in chart["points"]] == [40.0, 100.0, 160.0]
+    chart = timeline_chart(["1974", "2025-10-14", "2025-10-14", "2025-10-15"], width=200)
+    assert [(p["x"], p["date"], p["count"], p["first"]) for p in chart["points"]] == [
+        (40.0, "1974", 1, 0),
+        (100.0, "2025-10-14", 2, 1),
+        (160.0, "2025-10-15", 1, 3),
+    ]
     assert chart["years"] == [{"x": 40.0, "year": "1974"}, {"x": 100.0, "year": "2025"}]
     assert timeline_chart([])["points"] == []
     lru: LRU[str, int] = LRU(2)
@@ -559,4 +563,4 @@ def test_make_article_drops_script_urls_before_the_web_sees_them() -> None:
 
 def test_static_files_exist() -> None:
     static = Path(__file__).resolve().parent.parent / "src" / "newsdesk" / "web" / "static"
-    assert sorted(p.name for p in static.iterdir()) == ["live.js", "style.css"]
+    assert sorted(p.name for p in static.iterdir()) == ["favicon.svg", "live.js", "style.css"]

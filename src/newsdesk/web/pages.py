@@ -223,30 +223,38 @@ def _label_key(label: str) -> tuple[int, str]:
 
 
 def timeline_chart(dates: Sequence[str], *, width: int = 960) -> dict[str, Any]:
-    """Lay out timeline dots on an ordinal axis (dates span decades, so evenly spaced).
+    """Lay out one dot per distinct date on an ordinal axis (dates span decades: even spacing).
 
     Args:
         dates: the entries' dates in timeline order (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``).
         width: the SVG's viewBox width.
 
     Returns:
-        ``{"width", "height", "axis_y", "points": [{"x", "date", "i"}], "years": [{"x",
-        "year"}]}``: a year label under the first dot of each year.
+        ``{"width", "height", "axis_y", "points": [{"x", "date", "count", "r", "first"}],
+        "years": [{"x", "year"}]}``: ``first`` is the index of the date's first entry,
+        ``r`` the dot radius (grows with the entries on that date), and a year label sits
+        over the first dot of each year.
     """
-    n = len(dates)
+    distinct: list[tuple[str, int, int]] = []  # (date, first entry index, count)
+    for i, day in enumerate(dates):
+        if distinct and distinct[-1][0] == day:
+            distinct[-1] = (day, distinct[-1][1], distinct[-1][2] + 1)
+        else:
+            distinct.append((day, i, 1))
+    n = len(distinct)
     margin = 40
     step = (width - 2 * margin) / max(n - 1, 1)
     points = []
     years = []
     last_year = None
-    for i, day in enumerate(dates):
-        x = margin + (i * step if n > 1 else (width - 2 * margin) / 2)
-        points.append({"x": round(x, 1), "date": day, "i": i})
-        year = day[:4]
-        if year != last_year:
-            years.append({"x": round(x, 1), "year": year})
-            last_year = year
-    return {"width": width, "height": 150, "axis_y": 40, "points": points, "years": years}
+    for i, (day, first, count) in enumerate(distinct):
+        x = round(margin + (i * step if n > 1 else (width - 2 * margin) / 2), 1)
+        radius = min(4.0 + 1.5 * count, 11.0)
+        points.append({"x": x, "date": day, "count": count, "r": radius, "first": first})
+        if day[:4] != last_year:
+            years.append({"x": x, "year": day[:4]})
+            last_year = day[:4]
+    return {"width": width, "height": 100, "axis_y": 40, "points": points, "years": years}
 
 
 def story_view(
