@@ -63,25 +63,32 @@ def _sorted_articles(articles: Sequence[Article]) -> list[Article]:
     return sorted(unique.values(), key=lambda a: (a.location, a.id))
 
 
-def _embed_sentences(analyses: Sequence[ArticleAnalysis], models: Models) -> list[Matrix]:
+def _embed_sentences(
+    analyses: Sequence[ArticleAnalysis], models: Models, extra: Sequence[str] = ()
+) -> tuple[list[Matrix], Matrix]:
+    """Embed every sentence (one matrix per article) and ``extra`` texts in one model call."""
     texts = [s.text for a in analyses for s in a.sentences]
-    matrix = models.embedder.embed(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+    everything = [*texts, *extra]
+    matrix = models.embedder.embed(everything) if everything else np.zeros((0, 384), dtype=np.float32)
     out: list[Matrix] = []
     pos = 0
     for analysis in analyses:
         n = len(analysis.sentences)
         out.append(matrix[pos : pos + n])
         pos += n
-    return out
+    return out, matrix[pos:]
 
 
-def _headline(articles: Sequence[Article], summary: Sequence[SummarySentence], models: Models) -> str:
-    """The most representative title (closest to the summary), else the summary's opening."""
-    titles = [a.title for a in articles if a.title]
+def _headline(
+    titles: Sequence[str], title_vectors: Matrix, summary: Sequence[SummarySentence], sentence_vectors: Matrix,
+    rows: Mapping[str, int],
+) -> str:
+    """The title closest to the summary's sentences, else the summary's opening."""
     if titles and summary:
-        vectors = models.embedder.embed([*titles, " ".join(s.text for s in summary)])
-        scores = vectors[:-1] @ vectors[-1]
-        return titles[int(np.argmax(scores))]
+        chosen = [rows[s.text] for s in summary if s.text in rows]
+        if chosen:
+            centre = sentence_vectors[chosen].mean(axis=0)
+            return titles[int(np.argmax(title_vectors @ centre))]
     if titles:
         return titles[0]
     if summary:
@@ -148,7 +155,8 @@ def build_brief(
     step("sentences")
     analyses = analyze(ordered, models.nlp)
     step("embeddings")
-    embeddings = _embed_sentences(analyses, models)
+    titles = [a.title for a in ordered if a.title]
+    embeddings, title_vectors = _embed_sentences(analyses, models, titles)
     step("summary")
     summary_options = dataclasses.replace(opts.summary, words=opts.words)
     summary = summarize(analyses, embeddings, options=summary_options, duplicate_of=dupes)
@@ -174,12 +182,25 @@ def build_brief(
     dates = sorted(a.published for a in ordered if a.published)
     story = StoryInfo(
         id=story_id or story_id_for(ordered),
-        headline=_headline(ordered, summary, models),
+        headline=_headline(titles, title_vectors, summary, _stack(embeddings), _row_index(analyses)),
         first_published=dates[0] if dates else None,
         last_published=dates[-1] if dates else None,
         n_sources=len(ordered),
     )
     return Brief(story=story, sources=sources, summary=summary, **extra)
+
+
+def _stack(embeddings: Sequence[Matrix]) -> Matrix:
+    parts = [m for m in embeddings if len(m)]
+    return np.vstack(parts) if parts else np.zeros((0, 384), dtype=np.float32)
+
+
+def _row_index(analyses: Sequence[ArticleAnalysis]) -> dict[str, int]:
+    """Sentence text -> its row in the stacked embedding matrix (first occurrence)."""
+    rows: dict[str, int] = {}
+    for row, sentence in enumerate(s for a in analyses for s in a.sentences):
+        rows.setdefault(sentence.text, row)
+    return rows
 
 
 def source_labels(articles: Sequence[Article]) -> dict[str, str]:
