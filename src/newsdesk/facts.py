@@ -36,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .claims import build_claims, content_words
-from .entities import EntityIndex, fold_token, resolve_entities
+from .entities import EntityIndex, resolve_entities
 from .models import (
     ArticleAnalysis,
     Claim,
@@ -164,15 +164,19 @@ def _is_candidate(text: str, options: FactOptions) -> bool:
 def _owner_key(owner: str, index: EntityIndex, article_id: str, places: Sequence[str]) -> str:
     if not owner:
         return ""
+    # A demonym first: NER often makes "Velmoran" an entity of its own.
+    country = demonym_country(owner.split()[-1], places)
+    if country is not None and country != owner.lower():
+        entity = index.resolve(country, article_id)
+        return entity.name.lower() if entity is not None else country
     entity = index.resolve(owner, article_id)
     if entity is not None:
         return entity.name.lower()
-    country = demonym_country(owner.split()[-1], places)
     if country is not None:
         entity = index.resolve(country, article_id)
         return entity.name.lower() if entity is not None else country
     words = [w for w in owner.lower().split() if w not in {"the", "a", "an"}]
-    return " ".join(fold_token(w) for w in words)
+    return " ".join(words)
 
 
 def _place_key(place: str, index: EntityIndex, article_id: str) -> str:
@@ -225,7 +229,8 @@ def _number_conflicts(
     analyses: Sequence[ArticleAnalysis],
     index: EntityIndex,
 ) -> list[Conflict]:
-    places = [e.name for e in index.entities if e.type in {"GPE", "LOC"}]
+    # Any entity can be the country of a demonym: NER often tags a small country as ORG.
+    places = [e.name for e in index.entities]
     keyed: dict[tuple[str, str], list[tuple[int, QuantityInfo, str]]] = defaultdict(list)
     for a_index, info in infos:
         q = info.quantity
@@ -515,14 +520,20 @@ def _facts(
         if len(chosen) >= 4 * options.max_facts:
             break
     facts: list[tuple[int, float, Fact]] = []
-    for _, members in chosen:
+    for center, found in chosen:
+        # Syndicated copies repeat the fact without backing it: cite their best sentence.
+        member_roots = {roots[rows[m].article] for m in found}
+        copies: dict[int, int] = {}
+        for j in np.nonzero(sims[center] >= options.same_claim)[0].tolist():
+            a_index = rows[j].article
+            if roots[a_index] in member_roots and all(rows[m].article != a_index for m in found):
+                if a_index not in copies or sims[center, j] > sims[center, copies[a_index]]:
+                    copies[a_index] = j
+        members = sorted({*found, *copies.values()})
         representative = max(members, key=lambda m: _representativeness(m, members, sims, rows))
-        article_ids = sorted(
-            {analyses[roots_index(rows[m].article, roots, analyses)].article.id for m in members}
-        )
-        all_ids = sorted({analyses[rows[m].article].article.id for m in members})
-        # Copies of members' articles (other duplicates of the same root) also count as copies.
-        copy_ids = tuple(a for a in all_ids if a not in article_ids)
+        # One article per independent source backs the fact; copies are cited apart.
+        article_ids = sorted({analyses[rows[m].article].article.id for m in found})
+        copy_ids = tuple(sorted(analyses[a].article.id for a in copies))
         evidence = tuple(
             Evidence(article_id=analyses[rows[m].article].article.id, sentence=rows[m].text)
             for m in sorted(
@@ -538,12 +549,6 @@ def _facts(
         facts.append((len(article_ids), float(max(salience[m] for m in members)), fact))
     facts.sort(key=lambda item: (-item[0], -item[1], item[2].text))
     return tuple(f for _, _, f in facts[: options.max_facts])
-
-
-def roots_index(article: int, roots: Sequence[str], analyses: Sequence[ArticleAnalysis]) -> int:
-    """Return the index of the article that represents ``article``'s duplicate group."""
-    root = roots[article]
-    return next(i for i, a in enumerate(analyses) if a.article.id == root)
 
 
 def _representativeness(

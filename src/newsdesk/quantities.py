@@ -352,7 +352,9 @@ def _place_of(noun: Any) -> str:
             if child.dep_ == "prep" and child.text.lower() == "in":
                 objects = [c for c in child.rights if c.dep_ == "pobj"]
                 if objects:
-                    return _span_text(list(objects[0].subtree))
+                    # "in Iraq, of which ..." -> "Iraq": stop at the place noun itself.
+                    head = objects[0]
+                    return _span_text([t for t in head.subtree if t.i <= head.i])
     return ""
 
 

@@ -7,7 +7,7 @@ the “coming months”). The speaker comes from the attribution around the quot
    State Department said), resolved to its entity, so "Mr Schenker" is "David Schenker";
 2. a pronoun (he said) -> the last person the article named before;
 3. an unnamed source ("one of the officials said", "an official", "sources") -> "an unnamed
-   official" / "unnamed officials";
+   official" / "unnamed officials" ("one of the engineers" -> "an unnamed engineer");
 4. a document ("a joint statement said", "reads the document") -> "joint statement";
 5. no attribution in the sentence and a quote in the sentence before -> that speaker.
 
@@ -51,6 +51,7 @@ _UNNAMED_ONE = re.compile(
     r"|an? (?:\w+ )?(?:official|source|diplomat|spokes(?:man|woman|person)))\b",
     re.I,
 )
+_ONE_OF = re.compile(r"\bone of the (?:\w+ )?([a-z]+?)(?:e?s)\b(?! of)")
 _UNNAMED_MANY = re.compile(
     r"\b(?:(?:two|three|several|some|\w+) )?(?:\w+ )?(?:officials|sources|diplomats)\b", re.I
 )
@@ -99,6 +100,9 @@ def _speaker(
     last_word = words[-1] if words else ""
     if _PRONOUN.match(last_word):
         return last_person
+    one_of = _ONE_OF.search(bare)
+    if one_of:
+        return f"an unnamed {one_of.group(1).lower()}"
     if _UNNAMED_ONE.search(bare):
         return UNNAMED
     if _UNNAMED_MANY.search(bare):
