@@ -12,6 +12,7 @@ import gzip
 import io
 import os
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,7 +156,8 @@ def read_stream(stream: BinaryIO, *, name: str, location: str) -> Iterator[Artic
                 buffered.detach()  # the caller owns (and closes) the stream
     except InputError as exc:
         yield ReadFailure(exc.location, exc.reason)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        # zlib.error: a corrupt deflate stream inside a well-formed gzip header (.gz, .warc.gz)
         yield ReadFailure(location, f"cannot read: {exc.strerror or exc}" if isinstance(exc, OSError) else f"cannot read: {exc}")
 
 
