@@ -53,6 +53,22 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=_serve)
 
 
+def _share_cpu_with_readers() -> None:
+    """Keep page serving responsive while ingest and brief builds run in the same process.
+
+    Builds run on a worker thread; by default torch would take every core and the thread
+    would hold the GIL for 5 ms slices, so readers queue behind it. One core is left to the
+    event loop, and the GIL is handed over every 1 ms. Measured with benchmarks/serve_load.py
+    (story-page p99 under ingest on a 2-core machine).
+    """
+    sys.setswitchinterval(0.001)
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - torch is a core dependency
+        return
+    torch.set_num_threads(max(1, (os.cpu_count() or 1) - 1))
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -68,6 +84,7 @@ def _serve(args: argparse.Namespace) -> int:
             f"--host {args.host} is reachable from other machines: set NEWSDESK_TOKEN so "
             "that only holders of the token can add articles"
         )
+    _share_cpu_with_readers()
     store = Store(args.db or default_db_path())
     models = Models(embedder_name=args.embedder)
     hosts = ["127.0.0.1", "localhost", "[::1]", "::1"] if loopback else None

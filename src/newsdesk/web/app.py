@@ -11,6 +11,7 @@ itself over when it is ready.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -28,14 +29,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..articles import make_article
 from ..errors import NewsdeskError
 from ..models import Article, Brief
 from ..nlp import Models
-from ..readers.dates import parse_date
 from ..store import Store
 from .cache import LRU, RenderedStory, SingleFlight
 from .pages import (
@@ -45,6 +44,18 @@ from .pages import (
     snippet_segments,
     split_article,
     story_view,
+)
+from .schemas import (
+    ArticleIn,
+    ArticleOut,
+    IngestedOut,
+    IngestOut,
+    SearchHitOut,
+    SearchOut,
+    StoryDetailOut,
+    StoryListOut,
+    StoryOut,
+    StoryStatusOut,
 )
 
 __all__ = [
@@ -83,7 +94,6 @@ MAX_ARTICLES_PER_REQUEST = 1000
 
 # Ids are blake2b hex digests, optionally prefixed ("st-..."): anything else is not an id.
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-_COARSE_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 BriefFn = Callable[[Store, str, Models], Brief]
 
@@ -91,122 +101,6 @@ ASGIApp = Callable[
     [MutableMapping[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
     Awaitable[None],
 ]
-
-
-# --- API schema -----------------------------------------------------------------------------
-
-
-class ArticleIn(BaseModel):
-    """One article posted to ``/api/articles``."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    text: str = Field(
-        min_length=1, max_length=1_000_000, description="Body, paragraphs split by blank lines"
-    )
-    title: str | None = Field(default=None, max_length=1000)
-    url: str | None = Field(default=None, max_length=2048, description="http(s) only")
-    outlet: str | None = Field(default=None, max_length=300)
-    published: str | None = Field(
-        default=None,
-        max_length=100,
-        description="YYYY-MM-DD (or YYYY-MM, YYYY, or a date in words)",
-    )
-    author: str | None = Field(default=None, max_length=300)
-
-    @field_validator("url")
-    @classmethod
-    def _http_only(cls, value: str | None) -> str | None:
-        if value and safe_url(value) is None:
-            raise ValueError("url must be an http:// or https:// address")
-        return value or None
-
-    @field_validator("published")
-    @classmethod
-    def _date(cls, value: str | None) -> str | None:
-        if not value:
-            return None
-        if _COARSE_DATE.fullmatch(value):
-            return value
-        parsed = parse_date(value)
-        if parsed is None:
-            raise ValueError("published must be a date such as 2025-10-14")
-        return parsed
-
-
-class IngestedOut(BaseModel):
-    id: str
-    status: str = Field(description="new | existing | duplicate")
-    duplicate_of: str | None
-    story_id: str
-
-
-class IngestOut(BaseModel):
-    results: list[IngestedOut]
-    new_stories: list[str]
-    updated_stories: list[str]
-
-
-class StoryOut(BaseModel):
-    id: str
-    headline: str
-    n_articles: int
-    n_sources: int
-    first_published: str | None
-    last_published: str | None
-    updated_at: str
-
-
-class StoryListOut(BaseModel):
-    stories: list[StoryOut]
-    limit: int
-    offset: int
-
-
-class ArticleOut(BaseModel):
-    id: str
-    title: str | None
-    outlet: str | None
-    url: str | None
-    published: str | None
-    author: str | None
-    location: str
-    language: str | None
-    duplicate_of: str | None = None
-    text: str | None = None
-    removed: list[str] = []
-
-
-class StoryDetailOut(BaseModel):
-    id: str
-    headline: str
-    first_published: str | None
-    last_published: str | None
-    version: str
-    articles: list[ArticleOut]
-
-
-class StoryStatusOut(BaseModel):
-    id: str
-    version: str
-    n_articles: int
-    page_ready: bool
-
-
-class SearchHitOut(BaseModel):
-    article_id: str
-    story_id: str | None
-    title: str | None
-    outlet: str | None
-    published: str | None
-    snippet: str
-    score: float
-
-
-class SearchOut(BaseModel):
-    query: str
-    hits: list[SearchHitOut]
-    stories: list[StoryOut]
 
 
 # --- App state ------------------------------------------------------------------------------
@@ -710,7 +604,17 @@ def _build_story(web: _Web, story_id: str) -> RenderedStory:
     articles = web.reader.articles([s.article_id for s in brief.sources])
     context = story_view(brief, _texts(web, articles), version=version, n_articles=n_articles)
     fragment = web.env.get_template("story_body.html").render(**context)
-    rendered = RenderedStory(story_id, version, fragment, n_articles, brief.story.headline)
+    page = web.env.get_template("story.html")
+    # The body is our own template output (autoescaped), so Markup only stops double escaping.
+    whole = {"body": Markup(fragment), "headline": brief.story.headline}
+    rendered = RenderedStory(
+        story_id=story_id,
+        version=version,
+        fragment=fragment.encode(),
+        page=page.render(refreshing=False, **whole).encode(),
+        stale_page=page.render(refreshing=True, **whole).encode(),
+        n_articles=n_articles,
+    )
     web.pages.put((story_id, version), rendered)
     web.latest.put(story_id, rendered)
     return rendered
@@ -744,29 +648,26 @@ def _install_pages(api: FastAPI, web: _Web) -> None:
         )
 
     @api.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(story_id: str, fragment: bool = False) -> HTMLResponse:
-        if web.reader.story(_check_id(story_id)) is None:
-            raise HTTPException(status_code=404, detail="no such story")
-        version = web.reader.story_version(story_id)
+    async def story_page(story_id: str, fragment: bool = False) -> Response:
+        # The hot path stays on the event loop: one indexed SQLite read (a WAL reader, never
+        # blocked by writers) and a dict lookup; only a page never rendered waits for a build.
+        try:
+            version = web.reader.story_version(_check_id(story_id))
+        except KeyError:
+            raise HTTPException(status_code=404, detail="no such story") from None
         rendered = web.pages.get((story_id, version))
-        refreshing = False
+        stale = False
         if rendered is None:
             previous = web.latest.get(story_id)
             future = web.builds.submit(story_id, lambda: _build_story(web, story_id))
             if previous is not None:
                 # Serve the last page now; live.js swaps in the new one when it is ready.
-                rendered, refreshing = previous, True
+                rendered, stale = previous, True
             else:
-                rendered = future.result()
-        if fragment:
-            return HTMLResponse(rendered.fragment)
-        return _render(
-            web,
-            "story.html",
-            body=Markup(rendered.fragment),  # our own rendered, autoescaped template output
-            refreshing=refreshing,
-            headline=rendered.headline,
-        )
+                rendered = await asyncio.wrap_future(future)
+        page = rendered.stale_page if stale else rendered.page
+        body = rendered.fragment if fragment else page
+        return Response(body, media_type="text/html; charset=utf-8")
 
     @api.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(

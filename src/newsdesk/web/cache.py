@@ -56,13 +56,18 @@ class LRU(Generic[K, V]):
 
 @dataclass(frozen=True)
 class RenderedStory:
-    """A story page rendered for one version: the live-updatable body and the whole page."""
+    """A story page rendered for one version, ready to send.
+
+    ``fragment`` is the live-updatable body, ``page`` the whole page, and ``stale_page`` the
+    whole page with a note that a newer version is being built (served meanwhile).
+    """
 
     story_id: str
     version: str
-    fragment: str
+    fragment: bytes
+    page: bytes
+    stale_page: bytes
     n_articles: int
-    headline: str = ""
 
 
 class SingleFlight(Generic[V]):
