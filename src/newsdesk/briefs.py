@@ -58,7 +58,8 @@ def story_id_for(articles: Sequence[Article]) -> str:
 def _sorted_articles(articles: Sequence[Article]) -> list[Article]:
     """Order sources reproducibly: by location, then id (input order never matters)."""
     unique: dict[str, Article] = {}
-    for article in articles:
+    # Same-id copies (one text at two paths) keep the first by location, not by input order.
+    for article in sorted(articles, key=lambda a: (a.location, a.id)):
         unique.setdefault(article.id, article)
     return sorted(unique.values(), key=lambda a: (a.location, a.id))
 
@@ -260,8 +261,9 @@ def brief_to_dict(brief: Brief) -> dict[str, Any]:
         "facts": [
             {
                 "text": f.text,
+                # Syndicated copies are cited but not counted as independent support.
                 "support": len(cite(f.article_ids)),
-                "sources": cite(f.article_ids),
+                "sources": cite([*f.article_ids, *f.copy_ids]),
                 "evidence": evidence(f.evidence),
             }
             for f in brief.facts
@@ -277,6 +279,15 @@ def brief_to_dict(brief: Brief) -> dict[str, Any]:
                         "evidence": evidence(side.evidence),
                     }
                     for side in c.sides
+                ],
+                # Reports compatible with every side ("more than 5,000" beside 5,000 and 5,200).
+                "compatible": [
+                    {
+                        "value": side.value,
+                        "sources": cite(side.article_ids),
+                        "evidence": evidence(side.evidence),
+                    }
+                    for side in c.also
                 ],
             }
             for c in brief.conflicts

@@ -59,6 +59,8 @@ def render_markdown(brief: Brief) -> str:
             for cl in c["claims"]:
                 for ev in cl["evidence"][:2]:
                     out.append(f"  - {ev['source']}: “{_md(ev['sentence'])}”")
+            for cl in c.get("compatible", []):
+                out.append(f"  - compatible with every side: **{_md(cl['value'])}** {_cites(cl['sources'])}")
     if d["timeline"]:
         out += ["", "## Timeline", ""]
         out += [f"- **{t['date']}**: {_md(t['text'])} {_cites(t['sources'])}" for t in d["timeline"]]
