@@ -559,6 +559,12 @@ def evaluate_summaries(
         )
     say("our summarizer scored")
 
+    notes.append(
+        "The newsdesk rows run the product's summarizer (newsdesk.summaries.summarize) with "
+        "one eval-only setting, overflow=True: the last sentence may run past 100 words, "
+        "since ROUGE cuts every summary at 100 words itself; `newsdesk brief` keeps within "
+        "its budget (default 120 words)."
+    )
     if any(c.id == "d30048t" for c in clusters):
         notes.append(
             "d30048t ships reference H twice (the fourth assessor's summary is missing), so "
