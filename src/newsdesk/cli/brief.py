@@ -100,7 +100,12 @@ def brief_from_paths(
         warn(f"{failure.location}: {failure.reason} (skipped)")
     for warning in result.warnings:
         warn(warning)
-    articles = [clean(a) for a in result.articles]
+    # One order whatever the argument order, and one copy per id (the same text at two paths
+    # keeps the first by location), so the brief never depends on how the inputs were listed.
+    unique: dict[str, Article] = {}
+    for article in sorted(result.articles, key=lambda a: (a.location, a.id)):
+        unique.setdefault(article.id, article)
+    articles = [clean(a) for a in unique.values()]
     articles = [a for a in articles if a.text.strip()]
     if not articles:
         return None

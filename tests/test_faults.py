@@ -1,0 +1,246 @@
+"""Bounded fuzzing of every reader, hostile feeds, and order-free briefs (CI budget: < 60 s).
+
+The long run is ``python benchmarks/faults.py --minutes N``; these tests keep a fixed, small
+number of examples so CI time stays flat.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import random
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsdesk.models import Article, ReadFailure
+from newsdesk.readers import read_articles, read_stream
+
+BODY = (
+    "A magnitude 6.4 earthquake struck near Korvath in northern Eldoria on Monday, killing "
+    "at least 12 people, officials said. Rescue teams searched the market district."
+)
+TEXT = f"Quake in Korvath\n\n{BODY}\n\nAftershocks followed on Tuesday.".encode()
+HTML = (
+    "<!doctype html><html><head><title>Quake in Korvath</title></head><body><nav>Home</nav>"
+    f"<article><h1>Quake in Korvath</h1><p>{BODY}</p><p>Aftershocks followed.</p></article>"
+    "</body></html>"
+).encode()
+JSONL = b"".join(
+    json.dumps({"text": f"{BODY} Update {i}.", "url": f"https://news.test/{i}"}).encode() + b"\n"
+    for i in range(5)
+)
+RSS = (
+    '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Wire</title>'
+    + "".join(
+        f"<item><title>Update {i}</title><link>https://news.test/{i}</link>"
+        f"<description>{BODY} Update {i}.</description></item>"
+        for i in range(3)
+    )
+    + "</channel></rss>"
+).encode()
+
+
+def _warc() -> bytes:
+    """One WARC response record, written by hand (warcio's writer leaves a temp file open)."""
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + HTML
+    head = (
+        "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://news.test/q\r\n"
+        "WARC-Date: 2022-03-07T10:00:00Z\r\n"
+        "WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000001>\r\n"
+        "Content-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(http)}\r\n\r\n"
+    ).encode()
+    return head + http + b"\r\n\r\n"
+
+
+SAMPLES = {
+    "a.txt": TEXT,
+    "a.html": HTML,
+    "a.jsonl": JSONL,
+    "a.xml": RSS,
+    "a.warc": _warc(),
+    "a.jsonl.gz": gzip.compress(JSONL),
+    "noext": HTML,
+}
+
+
+@contextmanager
+def _time_limit(seconds: int) -> Iterator[None]:
+    """Fail (rather than hang CI) when one read takes longer than ``seconds``."""
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise TimeoutError(f"read took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _read(data: bytes, name: str) -> list[Article | ReadFailure]:
+    with _time_limit(20):
+        items = list(read_stream(io.BytesIO(data), name=name, location="f"))
+    assert all(isinstance(item, (Article, ReadFailure)) for item in items)
+    return items
+
+
+def test_valid_samples_read() -> None:
+    for name, data in SAMPLES.items():
+        items = _read(data, name)
+        assert any(isinstance(i, Article) for i in items), (name, items)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=st.binary(max_size=3000), name=st.sampled_from(sorted(SAMPLES) + ["a.warc.gz", "a.bin"])
+)
+def test_random_bytes_never_raise(data: bytes, name: str) -> None:
+    _read(data, name)
+
+
+@st.composite
+def _mangled(draw: st.DrawFn) -> tuple[bytes, str]:
+    name = draw(st.sampled_from(sorted(SAMPLES)))
+    data = bytearray(SAMPLES[name])
+    for _ in range(draw(st.integers(0, 6))):
+        op = draw(st.sampled_from(["cut", "nul", "flip", "insert"]))
+        at = draw(st.integers(0, max(0, len(data) - 1)))
+        if op == "cut":
+            del data[at:]
+        elif op == "nul":
+            data.insert(at, 0)
+        elif op == "flip" and data:
+            data[at] = draw(st.integers(0, 255))
+        else:
+            data[at:at] = draw(st.binary(min_size=1, max_size=40))
+    return bytes(data), name
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_mangled())
+def test_truncated_nul_and_flipped_inputs_never_raise(case: tuple[bytes, str]) -> None:
+    _read(*case)
+
+
+def test_corrupt_gzip_body_is_a_failure_not_a_crash() -> None:
+    # Regression: a valid gzip header over corrupt deflate data raised zlib.error.
+    packed = bytearray(gzip.compress(JSONL * 20))
+    rng = random.Random(3)
+    for _ in range(16):
+        packed[10 + rng.randrange(len(packed) - 20)] = rng.randrange(256)
+    for name in ("a.jsonl.gz", "a.warc.gz"):
+        items = _read(bytes(packed), name)
+        assert isinstance(items[-1], ReadFailure) and items[-1].reason.startswith("cannot read")
+
+
+def test_broken_jsonl_lines_report_true_line_numbers() -> None:
+    good = JSONL.splitlines()
+    lines = [
+        good[0],
+        b'{"text": "cut',
+        good[1],
+        b"",
+        b"\x00\xff",
+        good[2],
+        b"[1]",
+        b'{"title": "x"}',
+    ]
+    items = _read(b"\n".join(lines) + b"\n", "a.jsonl")
+    failures = [i.location for i in items if isinstance(i, ReadFailure)]
+    assert failures == ["f:2", "f:5", "f:7", "f:8"]
+    assert sum(isinstance(i, Article) for i in items) == 3
+
+
+def test_nested_html_and_long_line_are_bounded() -> None:
+    nested = (
+        b"<html><body>"
+        + b"<div>" * 100_000
+        + BODY.encode()
+        + b"</div>" * 100_000
+        + b"</body></html>"
+    )
+    _read(nested, "a.html")
+    long_line = json.dumps({"text": "word " * 1_000_000}).encode() + b"\n" + JSONL
+    items = _read(long_line, "a.jsonl")
+    assert [i.location for i in items if isinstance(i, ReadFailure)] == ["f:1"]
+
+
+def test_entity_bomb_and_external_entity_are_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("fault-secret-token")
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">'
+        b'<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+        b'<rss version="2.0"><channel><title>&d;</title>'
+        b"<item><title>&d;</title><description>&d;</description></item></channel></rss>"
+    )
+    xxe = (
+        f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://{secret}">]>'
+        f'<rss version="2.0"><channel><title>t</title><item><title>&x;</title>'
+        f"<description>{BODY} &x;</description></item></channel></rss>"
+    ).encode()
+    for data in (bomb, xxe, bomb.decode().encode("utf-16")):
+        items = _read(data, "a.xml")
+        assert not any(isinstance(i, Article) for i in items)
+        assert all(
+            "fault-secret-token" not in i.reason for i in items if isinstance(i, ReadFailure)
+        )
+
+
+@pytest.fixture(scope="module")
+def hashing_models() -> object:
+    from newsdesk.nlp import Models
+
+    return Models(embedder_name="hashing")
+
+
+def test_brief_is_byte_identical_in_any_input_order(tmp_path: Path, hashing_models: object) -> None:
+    from newsdesk.cli.brief import brief_from_paths
+    from newsdesk.nlp import Models
+    from newsdesk.renderers import render
+
+    assert isinstance(hashing_models, Models)
+    reports = {
+        "wire.txt": f"Quake in Korvath\n\n{BODY}",
+        "copy.txt": f"Quake in Korvath\n\n{BODY}",  # the same text at another path: same id
+        "daily.txt": "Korvath toll rises\n\nThe death toll from Monday's earthquake in Korvath, "
+        "Eldoria, rose to 19 on Tuesday as rescuers searched collapsed buildings.",
+        "ru.txt": "Землетрясение в Корвате\n\nЗемлетрясение магнитудой 6,4 произошло в Корвате "
+        "на севере Эльдории в понедельник.",
+    }
+    for name, text in reports.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "page.html").write_bytes(HTML)
+    files = sorted(str(p) for p in tmp_path.iterdir())
+    rng = random.Random(7)
+    outputs = set()
+    for _ in range(4):
+        order = files[:]
+        rng.shuffle(order)
+        brief = brief_from_paths(order, hashing_models)
+        assert brief is not None
+        outputs.add(render(brief, "json"))
+    assert len(outputs) == 1
+    sources = json.loads(outputs.pop())["sources"]
+    # Of the two same-id copies, the first by location is the one cited.
+    cited = {s["location"].rsplit("/", 1)[1] for s in sources}
+    assert cited == {"copy.txt", "daily.txt", "ru.txt", "page.html"}
+
+
+def test_read_articles_of_empty_and_missing_inputs(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    result = read_articles([empty, tmp_path / "missing.txt"])
+    assert result.articles == ()
+    assert [f.reason for f in result.failures] == ["no such file or directory"]
