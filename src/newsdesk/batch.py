@@ -25,7 +25,7 @@ import hashlib
 import json
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,7 +132,7 @@ def _neg(key: str) -> tuple[int, ...]:
 def resolve_duplicates(
     info: Mapping[str, tuple[str | None, str]],
     pairs: Iterable[tuple[str, str, float]],
-    options: DuplicateOptions = DuplicateOptions(),
+    options: DuplicateOptions | None = None,
 ) -> dict[str, DuplicateMatch]:
     """Turn verified similar pairs into copy verdicts, as ``find_duplicates`` would.
 
@@ -144,6 +144,7 @@ def resolve_duplicates(
     Returns:
         Article id -> ``DuplicateMatch`` for the articles that copy another one.
     """
+    options = options or DuplicateOptions()
     neighbours: dict[str, dict[str, float]] = {}
     for a, b, sim in pairs:
         if a == b:
