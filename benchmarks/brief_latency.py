@@ -34,7 +34,12 @@ def _ecb_story(limit: int = 20) -> list[object]:
         out = []
         for i in range(limit):
             a = base[i % len(base)]
-            out.append(make_article(a.text.replace("Velmora", "Velmora" if i < len(base) else "Velmora city"), location=f"{a.location}#{i}"))
+            out.append(
+                make_article(
+                    a.text.replace("Velmora", "Velmora" if i < len(base) else "Velmora city"),
+                    location=f"{a.location}#{i}",
+                )
+            )
         return out
     events: dict[str, list[dict[str, object]]] = defaultdict(list)
     with path.open(encoding="utf-8") as handle:
@@ -46,7 +51,9 @@ def _ecb_story(limit: int = 20) -> list[object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
@@ -60,7 +67,21 @@ def main() -> None:
         times = []
         for _ in range(max(2, args.repeat // 2)):
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "newsdesk", "brief", *paths, "--format", "json", "-q", "-o", "/dev/null"], check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "newsdesk",
+                    "brief",
+                    *paths,
+                    "--format",
+                    "json",
+                    "-q",
+                    "-o",
+                    "/dev/null",
+                ],
+                check=True,
+            )
             times.append(time.perf_counter() - start)
         print(f"  {name:<16} median {statistics.median(times):6.2f} s   (aim <= 8 s)")
 
@@ -75,7 +96,9 @@ def main() -> None:
     brief_from_paths(inputs[next(iter(inputs))], models)
     print(f"model load + first brief: {time.perf_counter() - start:.2f} s")
     print("warm: in process, models loaded (read + clean + dedupe + brief)")
-    stories = {name: [clean(a) for a in read_articles(paths).articles] for name, paths in inputs.items()}
+    stories = {
+        name: [clean(a) for a in read_articles(paths).articles] for name, paths in inputs.items()
+    }
     stories["ECB+ event (20)" if (SHARED / "data").is_dir() else "replicated (20)"] = _ecb_story()  # type: ignore[assignment]
     for name, articles in stories.items():
         times = []
@@ -84,7 +107,9 @@ def main() -> None:
             build_brief(articles, models, duplicate_of=dedupe(articles))  # type: ignore[arg-type]
             times.append(time.perf_counter() - start)
         aim = "   (aim <= 1 s)" if name.startswith("seeds") else ""
-        print(f"  {name:<16} median {statistics.median(times):6.3f} s  min {min(times):6.3f} s{aim}")
+        print(
+            f"  {name:<16} median {statistics.median(times):6.3f} s  min {min(times):6.3f} s{aim}"
+        )
 
 
 if __name__ == "__main__":

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.nlp import Models
-
 from _paths import SEEDS
+from newsdesk.nlp import Models
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

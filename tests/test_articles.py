@@ -7,10 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _paths import EXAMPLE, FIXTURES
 from newsdesk.articles import article_id, canonical_url, clean, make_article
 from newsdesk.readers import read_articles
-
-from _paths import EXAMPLE, FIXTURES
 
 EXPECTED = FIXTURES / "boilerplate" / "EXPECTED.md"
 
@@ -28,7 +27,9 @@ def _expected() -> list[tuple[str, list[str], list[str]]]:
 
 
 @pytest.mark.parametrize(("name", "remove", "keep"), _expected(), ids=lambda x: str(x)[:20])
-def test_cleaning_generalises_to_unseen_boilerplate(name: str, remove: list[str], keep: list[str]) -> None:
+def test_cleaning_generalises_to_unseen_boilerplate(
+    name: str, remove: list[str], keep: list[str]
+) -> None:
     article = clean(read_articles([FIXTURES / "boilerplate" / name]).articles[0])
     body_lines = {line.strip() for line in article.text.split("\n")}
     assert [line for line in remove if line in body_lines] == []
@@ -39,9 +40,14 @@ def test_cleaning_generalises_to_unseen_boilerplate(name: str, remove: list[str]
 def test_example_boilerplate_removed_and_recorded() -> None:
     articles = {Path(a.location).name: clean(a) for a in read_articles([EXAMPLE]).articles}
     courier = articles["02_harbour_courier.txt"]
-    assert "Read more: A timeline of repairs on the harbour bridge since it opened" in courier.removed
+    assert (
+        "Read more: A timeline of repairs on the harbour bridge since it opened" in courier.removed
+    )
     # The pull quote repeats a body quotation: gone, while the quotation itself stays.
-    assert "“I am not going to prejudge the engineers, but I am not going to let anyone hide behind them either.”" in courier.removed
+    assert (
+        "“I am not going to prejudge the engineers, but I am not going to let anyone hide behind them either.”"
+        in courier.removed
+    )
     assert '"I am not going to prejudge the engineers' in courier.text
     today = articles["03_istrelia_today.txt"]
     assert not any("Kitchen Gadget" in line for line in today.text.split("\n"))
@@ -51,7 +57,14 @@ def test_example_boilerplate_removed_and_recorded() -> None:
 def test_seed_boilerplate_never_in_body(seeds: Path) -> None:
     for article in read_articles([seeds]).articles:
         text = clean(article).text
-        for marker in ("ALSO READ", "READ MORE", "Related Posts", "With Reuters inputs", "Kelly Clarkson", "VIA AP"):
+        for marker in (
+            "ALSO READ",
+            "READ MORE",
+            "Related Posts",
+            "With Reuters inputs",
+            "Kelly Clarkson",
+            "VIA AP",
+        ):
             assert marker not in text, (article.location, marker)
 
 
@@ -77,13 +90,17 @@ def test_article_id_is_stable_and_url_aware() -> None:
     a = article_id("Rain fell.\n\nWind rose.")
     assert a == article_id("  Rain fell.\n\nWind   rose. ")
     assert a != article_id("Rain fell.", "https://example.org/a")
-    assert article_id("x", "https://Example.org/a/?utm_source=t#top") == article_id("x", "https://example.org/a")
+    assert article_id("x", "https://Example.org/a/?utm_source=t#top") == article_id(
+        "x", "https://example.org/a"
+    )
 
 
 def test_canonical_url_refuses_non_http() -> None:
     assert canonical_url("javascript:alert(1)") is None
     assert canonical_url("file:///etc/passwd") is None
-    assert canonical_url("https://example.org:443/a/?b=1&utm_medium=x") == "https://example.org/a?b=1"
+    assert (
+        canonical_url("https://example.org:443/a/?b=1&utm_medium=x") == "https://example.org/a?b=1"
+    )
 
 
 @settings(max_examples=80, deadline=None)

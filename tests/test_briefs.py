@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from _paths import EXAMPLE, GOLDEN
 from newsdesk.articles import clean, make_article
 from newsdesk.briefs import brief_to_dict, build_brief
 from newsdesk.cli.brief import brief_from_paths
@@ -15,11 +16,17 @@ from newsdesk.models import Brief, BriefSource, StoryInfo, SummarySentence
 from newsdesk.nlp import Models
 from newsdesk.renderers import render_html, render_json, render_markdown
 
-from _paths import EXAMPLE, GOLDEN
-
 pytestmark = pytest.mark.slow
 
-BOILERPLATE = ("ALSO READ", "READ MORE", "Related Posts", "With Reuters inputs", "Kelly Clarkson", "VIA AP", "file photo")
+BOILERPLATE = (
+    "ALSO READ",
+    "READ MORE",
+    "Related Posts",
+    "With Reuters inputs",
+    "Kelly Clarkson",
+    "VIA AP",
+    "file photo",
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +41,23 @@ def test_seed_brief_contract(seed_brief: dict) -> None:  # type: ignore[type-arg
     assert seed_brief["story"]["n_sources"] == 5
     assert [s["id"] for s in seed_brief["sources"]] == ["S1", "S2", "S3", "S4", "S5"]
     published = {Path(s["location"]).name[:3]: s["published"] for s in seed_brief["sources"]}
-    assert (published["000"], published["001"], published["003"]) == ("2020-06-11", "2020-06-12", "2020-06-12")
+    assert (published["000"], published["001"], published["003"]) == (
+        "2020-06-11",
+        "2020-06-12",
+        "2020-06-12",
+    )
     assert seed_brief["story"]["first_published"] == "2020-06-11"
-    assert set(seed_brief) == {"schema", "story", "sources", "summary", "facts", "conflicts", "timeline", "entities", "quotes"}
+    assert set(seed_brief) == {
+        "schema",
+        "story",
+        "sources",
+        "summary",
+        "facts",
+        "conflicts",
+        "timeline",
+        "entities",
+        "quotes",
+    }
 
 
 def test_seed_summary_is_the_story_and_cited(seed_brief: dict) -> None:  # type: ignore[type-arg]
@@ -53,7 +74,13 @@ def test_seed_summary_is_the_story_and_cited(seed_brief: dict) -> None:  # type:
 
 def test_seed_brief_carries_no_boilerplate(seed_brief: dict) -> None:  # type: ignore[type-arg]
     rendered = json.dumps(
-        [seed_brief["summary"], seed_brief["facts"], seed_brief["conflicts"], seed_brief["timeline"], seed_brief["quotes"]],
+        [
+            seed_brief["summary"],
+            seed_brief["facts"],
+            seed_brief["conflicts"],
+            seed_brief["timeline"],
+            seed_brief["quotes"],
+        ],
         ensure_ascii=False,
     )
     for marker in BOILERPLATE:
@@ -81,13 +108,19 @@ def test_brief_of_one_article_and_of_non_latin_text(models: Models) -> None:
     brief = build_brief([clean(one)], models)
     assert brief.story.n_sources == 1
     assert brief.summary and all(s.article_ids == (one.id,) for s in brief.summary)
-    ru = make_article("В порту Велморы обрушился мост. Погибли два человека, четырнадцать ранены.", location="ru.txt")
+    ru = make_article(
+        "В порту Велморы обрушился мост. Погибли два человека, четырнадцать ранены.",
+        location="ru.txt",
+    )
     assert build_brief([clean(ru)], models).story.n_sources == 1
 
 
 def test_brief_is_independent_of_input_order(models: Models) -> None:
     articles = [
-        make_article(f"Storm Edda closed {n} schools in Lunde on Friday, officials in the city said.", location=f"{n}.txt")
+        make_article(
+            f"Storm Edda closed {n} schools in Lunde on Friday, officials in the city said.",
+            location=f"{n}.txt",
+        )
         for n in (12, 14, 15)
     ]
     forward = render_json(build_brief(articles, models))
@@ -97,8 +130,14 @@ def test_brief_is_independent_of_input_order(models: Models) -> None:
 
 def _tiny_brief(text: str, title: str) -> Brief:
     return Brief(
-        story=StoryInfo(id="s1", headline=title, first_published=None, last_published=None, n_sources=1),
-        sources=(BriefSource(id="S1", article_id="a1", location="x.txt", title=title, url="javascript:alert(1)"),),
+        story=StoryInfo(
+            id="s1", headline=title, first_published=None, last_published=None, n_sources=1
+        ),
+        sources=(
+            BriefSource(
+                id="S1", article_id="a1", location="x.txt", title=title, url="javascript:alert(1)"
+            ),
+        ),
         summary=(SummarySentence(text=text, article_ids=("a1",)),),
     )
 
@@ -115,13 +154,19 @@ def test_renderers_escape_untrusted_text() -> None:
 
 def test_renderer_refuses_uncited_sentence() -> None:
     brief = _tiny_brief("An uncited claim.", "t")
-    uncited = Brief(story=brief.story, sources=brief.sources, summary=(SummarySentence("An uncited claim.", ()),))
+    uncited = Brief(
+        story=brief.story,
+        sources=brief.sources,
+        summary=(SummarySentence("An uncited claim.", ()),),
+    )
     with pytest.raises(ValueError, match="without a citation"):
         render_json(uncited)
 
 
 @pytest.mark.parametrize(("fmt", "render"), [("md", render_markdown), ("json", render_json)])
-def test_example_brief_golden(fmt: str, render: object, models: Models, update_golden: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_example_brief_golden(
+    fmt: str, render: object, models: Models, update_golden: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The example's brief, byte for byte. Re-pin on purpose: pytest --update-golden, review the diff."""
     monkeypatch.chdir(EXAMPLE.parents[1])
     brief = brief_from_paths(["examples/harbour-bridge"], models)

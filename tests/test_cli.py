@@ -9,14 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.cli import COMMAND_MODULES, build_parser, main
-
 from _paths import EXAMPLE, FIXTURES
+from newsdesk.cli import COMMAND_MODULES, build_parser, main
 
 
 def _run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "newsdesk", *args], input=stdin, capture_output=True, timeout=300, check=False
+        [sys.executable, "-m", "newsdesk", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=300,
+        check=False,
     )
 
 
@@ -47,8 +50,18 @@ def test_bad_inputs_one_line_each_and_brief_from_the_rest(tmp_path: Path) -> Non
     bad = FIXTURES / "bad"
     out = tmp_path / "brief.json"
     result = _run(
-        "brief", str(EXAMPLE), str(bad / "empty.txt"), str(bad / "binary.txt"), str(tmp_path / "missing.txt"),
-        str(bad / "legacy_cp1252.txt"), str(bad / "no_article.html"), str(empty_dir), "--format", "json", "-o", str(out),
+        "brief",
+        str(EXAMPLE),
+        str(bad / "empty.txt"),
+        str(bad / "binary.txt"),
+        str(tmp_path / "missing.txt"),
+        str(bad / "legacy_cp1252.txt"),
+        str(bad / "no_article.html"),
+        str(empty_dir),
+        "--format",
+        "json",
+        "-o",
+        str(out),
     )
     assert result.returncode == 0, result.stderr
     lines = result.stderr.decode().strip().splitlines()
@@ -68,7 +81,10 @@ def test_bad_inputs_one_line_each_and_brief_from_the_rest(tmp_path: Path) -> Non
 def test_nothing_readable_exits_1(tmp_path: Path) -> None:
     result = _run("brief", str(FIXTURES / "bad" / "empty.txt"), str(tmp_path / "nope"))
     assert result.returncode == 1
-    assert result.stderr.decode().strip().splitlines()[-1] == "newsdesk: error: no readable article in the inputs"
+    assert (
+        result.stderr.decode().strip().splitlines()[-1]
+        == "newsdesk: error: no readable article in the inputs"
+    )
     assert b"Traceback" not in result.stderr
 
 

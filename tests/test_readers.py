@@ -8,12 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _paths import EXAMPLE, FIXTURES
 from newsdesk.readers import detect_format, read_articles, read_stream
 from newsdesk.readers.dates import parse_date
 from newsdesk.readers.jsonl import iter_jsonl
 from newsdesk.readers.text import parse_text
-
-from _paths import EXAMPLE, FIXTURES
 
 BAD = FIXTURES / "bad"
 
@@ -39,14 +38,22 @@ def test_date_prefix_outlet_tag_and_colon_dateline() -> None:
     a = parse_text(" date 2023-01-09 LAKETON — Ice closed the port.", location="a")
     assert (a.published, a.dateline, a.text) == ("2023-01-09", "LAKETON", "Ice closed the port.")
     b = parse_text("Port shut\n\n(Lake Herald) Ice closed the port on Monday.", location="b")
-    assert (b.outlet, b.title, b.text) == ("Lake Herald", "Port shut", "Ice closed the port on Monday.")
+    assert (b.outlet, b.title, b.text) == (
+        "Lake Herald",
+        "Port shut",
+        "Ice closed the port on Monday.",
+    )
     c = parse_text("Port shut\nLAKETON: Ice closed the port.", location="c")
     assert (c.dateline, c.text) == ("LAKETON", "Ice closed the port.")
 
 
 def test_date_line_under_title() -> None:
     a = parse_text("Sunday, 9 November 2025\nTram vote passes\n\nThe council voted.", location="a")
-    assert (a.published, a.title, a.text) == ("2025-11-09", "Tram vote passes", "The council voted.")
+    assert (a.published, a.title, a.text) == (
+        "2025-11-09",
+        "Tram vote passes",
+        "The council voted.",
+    )
 
 
 @pytest.mark.parametrize(
@@ -87,7 +94,13 @@ def test_bad_inputs_are_reported_one_line_each(tmp_path: Path) -> None:
     empty_dir = tmp_path / "nothing"
     empty_dir.mkdir()
     result = read_articles(
-        [BAD / "empty.txt", BAD / "binary.txt", BAD / "no_article.html", tmp_path / "missing.txt", empty_dir]
+        [
+            BAD / "empty.txt",
+            BAD / "binary.txt",
+            BAD / "no_article.html",
+            tmp_path / "missing.txt",
+            empty_dir,
+        ]
     )
     reasons = {Path(f.location).name: f.reason for f in result.failures}
     assert reasons == {
@@ -113,7 +126,7 @@ def test_legacy_and_bom_encodings_are_decoded() -> None:
 
 
 def test_stdin_dash() -> None:
-    stream = io.BytesIO("Ferry halted\n\nThe ferry stopped running on Friday after a storm.".encode())
+    stream = io.BytesIO(b"Ferry halted\n\nThe ferry stopped running on Friday after a storm.")
     result = read_articles(["-"], stdin=stream)
     assert [a.title for a in result.articles] == ["Ferry halted"]
     assert result.articles[0].location == "<stdin>"
@@ -121,7 +134,9 @@ def test_stdin_dash() -> None:
 
 def test_jsonl_reports_true_line_numbers() -> None:
     lines = [
-        json.dumps({"text": "A quake shook the valley.", "title": "Quake", "published": "2021-05-02"}).encode(),
+        json.dumps(
+            {"text": "A quake shook the valley.", "title": "Quake", "published": "2021-05-02"}
+        ).encode(),
         b"{broken",
         b"",
         b"[1, 2]",
@@ -140,7 +155,9 @@ def test_jsonl_reports_true_line_numbers() -> None:
 
 
 def test_html_page_extracts_article_and_metadata() -> None:
-    body = " ".join(f"Sentence number {i} tells the story of the harbour in detail." for i in range(12))
+    body = " ".join(
+        f"Sentence number {i} tells the story of the harbour in detail." for i in range(12)
+    )
     page = (
         "<html><head><title>Harbour news</title><meta name='author' content='Ann Vik'>"
         "<meta property='article:published_time' content='2024-04-02'></head><body>"
@@ -157,7 +174,9 @@ def test_html_page_extracts_article_and_metadata() -> None:
 
 
 def test_non_latin_text() -> None:
-    a = parse_text("Пожар в порту\n\nВ порту Велморы вспыхнул пожар. Пострадавших нет.", location="ru.txt")
+    a = parse_text(
+        "Пожар в порту\n\nВ порту Велморы вспыхнул пожар. Пострадавших нет.", location="ru.txt"
+    )
     assert a.title == "Пожар в порту"
     assert a.text == "В порту Велморы вспыхнул пожар. Пострадавших нет."
 

