@@ -36,6 +36,9 @@ def dates(text, published="2025-10-16", story=None):
         ("It opened in 1974.", None, [("in 1974", "1974")]),
         ("It was voted earlier this year.", "2025-10-16", [("this year", "2025")]),
         ("Noises began last month.", "2025-10-16", [("last month", "2025-09")]),
+        # "from" alone points either way: the nearer reading of the month wins.
+        ("The latest data from February show 7,500.", "2020-06-12", [("from February", "2020-02")]),
+        ("Ferries will run from November.", "2025-10-16", [("from November", "2025-11")]),
         ("The work stopped last year.", "2025-10-16", [("last year", "2024")]),
         # Thursday 16 October: "on Tuesday" is the 14th; "on Thursday" is the same day.
         ("The span fell on Tuesday.", "2025-10-16", [("on Tuesday", "2025-10-14")]),

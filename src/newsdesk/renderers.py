@@ -110,28 +110,23 @@ def _safe_url(url: str | None) -> str | None:
 
 
 def _timeline_svg(timeline: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """Layout of the timeline chart: one dot per dated entry on a time axis."""
+    """Layout of the timeline chart: one marker per distinct date, in order along an axis.
+
+    Dates are spaced evenly by rank, not by elapsed time: news timelines mix years-old
+    background with same-week events, and a linear axis piles the recent ones on top of
+    each other. Labels alternate between three rows so neighbours never overlap.
+    """
     if not timeline:
         return None
-
-    def ordinal(date: str) -> float:
-        parts = [int(p) for p in date.split("-")]
-        year, month, day = (
-            parts[0],
-            (parts[1] if len(parts) > 1 else 7),
-            (parts[2] if len(parts) > 2 else 15),
-        )
-        return year * 372 + (month - 1) * 31 + (day - 1)
-
-    values = [ordinal(t["date"]) for t in timeline]
-    lo, hi = min(values), max(values)
-    width, left, right = 760, 40, 40
-    span = max(hi - lo, 1.0)
+    dates = sorted({t["date"] for t in timeline})
+    width, left, right = 760, 40, 60
+    step = (width - left - right) / max(len(dates) - 1, 1)
     points = []
-    for i, (t, v) in enumerate(zip(timeline, values, strict=True)):
-        x = left + (v - lo) / span * (width - left - right)
+    for i, date in enumerate(dates):
+        texts = [t["text"] for t in timeline if t["date"] == date]
+        x = left + i * step if len(dates) > 1 else width / 2
         points.append(
-            {"x": round(x, 1), "y": 40 + (i % 3) * 22, "date": t["date"], "text": t["text"]}
+            {"x": round(x, 1), "y": 30 + (i % 3) * 22, "date": date, "text": " | ".join(texts)}
         )
     return {"width": width, "height": 120, "points": points}
 

@@ -183,7 +183,12 @@ def _resolve(kind: str, match: re.Match[str], ref: _Reference) -> tuple[str | No
     anchor = next(
         (match.start(g) for g in ("month", "weekday", "day") if groups.get(g)), match.start()
     )
-    forward = bool(_FORWARD.search(match.string[max(0, anchor - 25) : anchor]))
+    before = match.string[max(0, anchor - 25) : anchor]
+    forward = bool(_FORWARD.search(before))
+    if forward and kind in {"m", "md", "dm"} and re.search(r"\bfrom\s+$", before, re.I):
+        # "data from February" looks back, "ferries from March" ahead: "from" alone does not
+        # say which, so take the nearer of the two readings of the month.
+        forward = ref.month is not None and (month - ref.month) % 12 < (ref.month - month) % 12
     if kind in {"md", "dm"}:
         year = _infer_year(month, ref, forward=forward)
         return (_valid(year, month, int(groups["day"])) if year else None), False
