@@ -49,10 +49,10 @@ def render_markdown(brief: Brief) -> str:
     if d["facts"]:
         out += ["", "## Facts", ""]
         for f in d["facts"]:
-            only = " (only one source)" if f["support"] == 1 else ""
-            out.append(
-                f"- **{f['support']} sources**{only}: {_md(f['text'])} {_cites(f['sources'])}"
-            )
+            n = f["support"]
+            label = f"{n} source" + ("s" if n != 1 else "")
+            only = " (only one independent source)" if n == 1 else ""
+            out.append(f"- **{label}**{only}: {_md(f['text'])} {_cites(f['sources'])}")
     if d["conflicts"]:
         out += ["", "## Where sources differ", ""]
         for c in d["conflicts"]:

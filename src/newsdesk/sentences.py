@@ -29,6 +29,31 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
+def _open_quote(text: str) -> bool:
+    """True when ``text`` opens a quotation it does not close."""
+    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
+
+
+def _whole_quotes(sents: list[Any]) -> list[Any]:
+    """Join sentences that split a quotation: ``"A. B," she said.`` stays one sentence.
+
+    The parser splits multi-sentence quotations, which leaves a fragment that opens a quote
+    and another that closes it with its attribution; neither stands alone. At most three
+    sentences are joined, so one stray quote mark cannot swallow a paragraph.
+    """
+    out: list[Any] = []
+    i = 0
+    while i < len(sents):
+        j = i
+        while _open_quote(sents[i : j + 1][0].doc[sents[i].start : sents[j].end].text) and j < min(
+            i + 2, len(sents) - 1
+        ):
+            j += 1
+        out.append(sents[i].doc[sents[i].start : sents[j].end] if j > i else sents[i])
+        i = j + 1
+    return out
+
+
 def analyze(articles: Sequence[Article], nlp: Any) -> list[ArticleAnalysis]:
     """Split each article into sentences (per paragraph) and collect entity mentions.
 
@@ -53,7 +78,7 @@ def analyze(articles: Sequence[Article], nlp: Any) -> list[ArticleAnalysis]:
     for (a_index, p_index, offset, _), doc in zip(jobs, docs, strict=True):
         article = articles[a_index]
         bucket = sentences[a_index]
-        for sent in doc.sents:
+        for sent in _whole_quotes(list(doc.sents)):
             if len(bucket) >= MAX_SENTENCES:
                 break
             raw = sent.text.strip()

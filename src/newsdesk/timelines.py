@@ -121,6 +121,13 @@ _FORWARD = re.compile(
 )
 
 
+_FUTURE = re.compile(
+    r"\b(?:will|would|shall|is due to|are due to|is expected to|are expected to|plans? to|"
+    r"is set to|are set to|is scheduled to|are scheduled to|is to|are to)\b[^.;]*$",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class _Reference:
     date: dt.date | None
@@ -205,7 +212,10 @@ def _resolve(kind: str, match: re.Match[str], ref: _Reference) -> tuple[str | No
         target = _WEEKDAYS.index(groups["weekday"].lower())
         rel = (groups.get("rel") or "").strip().lower()
         delta = (ref.date.weekday() - target) % 7
-        if rel == "next" or (forward and delta != 0):
+        # "would survey on Wednesday", "is due to resume on Thursday": the future tense
+        # points at the coming weekday, not the last one.
+        future = _FUTURE.search(match.string[max(0, anchor - 80) : anchor]) is not None
+        if rel == "next" or ((forward or future) and delta != 0):
             return (
                 ref.date + dt.timedelta(days=(target - ref.date.weekday()) % 7 or 7)
             ).isoformat(), True

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from newsdesk.articles import make_article
+from newsdesk.nlp import Models
+from newsdesk.sentences import MAX_SENTENCES, analyze
+
+
+def test_sentences_keep_offsets_paragraphs_and_whole_quotations(models: Models) -> None:
+    text = (
+        "Tandrell spoke first.\n\n"
+        '"The money was voted in 2019. The work stopped last year," Tandrell said. '
+        "Crews left the site in Velmora."
+    )
+    article = make_article(text, location="x.txt")
+    (analysis,) = analyze([article], models.nlp)
+    assert [(s.paragraph, s.text) for s in analysis.sentences] == [
+        (0, "Tandrell spoke first."),
+        (1, '"The money was voted in 2019. The work stopped last year," Tandrell said.'),
+        (1, "Crews left the site in Velmora."),
+    ]
+    for s in analysis.sentences:
+        assert article.text[s.start : s.end] == s.text
+    assert ("Velmora", "GPE") in {(m.text, m.label) for m in analysis.mentions}
+
+
+def test_empty_single_and_non_latin(models: Models) -> None:
+    assert analyze([], models.nlp) == []
+    (empty,) = analyze([make_article("", location="e")], models.nlp)
+    assert empty.sentences == ()
+    (ja,) = analyze([make_article("橋が崩落した。二人が死亡した。", location="ja")], models.nlp)
+    assert "".join(s.text for s in ja.sentences) == "橋が崩落した。二人が死亡した。"
+
+
+def test_sentence_count_is_bounded(models: Models) -> None:
+    huge = make_article(
+        "\n\n".join(f"Line {i} ends here." for i in range(MAX_SENTENCES + 50)), location="h"
+    )
+    (analysis,) = analyze([huge], models.nlp)
+    assert len(analysis.sentences) == MAX_SENTENCES
