@@ -15,8 +15,8 @@ single-machine stages. The two global steps are split so no worker sees all pair
   average linkage cannot join them: the cut is exact). Segments longer than
   ``BatchOptions.window_days`` are split into windows overlapping by ``max_gap_days``;
   each window is clustered by ``stories.cluster_articles``; a merge pass joins local
-  stories that share an article in an overlap (union-find). Undated articles form one
-  window of their own unless every article is undated.
+  stories that share an article in an overlap (union-find). Undated articles (time says
+  nothing about them) are in every window, so the merge pass can join across them.
 """
 
 from __future__ import annotations
@@ -221,9 +221,11 @@ def plan_windows(
         segment.append((d, aid))
     if segment:
         window = flush(segment, window)
+    # Time does not damp an undated article's similarity to anything: it is in every
+    # window (core in the first), and the merge pass joins what it links.
     undated = sorted(aid for aid, d in days.items() if d is None)
     for aid in undated:
-        out[aid] = [(window, True)]
+        out[aid] = [(0, True)] + [(w, False) for w in range(1, max(1, window))]
     return out
 
 

@@ -1,0 +1,299 @@
+"""Batch on Ray Data: same duplicate groups and stories as the single-machine stages.
+
+One local Ray session and one batch run for the whole module (ray.init takes ~15 s here).
+The corpus is ours: the harbour-bridge example (06 is a syndicated copy of 01), a JSONL file
+and a WARC file written below from fictional pages.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from newsdesk.articles import clean
+from newsdesk.batch import (
+    BatchOptions,
+    BatchReport,
+    band_keys,
+    lsh_bands,
+    merge_windows,
+    plan_windows,
+    resolve_duplicates,
+    run_batch,
+)
+from newsdesk.duplicates import (
+    DuplicateIndex,
+    DuplicateOptions,
+    find_duplicates,
+    group_duplicates,
+    minhash,
+)
+from newsdesk.errors import InputError
+from newsdesk.nlp import Models
+from newsdesk.readers import read_articles
+from newsdesk.stories import (
+    StoryOptions,
+    article_terms,
+    cluster_articles,
+    day_number,
+    featurize,
+    story_id_for,
+)
+
+ray = pytest.importorskip("ray")
+pytestmark = pytest.mark.ray
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "harbour-bridge"
+
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<meta property="article:published_time" content="{date}"></head><body><article><h1>{title}</h1>
+<p>{body}</p></article></body></html>"""
+
+WARC_PAGES = [
+    (
+        "https://lantern.example/2031/glass-works",
+        "Glass works in Ostrava Vale reopens",
+        "2031-03-02",
+        "The old glass works in Ostrava Vale reopened on Monday after a two year "
+        "restoration, with forty furnace workers back on shift and a museum wing "
+        "opening to visitors in the spring, the owners said on Monday morning.",
+    ),
+    (
+        "https://lantern.example/2031/comet",
+        "Amateur astronomers spot comet over Brisk Lake",
+        "2031-03-04",
+        "Two amateur astronomers at the Brisk Lake observatory photographed a faint "
+        "green comet on Wednesday night, and the regional planetarium confirmed the "
+        "sighting after checking the orbit against its catalogue.",
+    ),
+]
+
+JSONL_DOCS = [
+    {
+        "url": "https://valley.example/glass",
+        "title": "Ostrava Vale glass works back in business",
+        "published": "2031-03-02",
+        "text": "The old glass works in Ostrava Vale reopened on Monday after a two year "
+        "restoration, with forty furnace workers back on shift and a museum wing "
+        "opening to visitors in the spring, the owners said on Monday.",
+    },
+    {
+        "url": "https://valley.example/orchard",
+        "title": "Frost threatens Kessel orchards",
+        "published": "2031-05-20",
+        "text": "Growers in the Kessel valley lit smudge pots through the night as an "
+        "unseasonal frost settled over the apricot orchards, and the growers' "
+        "cooperative said it would count the damage by Friday.",
+    },
+]
+
+
+def _write_warc(path: Path) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for uri, title, date, body in WARC_PAGES:
+            html = PAGE.format(title=title, date=date, body=body).encode()
+            http = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+            )
+            record = writer.create_warc_record(
+                uri, "response", payload=io.BytesIO(html), length=len(html), http_headers=http
+            )
+            writer.write_record(record)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    base = tmp_path_factory.mktemp("batch")
+    jsonl = base / "wire.jsonl"
+    jsonl.write_text("".join(json.dumps(d) + "\n" for d in JSONL_DOCS), encoding="utf-8")
+    warc = base / "crawl.warc.gz"
+    _write_warc(warc)
+    return [str(EXAMPLE), str(jsonl), str(warc)]
+
+
+@pytest.fixture(scope="module")
+def session() -> Iterator[None]:
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def report(
+    session: None, corpus: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> BatchReport:
+    out = tmp_path_factory.mktemp("out")
+    return run_batch(corpus, out, options=BatchOptions(min_brief_articles=2))
+
+
+def _single_machine(paths: list[str]) -> tuple[Any, dict[str, tuple[str, ...]]]:
+    """The single-machine stages over the whole corpus as one batch."""
+    articles = [clean(a) for a in read_articles(paths).articles]
+    matches = {m.article_id: m for m in find_duplicates(articles, DuplicateIndex())}
+    groups = group_duplicates(list(matches.values()))
+    opts = StoryOptions()
+    days = {a.id: day_number(a.published) for a in articles}
+
+    def needs(aid: str) -> bool:
+        m = matches[aid]
+        if m.duplicate_of is None:
+            return True
+        d, o = days[aid], days[m.duplicate_of]
+        return d is not None and o is not None and abs(d - o) > opts.full_weight_days
+
+    to_cluster = [a for a in articles if needs(a.id)]
+    terms = {a.id: article_terms(a) for a in to_cluster}
+    df: Counter[str] = Counter()
+    for counts in terms.values():
+        df.update(counts.keys())
+    feats = featurize(
+        to_cluster, Models().embedder, term_counts=terms, df=df, n_docs=len(to_cluster)
+    )
+    assign = dict(cluster_articles(feats, []).assignments)
+    for a in articles:
+        if a.id not in assign:
+            assign[a.id] = assign.get(matches[a.id].duplicate_of or "", story_id_for(a.id))
+    stories: dict[str, list[str]] = {}
+    for aid, sid in assign.items():
+        stories.setdefault(sid, []).append(aid)
+    return groups, {s: tuple(sorted(ids)) for s, ids in sorted(stories.items())}
+
+
+def test_same_duplicates_and_stories_as_single_machine(
+    report: BatchReport, corpus: list[str]
+) -> None:
+    groups, stories = _single_machine(corpus)
+    assert report.articles == 11
+    assert report.failures == ()
+    assert list(report.duplicate_groups) == groups
+    assert dict(report.stories) == stories
+    # 06 copies 01; the JSONL glass-works story is a near copy of the WARC one.
+    assert len(groups) == 2
+    assert {g.kind for g in groups} == {"near"}
+
+
+def test_warc_pages_are_read(report: BatchReport) -> None:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(Path(report.out_dir) / "articles.parquet").to_pylist()
+    warc = [r for r in table if "#https://lantern.example/" in r["location"]]
+    assert sorted(r["title"] for r in warc) == [
+        "Amateur astronomers spot comet over Brisk Lake",
+        "Glass works in Ostrava Vale reopens",
+    ]
+    assert sorted(r["url"] for r in warc) == [u for u, *_ in WARC_PAGES][::-1]
+    assert all("furnace" in r["text"] or "comet" in r["text"] for r in warc)
+
+
+def test_parquet_tables_and_briefs(report: BatchReport) -> None:
+    import pyarrow.parquet as pq
+
+    out = Path(report.out_dir)
+    articles = pq.read_table(out / "articles.parquet").to_pylist()
+    assert len(articles) == 11
+    assert len({r["id"] for r in articles}) == 11
+    assert {r["story_id"] for r in articles} == set(report.stories)
+    copies = {r["id"]: r["duplicate_of"] for r in articles if r["duplicate_of"]}
+    assert len(copies) == 2
+    groups = pq.read_table(out / "duplicate_groups.parquet").to_pylist()
+    assert sorted(g["canonical_id"] for g in groups) == sorted(copies.values())
+    stories = pq.read_table(out / "stories.parquet").to_pylist()
+    assert {s["story_id"]: tuple(s["article_ids"]) for s in stories} == dict(report.stories)
+    assert sum(s["n_articles"] for s in stories) == 11
+    multi = {s for s, ids in report.stories.items() if len(ids) >= 2}
+    assert {p.stem for p in (out / "briefs").glob("*.json")} == multi
+    assert report.briefs == len(multi)
+    for sid in multi:
+        brief = json.loads((out / "briefs" / f"{sid}.json").read_text(encoding="utf-8"))
+        assert brief["summary"]
+
+
+def test_empty_input_is_an_input_error(session: None, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError):
+        run_batch([str(empty)], tmp_path / "out")
+
+
+# --- Pure pieces ---------------------------------------------------------------------------
+
+
+def test_band_keys_find_the_same_candidates_as_minhash_lsh() -> None:
+    from datasketch import MinHashLSH
+
+    opts = DuplicateOptions()
+    texts = [" ".join(f"w{(i * 7 + j) % 40}" for j in range(60)) for i in range(12)]
+    texts.append("Ливень затопил набережную Вельморы в ночь на пятницу, сообщили спасатели.")
+    sketches = [minhash(t, opts) for t in texts]
+    lsh = MinHashLSH(threshold=opts.lsh_threshold, num_perm=opts.num_perm)
+    for i, s in enumerate(sketches):
+        lsh.insert(str(i), s)
+    b, r = lsh_bands(opts)
+    assert (b, r) == (lsh.b, lsh.r)
+    keys = [set(band_keys(np.asarray(s.hashvalues, dtype=np.uint32), b, r)) for s in sketches]
+    for i, s in enumerate(sketches):
+        ours = {str(j) for j in range(len(texts)) if keys[i] & keys[j]}
+        assert ours == set(lsh.query(s))
+
+
+def test_resolve_duplicates_follows_publication_order_and_exact_first() -> None:
+    info = {
+        "a": ("2031-01-02", "h1"),
+        "b": ("2031-01-01", "h2"),
+        "c": ("2031-01-03", "h1"),
+        "d": ("2031-01-04", "h3"),
+    }
+    pairs = [("a", "b", 0.8), ("a", "c", 1.0), ("c", "d", 0.6), ("b", "d", 0.4)]
+    found = resolve_duplicates(info, pairs)
+    assert found["a"].duplicate_of == "b" and found["a"].kind == "near"
+    assert found["c"].duplicate_of == "b" and found["c"].kind == "exact"
+    assert found["d"].duplicate_of == "b" and found["d"].similarity == 0.6
+    assert "b" not in found
+    assert resolve_duplicates({}, []) == {}
+
+
+def test_plan_windows_cuts_at_gaps_and_overlaps_long_segments() -> None:
+    days = {"a": 0, "b": 5, "x": None}
+    days.update({f"c{i}": 100 + 10 * i for i in range(6)})  # days 100..150, 10 apart
+    days["e"] = 160
+    plan = plan_windows(days, window_days=60, overlap_days=14)
+    assert plan["a"] == [(0, True)] and plan["b"] == [(0, True)]
+    # Day 5 -> 100 is a gap past 14 days: a new segment, cut into windows 1 (days
+    # 100-159, reaching to 173) and 2 (160-219, reaching back to 146).
+    assert plan["c0"] == [(1, True)]
+    assert plan["c4"] == [(1, True)]
+    assert plan["c5"] == [(1, True), (2, False)]
+    assert plan["e"] == [(1, False), (2, True)]
+    assert plan["x"] == [(0, True), (1, False), (2, False)]
+    assert plan_windows({"y": None}, window_days=60, overlap_days=14) == {"y": [(0, True)]}
+    assert plan_windows({}, window_days=60, overlap_days=14) == {}
+
+
+def test_merge_windows_joins_stories_sharing_an_overlap_article() -> None:
+    order = {k: ("2031-01-0" + str(i + 1), k) for i, k in enumerate("pqrs")}
+    local = [
+        (0, "p", "A", True),
+        (0, "q", "A", False),
+        (1, "q", "B", True),
+        (1, "r", "B", True),
+        (1, "s", "C", True),
+    ]
+    result = merge_windows(local, order)
+    assert result == {
+        "p": story_id_for("p"),
+        "q": story_id_for("p"),
+        "r": story_id_for("p"),
+        "s": story_id_for("s"),
+    }
