@@ -275,6 +275,8 @@ def merge_windows(
 class _LookupEmbedder:
     """Embedder over precomputed vectors, so ``featurize`` runs unchanged on stored rows."""
 
+    name = "lookup"
+
     def __init__(self, vectors: Mapping[str, Matrix], dims: int) -> None:
         self._vectors = vectors
         self._dims = dims
