@@ -121,7 +121,7 @@ def equivalence() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "sources.jsonl"
         with path.open("w", encoding="utf-8") as out:
-            for event, loc, text in load_sources(DATA):
+            for _event, loc, text in load_sources(DATA):
                 out.write(json.dumps({"url": f"https://{loc}.invalid", "text": text}) + "\n")
         paths = [str(ROOT / "examples" / "harbour-bridge"), str(path)]
         start = time.perf_counter()
