@@ -124,9 +124,14 @@ def iter_warc(
     Returns:
         An iterator of ``Article`` and ``ReadFailure``; never raises on bad data.
     """
+    found = 0
     for kind, item in _scan(stream, location, max_record_bytes):
         if kind != "skipped" and item is not None:
+            found += 1
             yield item
+    if not found:
+        # Records were read but none held an HTML page: say so rather than stay silent.
+        yield ReadFailure(location, "no HTML pages in the WARC archive")
 
 
 def read_warc(
