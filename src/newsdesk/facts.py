@@ -35,7 +35,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .claims import build_claims, content_words
+from .claims import build_claims
+from .contradictions import OPPOSITES, opposition, residual_overlap
 from .entities import EntityIndex, resolve_entities
 from .models import (
     ArticleAnalysis,
@@ -354,22 +355,31 @@ def _statement_conflicts(
     if not rows:
         return conflicts
     sims = matrix @ matrix.T
-    words = [content_words(r.text) for r in rows]
     for i, j in zip(*np.nonzero(np.triu(sims >= options.same_statement, k=1)), strict=True):
         a, b = rows[int(i)], rows[int(j)]
-        if roots[a.article] == roots[b.article] or a.claim.negated == b.claim.negated:
+        if roots[a.article] == roots[b.article]:
             continue
-        union = words[int(i)] | words[int(j)]
-        if not union or len(words[int(i)] & words[int(j)]) / len(union) < options.same_words:
+        cue = opposition(a.text, b.text)
+        if cue is None or residual_overlap(a.text, b.text) < options.same_words:
             continue
-        positive, negative = (a, b) if not a.claim.negated else (b, a)
+        if cue == "negation":
+            positive, negative = (a, b) if not a.claim.negated else (b, a)
+            labels = {id(positive): "not negated", id(negative): "negated"}
+        else:
+            # Sides in article order, each labelled with the opposing word it uses.
+            positive, negative = a, b
+            first, second = cue.removeprefix("antonym:").split("/")
+            labels = {
+                id(a): _end(a.text, cue, first, second),
+                id(b): _end(b.text, cue, first, second),
+            }
         conflicts.append(
             Conflict(
                 subject=positive.text,
                 kind="statement",
                 sides=tuple(
                     ConflictSide(
-                        value="not negated" if r is positive else "negated",
+                        value=labels[id(r)],
                         article_ids=(r.claim.article_id,),
                         evidence=(Evidence(article_id=r.claim.article_id, sentence=r.text),),
                     )
@@ -378,6 +388,18 @@ def _statement_conflicts(
             )
         )
     return conflicts
+
+
+def _end(text: str, cue: str, first: str, second: str) -> str:
+    """Name the end of the opposing relation that ``text`` holds (its own word if found)."""
+    lowered = text.lower()
+    for pair in OPPOSITES:
+        if pair[0][0] == first and pair[1][0] == second:
+            for stems in (pair[1], pair[0]):
+                for word in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", lowered):
+                    if any(word.startswith(s) for s in stems):
+                        return word
+    return cue
 
 
 def _date_conflicts(
