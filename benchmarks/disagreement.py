@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"  {split:5} newsdesk {name:7} (cos>={options.same_statement}, "
                 f"words>={options.same_words}): P={p:.3f} R={r:.3f} F1={f:.3f} "
-                f"flagged={sum(ours)} tp={sum(o and g for o, g in zip(ours, gold))} "
+                f"flagged={sum(ours)} tp={sum(o and g for o, g in zip(ours, gold, strict=True))} "
                 f"kinds={kinds} ({1000 * spent / max(1, len(gold)):.1f} ms/pair)"
             )
     return 0

@@ -398,7 +398,7 @@ def _end(text: str, cue: str, first: str, second: str) -> str:
             for stems in (pair[1], pair[0]):
                 for word in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", lowered):
                     if any(word.startswith(s) for s in stems):
-                        return word
+                        return str(word)
     return cue
 
 
