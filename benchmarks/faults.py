@@ -312,7 +312,20 @@ def hostile_cases(
         for _ in range(max(1, jsonl_mb * 1_000_000 // len(chunk))):
             yield chunk
 
+    def big_line() -> Iterator[bytes]:
+        yield b'{"text": "'
+        for _ in range(big_mb):
+            yield b"word " * 200_000
+        yield b'"}\n' + jsonl_line(1)
+
     cases += [
+        Case(
+            f"one-line-{big_mb}mb.jsonl",
+            _stream_lines(big_line),
+            {"articles": 1, "failure_lines": [1]},
+            timeout=120,
+            big=True,
+        ),
         Case(
             f"big-{big_mb}mb.html",
             _stream_lines(big_html),

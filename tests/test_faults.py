@@ -175,6 +175,32 @@ def test_nested_html_and_long_line_are_bounded() -> None:
     assert [i.location for i in items if isinstance(i, ReadFailure)] == ["f:1"]
 
 
+def test_overlong_jsonl_line_is_skipped_without_holding_it() -> None:
+    # Regression: iterating the stream read a whole line, so a 1 GB line cost gigabytes.
+    from newsdesk.readers.jsonl import MAX_LINE_BYTES, iter_jsonl
+
+    class Counting(io.BytesIO):
+        biggest = 0
+
+        def readline(self, size: int | None = -1) -> bytes:
+            line = super().readline(size)
+            Counting.biggest = max(Counting.biggest, len(line))
+            return line
+
+        def __next__(self) -> bytes:  # iteration reads whole lines: count those too
+            line = super().__next__()
+            Counting.biggest = max(Counting.biggest, len(line))
+            return line
+
+    data = b'{"text": "' + b"w" * (3 * MAX_LINE_BYTES) + b'"}\n' + JSONL
+    stream = Counting(data)
+    with _time_limit(20):
+        items = list(iter_jsonl(stream, location="f"))
+    assert [i.location for i in items if isinstance(i, ReadFailure)] == ["f:1"]
+    assert [i.location for i in items if isinstance(i, Article)] == [f"f:{n}" for n in range(2, 7)]
+    assert Counting.biggest <= MAX_LINE_BYTES + 1
+
+
 def test_entity_bomb_and_external_entity_are_refused(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("fault-secret-token")

@@ -26,9 +26,29 @@ def _field(record: dict[str, object], *keys: str) -> str | None:
     return None
 
 
-def iter_jsonl(
-    lines: Iterable[bytes], *, location: str
-) -> Iterator[Article | ReadFailure]:
+def _bounded_lines(lines: Iterable[bytes]) -> Iterator[bytes]:
+    """Yield the lines of a stream without ever holding more than ``MAX_LINE_BYTES`` + 1 of one.
+
+    Iterating a file object reads a whole line into memory, so a 1 GB single line would cost
+    gigabytes; an overlong line here is cut at the limit (the caller reports it) and the rest
+    of it is skipped in bounded chunks.
+    """
+    readline = getattr(lines, "readline", None)
+    if readline is None:
+        yield from lines
+        return
+    while True:
+        line: bytes = readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            rest: bytes = readline(1 << 20)
+            while rest and not rest.endswith(b"\n"):
+                rest = readline(1 << 20)
+        yield line
+
+
+def iter_jsonl(lines: Iterable[bytes], *, location: str) -> Iterator[Article | ReadFailure]:
     """Yield an ``Article`` per good line and a ``ReadFailure`` (with its true line number)
     per bad one; reading goes on after a bad line.
 
@@ -36,7 +56,7 @@ def iter_jsonl(
         >>> [type(x).__name__ for x in iter_jsonl([b'{"text": "Hi there."}', b"{"], location="f")]
         ['Article', 'ReadFailure']
     """
-    for number, raw in enumerate(lines, start=1):
+    for number, raw in enumerate(_bounded_lines(lines), start=1):
         where = f"{location}:{number}"
         if len(raw) > MAX_LINE_BYTES:
             yield ReadFailure(where, f"line longer than {MAX_LINE_BYTES:,} bytes, skipped")
