@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import random
 import resource
 import sys
@@ -134,8 +135,10 @@ def main() -> int:
     tmp = tempfile.TemporaryDirectory()
     db = Path(args.db) if args.db else Path(tmp.name) / "bench.db"
     print(f"{len(corpus)} articles, store {db}\n")
-    print("| articles done | chunk art/s | cumulative art/s | new | dup | stories | RSS MB |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| articles done | chunk art/s | cumulative art/s | new | dup | stories | RSS MB | load |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     counts = {"new": 0, "duplicate": 0, "existing": 0}
     t0 = time.perf_counter()
     with Store(db) as store:
@@ -150,7 +153,7 @@ def main() -> int:
             print(
                 f"| {done} | {len(chunk) / secs:.0f} | {done / (time.perf_counter() - t0):.0f} "
                 f"| {counts['new']} | {counts['duplicate']} | {store.count_stories()} "
-                f"| {_rss_mb():.0f} |",
+                f"| {_rss_mb():.0f} | {os.getloadavg()[0]:.1f} |",
                 flush=True,
             )
         total = time.perf_counter() - t0
@@ -161,7 +164,8 @@ def main() -> int:
         f"embedding {timed.texts} snippets took {timed.seconds:.1f}s "
         f"({timed.texts / max(timed.seconds, 1e-9):.0f}/s, {100 * timed.seconds / total:.0f}% of "
         f"the time); peak RSS {peak:.0f} MB; store {db.stat().st_size / 1e6:.0f} MB; "
-        f"integrity {integrity}"
+        f"integrity {integrity}; load average {os.getloadavg()[0]:.1f} (1 min) "
+        f"on {os.cpu_count()} cores"
     )
     tmp.cleanup()
     return 0
