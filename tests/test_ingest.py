@@ -14,7 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from _localserver import LOOPBACK, LocalServer, Reply
 from newsdesk.articles import make_article
+from newsdesk.cli import main
 from newsdesk.ingest import IngestOptions, ingest
 from newsdesk.models import Article
 from newsdesk.nlp import Models
@@ -231,3 +233,41 @@ def test_story_brief_is_cached_until_the_story_changes(models: Models) -> None:
         assert len(story_brief(store, story_id, models).sources) == 3
         with pytest.raises(StoreError):
             story_brief(store, "st-missing", models)
+
+
+PAGE = (
+    "<html><head><title>Quake in Korvath</title></head><body><article><h1>Quake in Korvath</h1>"
+    f"<p>{QUAKE}</p><p>{QUAKE_2}</p></article></body></html>"
+).encode()
+FEED = (
+    '<rss version="2.0"><channel><title>Valmora Post</title><item><title>Ferry capsizes'
+    f"</title><link>https://valmora.test/ferry</link><description>{FERRY}</description>"
+    "</item></channel></rss>"
+).encode()
+
+
+def test_cli_ingest_urls_from_a_local_server(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "urls.db")
+    with LocalServer() as server:
+        server.routes["/quake.html"] = Reply(PAGE, headers={"Content-Type": "text/html"})
+        server.routes["/rss"] = Reply(FEED, headers={"Content-Type": "application/rss+xml"})
+        urls = [server.url("/quake.html"), server.url("/rss")]
+        # Loopback is refused unless allowed (the SSRF guard): nothing read, exit 1.
+        assert main(["ingest", *urls, "--db", db, "--embedder", "hashing"]) == 1
+        assert "skipped" in capsys.readouterr().err
+        allow = ["--allow-network", LOOPBACK[0], "--timeout", "5"]
+        argv = ["ingest", *urls, "--db", db, "--embedder", "hashing", *allow]
+        assert main([*argv, "--json"]) == 0
+        out, err = capsys.readouterr()
+        assert "ingested 2 articles: 2 new" in err
+        assert out.count('"status": "new"') == 2
+        assert main(argv) == 0  # re-ingesting the same URLs changes nothing
+        assert "2 already stored" in capsys.readouterr().err
+        # The refused run never connected; the two allowed runs fetched each URL once.
+        assert [r.path for r in server.requests] == ["/quake.html", "/rss"] * 2
+    with Store(db) as store:
+        assert store.count_stories() == 2
+        assert [h.title for h in store.search("Korvath", limit=5)] == ["Quake in Korvath"]
+        assert [h.title for h in store.search("capsized", limit=5)] == ["Ferry capsizes"]
