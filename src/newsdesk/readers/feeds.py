@@ -339,9 +339,16 @@ def parse_feed(
     base = url or (location if urlsplit(location).scheme in ("http", "https") else None)
     headers = {"content-location": base} if base else {}
     # A stream, never a str/bytes: given a string feedparser may treat it as a URL or path.
-    parsed = feedparser.parse(
-        io.BytesIO(data), response_headers=headers, sanitize_html=True, resolve_relative_uris=True
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(data),
+            response_headers=headers,
+            sanitize_html=True,
+            resolve_relative_uris=True,
+        )
+    except (ValueError, LookupError, UnicodeError) as exc:
+        # feedparser's fallback parsers raise on some mangled input (e.g. NUL in a header).
+        raise InputError(location, f"unreadable feed ({type(exc).__name__}: {exc})") from exc
     meta: Mapping[str, Any] = parsed.get("feed") or {}
     entries: list[Any] = list(parsed.get("entries") or [])
     if not entries and not parsed.get("version"):
@@ -414,8 +421,10 @@ def parse_opml(data: bytes, *, location: str) -> FeedList:
     check_xml(data, location=location)
     try:
         root = SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True)
-    except (ET.ParseError, DefusedXmlException, ValueError) as exc:
-        raise InputError(location, f"unreadable OPML ({str(exc).splitlines()[0]})") from exc
+    except (ET.ParseError, DefusedXmlException, ValueError, LookupError) as exc:
+        # LookupError: an unknown encoding named in the XML declaration.
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(location, f"unreadable OPML ({detail})") from exc
     if root.tag.lower() != "opml":
         raise InputError(location, f"not an OPML list (root element <{root.tag}>)")
     head_title = root.findtext("head/title")
