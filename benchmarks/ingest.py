@@ -22,6 +22,7 @@ import resource
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -120,15 +121,23 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=20_000, help="corpus size (20000)")
     parser.add_argument("--chunk", type=int, default=2_000, help="articles per report line")
     parser.add_argument("--db", help="store file (default: a temporary file)")
+    parser.add_argument(
+        "--embedder", default="minilm", help="minilm (default) or hashing (isolates torch)"
+    )
+    parser.add_argument(
+        "--tracemalloc",
+        action="store_true",
+        help="print the Python allocations that grew most between the first and last chunk",
+    )
     args = parser.parse_args()
     data = Path(args.data)
     if not (data / "ecbplus").is_dir() or not (data / "duc2004").is_dir():
         print(f"no ecbplus/ and duc2004/ under {data}", file=sys.stderr)
         return 1
     corpus = list(replay(load_sources(data), args.articles))
-    models = Models()
-    timed = TimedEmbedder(models.embedder)
-    models._embedder = timed
+    models = Models(embedder_name=args.embedder)
+    timed = TimedEmbedder(models.story_embedder)
+    models._story_embedder = timed
     timed.embed(["warm-up"])
     timed.seconds = 0.0
     timed.texts = 0
@@ -141,6 +150,9 @@ def main() -> int:
     print("|---|---|---|---|---|---|---|---|")
     counts = {"new": 0, "duplicate": 0, "existing": 0}
     t0 = time.perf_counter()
+    first_snapshot: tracemalloc.Snapshot | None = None
+    if args.tracemalloc:
+        tracemalloc.start(1)
     with Store(db) as store:
         for k in range(0, len(corpus), args.chunk):
             chunk = corpus[k : k + args.chunk]
@@ -156,6 +168,13 @@ def main() -> int:
                 f"| {_rss_mb():.0f} | {os.getloadavg()[0]:.1f} |",
                 flush=True,
             )
+            if args.tracemalloc and first_snapshot is None:
+                first_snapshot = tracemalloc.take_snapshot()
+        if first_snapshot is not None:
+            growth = tracemalloc.take_snapshot().compare_to(first_snapshot, "lineno")
+            print("\nPython allocations that grew most since the first chunk:")
+            for stat in growth[:8]:
+                print(f"  {stat}")
         total = time.perf_counter() - t0
         integrity = store.integrity_check()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

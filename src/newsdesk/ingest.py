@@ -189,7 +189,7 @@ def _prepare(
         df[key] = df.get(key, 0) + value
     feats = featurize(
         to_cluster,
-        models.embedder,
+        models.story_embedder,
         term_counts=terms,
         df=df,
         n_docs=store.n_docs() + len(to_cluster),
@@ -302,7 +302,7 @@ def ingest(
         store: the open store written to.
         articles: articles as readers produce them (cleaned here unless ``options.clean``
             is False).
-        models: loaded models (the embedder is used).
+        models: loaded models (``models.story_embedder`` embeds the clustering snippets).
         options: batch size, duplicate and story options.
         on_batch: called after each committed batch with (articles done, total).
 

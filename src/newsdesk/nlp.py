@@ -23,7 +23,9 @@ __all__ = [
     "Embedder",
     "HashingEmbedder",
     "MiniLMEmbedder",
+    "MiniLMInt8Embedder",
     "Models",
+    "STORY_EMBEDDERS",
     "detect_language",
 ]
 
@@ -59,7 +61,7 @@ class MiniLMEmbedder:
 
     name = "minilm"
 
-    def __init__(self, *, batch_size: int = 16) -> None:
+    def __init__(self, *, batch_size: int = 16, quantized: bool = False) -> None:
         _passive_threads()
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -83,6 +85,8 @@ class MiniLMEmbedder:
         except ImportError:  # pragma: no cover
             pass
         self._model = SentenceTransformer(str(path), device="cpu")
+        if quantized:
+            self._model = _quantize(self._model)
         self._batch_size = batch_size
 
     def embed(self, texts: Sequence[str]) -> Matrix:
@@ -97,6 +101,35 @@ class MiniLMEmbedder:
         )
         out: Matrix = np.asarray(vectors, dtype=np.float32)
         return out
+
+
+def _quantize(model: Any) -> Any:
+    """Return ``model`` with its linear layers as int8 (dynamic quantization, CPU only)."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():  # torch announces the API's move to torchao
+        warnings.simplefilter("ignore")
+        return torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
+            model, {torch.nn.Linear}, dtype=torch.qint8
+        )
+
+
+class MiniLMInt8Embedder(MiniLMEmbedder):
+    """all-MiniLM-L6-v2 with int8 linear layers: half the CPU per text, for story snippets.
+
+    Measured on 300 ECB+ title+lead snippets on 2 loaded cores: 5.7 ms of CPU per snippet
+    against 11.3 ms for float32; vectors keep cosine 0.94 on average (min 0.88) to the
+    float32 ones. Story clustering is unchanged within noise (benchmarks/clustering.py, ECB+
+    B3 F1 0.891 vs 0.886 on all 982 documents, 0.901 vs 0.905 on test topics 36-45), so
+    ingest uses it for snippets; briefs keep the float32 model for sentence similarity.
+    """
+
+    name = "minilm-int8"
+
+    def __init__(self, *, batch_size: int = 16) -> None:
+        super().__init__(batch_size=batch_size, quantized=True)
 
 
 class HashingEmbedder:
@@ -124,8 +157,13 @@ class HashingEmbedder:
 
 EMBEDDERS: dict[str, type[MiniLMEmbedder] | type[HashingEmbedder]] = {
     "minilm": MiniLMEmbedder,
+    "minilm-int8": MiniLMInt8Embedder,
     "hashing": HashingEmbedder,
 }
+
+# The embedder that story clustering (ingest's title+lead snippets) uses for each main
+# embedder; names not listed use the main embedder itself.
+STORY_EMBEDDERS: dict[str, str] = {"minilm": "minilm-int8"}
 
 
 def _load_spacy() -> Any:
@@ -149,6 +187,7 @@ class Models:
     embedder_name: str = "minilm"
     _nlp: Any = field(default=None, repr=False)
     _embedder: Embedder | None = field(default=None, repr=False)
+    _story_embedder: Embedder | None = field(default=None, repr=False)
 
     @property
     def nlp(self) -> Any:
@@ -169,6 +208,17 @@ class Models:
                 ) from None
             self._embedder = factory()
         return self._embedder
+
+    @property
+    def story_embedder(self) -> Embedder:
+        """The embedder of story snippets (``STORY_EMBEDDERS``; else ``embedder``)."""
+        if self._story_embedder is None:
+            name = STORY_EMBEDDERS.get(self.embedder_name)
+            if name is None or name == self.embedder_name:
+                self._story_embedder = self.embedder
+            else:
+                self._story_embedder = EMBEDDERS[name]()
+        return self._story_embedder
 
 
 def detect_language(text: str) -> str | None:
