@@ -14,6 +14,7 @@ embedding (the floor any MiniLM-based pipeline pays) and peak RSS.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import hashlib
 import json
 import os
@@ -34,6 +35,7 @@ from newsdesk.ingest import IngestOptions, ingest
 from newsdesk.models import Article
 from newsdesk.nlp import Models
 from newsdesk.store import Store
+from newsdesk.stories import StoryOptions, snippet
 
 
 class TimedEmbedder:
@@ -178,6 +180,10 @@ def main() -> int:
         total = time.perf_counter() - t0
         integrity = store.integrity_check()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = _rss_mb()
+    # How much of the resident memory is freed heap that glibc kept (fragmentation)?
+    trimmed = ctypes.CDLL("libc.so.6").malloc_trim(0) if sys.platform == "linux" else 0
+    print(f"\nRSS at the end {before:.0f} MB; after malloc_trim {_rss_mb():.0f} MB ({trimmed})")
     print(
         f"\ntotal {len(corpus)} articles in {total:.1f}s = {len(corpus) / total:.1f} articles/s; "
         f"embedding {timed.texts} snippets took {timed.seconds:.1f}s "
@@ -187,6 +193,14 @@ def main() -> int:
         f"on {os.cpu_count()} cores"
     )
     tmp.cleanup()
+    # Baseline in the same process: the float32 MiniLM briefs use, on the same snippets.
+    sample = [snippet(a, StoryOptions().snippet_chars) for a in corpus[:512]]
+    for label, embedder in (("float32", models.embedder), ("int8 (ingest)", timed.inner)):
+        embedder.embed(sample[:16])  # type: ignore[attr-defined]
+        t = time.perf_counter()
+        embedder.embed(sample)  # type: ignore[attr-defined]
+        rate = len(sample) / (time.perf_counter() - t)
+        print(f"MiniLM {label}: {rate:.0f} snippets/s (load {os.getloadavg()[0]:.1f})")
     return 0
 
 
