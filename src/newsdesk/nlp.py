@@ -112,7 +112,7 @@ def _quantize(model: Any) -> Any:
     with warnings.catch_warnings():  # torch announces the API's move to torchao
         warnings.simplefilter("ignore")
         return torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
-            model, {torch.nn.Linear}, dtype=torch.qint8
+            model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
         )
 
 
