@@ -159,7 +159,7 @@ def _single_machine(paths: list[str]) -> tuple[Any, dict[str, tuple[str, ...]]]:
     for counts in terms.values():
         df.update(counts.keys())
     feats = featurize(
-        to_cluster, Models().embedder, term_counts=terms, df=df, n_docs=len(to_cluster)
+        to_cluster, Models().story_embedder, term_counts=terms, df=df, n_docs=len(to_cluster)
     )
     assign = dict(cluster_articles(feats, []).assignments)
     for a in articles:

@@ -436,7 +436,7 @@ class _Embed:
     def __init__(self, embedder: str, snippet_chars: int) -> None:
         from .nlp import Models
 
-        self._embedder = Models(embedder_name=embedder).embedder
+        self._embedder = Models(embedder_name=embedder).story_embedder
         self._chars = snippet_chars
 
     def __call__(self, batch: dict[str, Any]) -> Any:
