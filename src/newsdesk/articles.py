@@ -172,16 +172,6 @@ _CAPTION_START = re.compile(
     r"(?:photo|picture|image|handout)\b|file\s*(?:photo|picture)|[A-Z ]{0,20}\bFILE PHOTO\b)",
     re.IGNORECASE,
 )
-_CAPS_LABEL = re.compile(r"^\s*([A-Z][A-Z'’&-]*(?:\s+[A-Z][A-Z'’&-]*){1,5})\s*:\s*\S")
-_PROMO_WORD = re.compile(rf"^(?:{_PROMO_WORDS})$", re.IGNORECASE)
-# Calls to action addressed to the reader ("Sign up to…", "Tap here to follow…", "Got a tip?").
-_CALL_TO_ACTION = re.compile(
-    r"^\s*(?:sign\s+up|subscribe|follow\s+us|tap\s+here|click\s+here|download|join\s+our|"
-    r"get\s+(?:our|the\s+\w+\s+app)|share\s+this|email\s+us|send\s+us|got\s+a\s+(?:story|tip)|"
-    r"have\s+a\s+(?:story|tip)|like\s+us)\b.*(?:newsletter|app|whatsapp|follow|subscribe|email|"
-    r"tips?|here|our|us|inbox|headlines|article|story)",
-    re.IGNORECASE,
-)
 # "(IRAQI PARLIAMENT MEDIA OFFICE VIA AP)", "(Photo: Jane Doe/Getty)", "(Ana Moor/Ledger)"
 _CAPTION_CREDIT = re.compile(
     r"[(\[]\s*(?:(?:[A-Z][A-Z0-9.&'/-]*\s*){2,}|(?i:[^()\[\]]*\b(?:photo|photograph|picture|"
