@@ -288,3 +288,19 @@ def test_story_embedder_is_int8_minilm_close_to_float32(models: Models) -> None:
     hashing = Models(embedder_name="hashing")
     assert hashing.story_embedder is hashing.embedder
     assert models.story_embedder.embed([]).shape == (0, 384)
+
+
+def test_same_article_at_two_locations_stores_the_first_by_location_in_any_order() -> None:
+    from newsdesk.articles import make_article
+    from newsdesk.ingest import ingest
+    from newsdesk.nlp import Models
+    from newsdesk.store import Store
+
+    text = "The Lunde ferry resumed service on Friday after a two-day storm, the operator said."
+    copies = [make_article(text, location=loc) for loc in ("b/ferry.txt", "a/ferry.txt")]
+    for order in (copies, list(reversed(copies))):
+        with Store() as store:
+            report = ingest(store, order, Models(embedder_name="hashing"))
+            assert len(report.results) == 1
+            stored = store.article(copies[0].id)
+            assert stored is not None and stored.location == "a/ferry.txt"

@@ -337,7 +337,14 @@ def ingest(
         >>> [r.status for r in report.results]
         ['new']
     """
-    unique = list({a.id: a for a in articles}.values())
+    # One article per id, in first-arrival order; of same-id copies keep the first by location,
+    # so the stored location/outlet does not depend on input order.
+    chosen: dict[str, Article] = {}
+    for article in articles:
+        kept = chosen.get(article.id)
+        if kept is None or article.location < kept.location:
+            chosen[article.id] = article
+    unique = list(chosen.values())
     results: list[IngestedArticle] = []
     new_stories: set[str] = set()
     touched: set[str] = set()
