@@ -20,7 +20,6 @@ import json
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -28,19 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ingest import load_sources, replay  # noqa: E402
 
-from newsdesk.articles import clean  # noqa: E402
-from newsdesk.batch import BatchOptions, run_batch  # noqa: E402
-from newsdesk.duplicates import DuplicateIndex, find_duplicates, group_duplicates  # noqa: E402
+from newsdesk.batch import BatchOptions, run_batch, single_machine_reference  # noqa: E402
 from newsdesk.nlp import Models  # noqa: E402
-from newsdesk.readers import read_articles  # noqa: E402
-from newsdesk.stories import (  # noqa: E402
-    StoryOptions,
-    article_terms,
-    cluster_articles,
-    day_number,
-    featurize,
-    story_id_for,
-)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -85,36 +73,8 @@ def throughput(n: int) -> None:
 
 
 def _single_machine(paths: list[str]) -> tuple[Any, dict[str, tuple[str, ...]]]:
-    articles = [clean(a) for a in read_articles(paths).articles]
-    articles = list({a.id: a for a in articles}.values())
-    matches = {m.article_id: m for m in find_duplicates(articles, DuplicateIndex())}
-    opts = StoryOptions()
-    days = {a.id: day_number(a.published) for a in articles}
-
-    def needs(aid: str) -> bool:
-        m = matches[aid]
-        if m.duplicate_of is None:
-            return True
-        d, o = days[aid], days[m.duplicate_of]
-        return d is not None and o is not None and abs(d - o) > opts.full_weight_days
-
-    to_cluster = [a for a in articles if needs(a.id)]
-    terms = {a.id: article_terms(a) for a in to_cluster}
-    df: Counter[str] = Counter()
-    for counts in terms.values():
-        df.update(counts.keys())
-    feats = featurize(
-        to_cluster, Models().embedder, term_counts=terms, df=df, n_docs=len(to_cluster)
-    )
-    assign = dict(cluster_articles(feats, []).assignments)
-    for a in articles:
-        if a.id not in assign:
-            assign[a.id] = assign.get(matches[a.id].duplicate_of or "", story_id_for(a.id))
-    stories: dict[str, list[str]] = {}
-    for aid, sid in assign.items():
-        stories.setdefault(sid, []).append(aid)
-    groups = group_duplicates(list(matches.values()))
-    return groups, {s: tuple(sorted(ids)) for s, ids in stories.items()}
+    """The single-machine stages over the whole corpus as one batch."""
+    return single_machine_reference(paths, Models().story_embedder)
 
 
 def equivalence() -> None:

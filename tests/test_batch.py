@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from newsdesk.articles import clean
 from newsdesk.batch import (
     BatchOptions,
     BatchReport,
@@ -27,23 +25,15 @@ from newsdesk.batch import (
     plan_windows,
     resolve_duplicates,
     run_batch,
+    single_machine_reference,
 )
 from newsdesk.duplicates import (
-    DuplicateIndex,
     DuplicateOptions,
-    find_duplicates,
-    group_duplicates,
     minhash,
 )
 from newsdesk.errors import InputError
 from newsdesk.nlp import Models
-from newsdesk.readers import read_articles
 from newsdesk.stories import (
-    StoryOptions,
-    article_terms,
-    cluster_articles,
-    day_number,
-    featurize,
     story_id_for,
 )
 
@@ -140,35 +130,7 @@ def report(
 
 def _single_machine(paths: list[str]) -> tuple[Any, dict[str, tuple[str, ...]]]:
     """The single-machine stages over the whole corpus as one batch."""
-    articles = [clean(a) for a in read_articles(paths).articles]
-    matches = {m.article_id: m for m in find_duplicates(articles, DuplicateIndex())}
-    groups = group_duplicates(list(matches.values()))
-    opts = StoryOptions()
-    days = {a.id: day_number(a.published) for a in articles}
-
-    def needs(aid: str) -> bool:
-        m = matches[aid]
-        if m.duplicate_of is None:
-            return True
-        d, o = days[aid], days[m.duplicate_of]
-        return d is not None and o is not None and abs(d - o) > opts.full_weight_days
-
-    to_cluster = [a for a in articles if needs(a.id)]
-    terms = {a.id: article_terms(a) for a in to_cluster}
-    df: Counter[str] = Counter()
-    for counts in terms.values():
-        df.update(counts.keys())
-    feats = featurize(
-        to_cluster, Models().story_embedder, term_counts=terms, df=df, n_docs=len(to_cluster)
-    )
-    assign = dict(cluster_articles(feats, []).assignments)
-    for a in articles:
-        if a.id not in assign:
-            assign[a.id] = assign.get(matches[a.id].duplicate_of or "", story_id_for(a.id))
-    stories: dict[str, list[str]] = {}
-    for aid, sid in assign.items():
-        stories.setdefault(sid, []).append(aid)
-    return groups, {s: tuple(sorted(ids)) for s, ids in sorted(stories.items())}
+    return single_machine_reference(paths, Models().story_embedder)
 
 
 def test_same_duplicates_and_stories_as_single_machine(

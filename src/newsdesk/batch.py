@@ -39,6 +39,7 @@ from .models import Article, DuplicateGroup
 from .stories import StoryOptions, day_number, story_id_for
 
 __all__ = [
+    "single_machine_reference",
     "BatchOptions",
     "BatchReport",
     "band_keys",
@@ -862,3 +863,46 @@ def _pipeline(
         briefs=n_briefs,
         seconds=dict(times),
     )
+
+
+def single_machine_reference(
+    paths: Sequence[str], story_embedder: Any
+) -> tuple[list[DuplicateGroup], dict[str, tuple[str, ...]]]:
+    """Run the single-machine stages over ``paths`` as one batch: the result batch must match.
+
+    Returns the duplicate groups and the stories (story id -> sorted article ids). Copies that
+    are near their original in time join its story without being clustered, as in ingest.
+    """
+    from .articles import clean
+    from .duplicates import DuplicateIndex, find_duplicates
+    from .readers import read_articles
+    from .stories import article_terms, cluster_articles, featurize
+
+    articles = [clean(a) for a in read_articles(list(paths)).articles]
+    articles = list({a.id: a for a in articles}.values())
+    matches = {m.article_id: m for m in find_duplicates(articles, DuplicateIndex())}
+    opts = StoryOptions()
+    days = {a.id: day_number(a.published) for a in articles}
+
+    def needs_clustering(article_id: str) -> bool:
+        original = matches[article_id].duplicate_of
+        if original is None:
+            return True
+        d, o = days[article_id], days[original]
+        return d is not None and o is not None and abs(d - o) > opts.full_weight_days
+
+    to_cluster = [a for a in articles if needs_clustering(a.id)]
+    terms = {a.id: article_terms(a) for a in to_cluster}
+    df: Counter[str] = Counter()
+    for counts in terms.values():
+        df.update(counts.keys())
+    feats = featurize(to_cluster, story_embedder, term_counts=terms, df=df, n_docs=len(to_cluster))
+    assign = dict(cluster_articles(feats, []).assignments)
+    for a in articles:
+        if a.id not in assign:
+            assign[a.id] = assign.get(matches[a.id].duplicate_of or "", story_id_for(a.id))
+    stories: dict[str, list[str]] = {}
+    for article_id, story in assign.items():
+        stories.setdefault(story, []).append(article_id)
+    groups = group_duplicates(list(matches.values()))
+    return groups, {sid: tuple(sorted(ids)) for sid, ids in sorted(stories.items())}
