@@ -142,9 +142,7 @@ def main(argv: list[str] | None = None) -> int:
             elapsed += time.perf_counter() - began
             predicted: dict[str, str] = {}
             for analysis in analyses:
-                for mention, (_, m) in zip(
-                    analysis.mentions, [(None, x) for x in analysis.mentions], strict=True
-                ):
+                for mention in analysis.mentions:
                     entity = index.entity_of(mention)
                     key_text = f"{mention.article_id}@{mention.start}"
                     predicted_id = (
@@ -154,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             # Map back from (doc, offset) to gold keys.
             pred_by_gold: dict[str, str] = {}
             positions: dict[str, int] = defaultdict(int)
-            for chain_id, m in items:
+            for _chain_id, m in items:
                 key = f"{m['doc']}#{m['m_id']}"
                 if key in pred_by_gold:
                     continue

@@ -386,5 +386,7 @@ def test_mangled_feeds_never_crash(noise: str, cut: int) -> None:
 
 def test_opml_with_unknown_encoding_is_a_one_line_error() -> None:
     # Found by test_mangled_feeds_never_crash: the XML declaration names an unknown codec.
-    with pytest.raises(InputError, match=r"^x\.opml: unreadable OPML \(unknown encoding: Autf-8\)$"):
+    with pytest.raises(
+        InputError, match=r"^x\.opml: unreadable OPML \(unknown encoding: Autf-8\)$"
+    ):
         parse_opml(b'<?xml version="1.0" encoding="Autf-8"?><opml/>', location="x.opml")

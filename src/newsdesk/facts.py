@@ -548,9 +548,12 @@ def _facts(
         copies: dict[int, int] = {}
         for j in np.nonzero(sims[center] >= options.same_claim)[0].tolist():
             a_index = rows[j].article
-            if roots[a_index] in member_roots and all(rows[m].article != a_index for m in found):
-                if a_index not in copies or sims[center, j] > sims[center, copies[a_index]]:
-                    copies[a_index] = j
+            if (
+                roots[a_index] in member_roots
+                and all(rows[m].article != a_index for m in found)
+                and (a_index not in copies or sims[center, j] > sims[center, copies[a_index]])
+            ):
+                copies[a_index] = j
         members = sorted({*found, *copies.values()})
         representative = max(members, key=lambda m: _representativeness(m, members, sims, rows))
         # One article per independent source backs the fact; copies are cited apart.

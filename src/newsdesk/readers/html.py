@@ -37,9 +37,8 @@ def read_html(data: bytes | str, *, location: str, url: str | None = None) -> Ar
         InputError: the page holds no article text.
 
     Example:
-        >>> page = b"<html><body><article><p>" + b"Words here. " * 30 + b"</p></article></body></html>"
-        >>> read_html(page,
-        ...           location="page.html").text[:10]
+        >>> page = b"<html><body><article><p>" + b"Words here. " * 30 + b"</p></article>"
+        >>> read_html(page, location="page.html").text[:10]
         'Words here'
     """
     import trafilatura
