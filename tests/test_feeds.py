@@ -390,3 +390,15 @@ def test_opml_with_unknown_encoding_is_a_one_line_error() -> None:
         InputError, match=r"^x\.opml: unreadable OPML \(unknown encoding: Autf-8\)$"
     ):
         parse_opml(b'<?xml version="1.0" encoding="Autf-8"?><opml/>', location="x.opml")
+
+
+def test_malformed_link_is_skipped_not_a_crash() -> None:
+    # Found by test_mangled_feeds_never_crash: urlsplit raises on an unclosed IPv6 bracket.
+    rss = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        b"<item><title>A</title><link>http://[broken/a</link>"
+        b"<description>The harbour reopened on Monday after repairs.</description></item>"
+        b"</channel></rss>"
+    )
+    feed = parse_feed(rss, location="t.rss")
+    assert all(a.url is None for a in feed.articles)

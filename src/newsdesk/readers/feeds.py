@@ -180,11 +180,14 @@ def _http_url(link: str | None, base: str | None) -> tuple[str | None, str | Non
     if not link or not link.strip():
         return None, None
     link = link.strip()
-    if not urlsplit(link).scheme:
-        if not base:
-            return None, None  # relative link with nothing to resolve it against: no URL
-        link = urljoin(base, link)
-    scheme = urlsplit(link).scheme.lower()
+    try:
+        if not urlsplit(link).scheme:
+            if not base:
+                return None, None  # relative link with nothing to resolve it against: no URL
+            link = urljoin(base, link)
+        scheme = urlsplit(link).scheme.lower()
+    except ValueError:  # e.g. "http://[broken" (an unclosed IPv6 bracket)
+        return None, "malformed link"
     if scheme not in ("http", "https"):
         return None, f"link uses scheme {scheme or 'none'!r}; only http(s) links are followed"
     return link, None
