@@ -82,7 +82,7 @@ def ours(articles: Sequence[Article], models: Models, threshold: float, seed: in
     opts = IngestOptions(batch_size=100, stories=StoryOptions(threshold=threshold))
     with Store() as store:
         report = ingest(store, stream, models, options=opts)
-    return {r.article_id: r.story_id for r in report.results}
+    return {r.article_id: r.story_id for r in report.results}  # where each article ended up
 
 
 def tfidf_agglomerative(articles: Sequence[Article], threshold: float) -> Labels:

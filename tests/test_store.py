@@ -24,7 +24,7 @@ def _put(store: Store, articles: list[Article], story: str = "st-1") -> None:
     with store.transaction():
         store.add_articles([(a, a.id, None, None) for a in articles])
         store.set_memberships([(a.id, story, None, None) for a in articles])
-        store.save_story_profiles({story: b"profile"})
+        store.refresh_stories([story])
 
 
 def test_migrations_are_recorded_once(tmp_path: Path) -> None:
@@ -34,6 +34,26 @@ def test_migrations_are_recorded_once(tmp_path: Path) -> None:
     with Store(path) as store:  # reopening applies nothing twice
         assert store.migrations() == [name for name, _ in MIGRATIONS]
         assert store._query("PRAGMA journal_mode")[0][0] == "wal"
+
+
+def test_story_aliases_follow_merges(tmp_path: Path) -> None:
+    with Store(tmp_path / "n.db") as store:
+        a, b = _article("Rain in Lyon."), _article("Rain in Nice.")
+        _put(store, [a], "st-a")
+        _put(store, [b], "st-b")
+        with store.transaction():
+            store.move_to_stories([(a.id, "st-b")])
+            store.refresh_stories(["st-a", "st-b"])  # st-a has no members left: deleted
+            store.add_story_aliases({"st-a": "st-b"})
+        assert store.story("st-a") is None
+        assert store.resolve_story("st-a") == "st-b"
+        assert store.present_stories(["st-a", "st-b"]) == {"st-b"}
+        with store.transaction():  # st-b merges on into st-c: the old alias follows
+            store.move_to_stories([(a.id, "st-c"), (b.id, "st-c")])
+            store.refresh_stories(["st-b", "st-c"])
+            store.add_story_aliases({"st-b": "st-c"})
+        assert store.resolve_story("st-a") == store.resolve_story("st-b") == "st-c"
+        assert store.resolve_story("st-unknown") == "st-unknown"
 
 
 def test_newer_store_is_refused(tmp_path: Path) -> None:

@@ -1,9 +1,8 @@
-"""Tests for incremental story clustering (real MiniLM embeddings)."""
+"""Tests for story clustering (real MiniLM embeddings): separation, and order independence."""
 
 from __future__ import annotations
 
 import random
-from collections import Counter
 
 import numpy as np
 import pytest
@@ -16,12 +15,15 @@ from newsdesk.nlp import Models
 from newsdesk.stories import (
     ArticleFeatures,
     StoryOptions,
-    StoryProfile,
     article_terms,
-    cluster_articles,
+    cluster,
+    components,
     day_number,
     featurize,
+    links,
+    similarity,
     story_id_for,
+    term_weights,
 )
 
 # Fictional reports: two earthquakes (different countries, same week), a ferry accident,
@@ -88,65 +90,73 @@ def models() -> Models:
 @pytest.fixture(scope="module")
 def features(models: Models) -> dict[str, ArticleFeatures]:
     articles = _articles()
-    terms = {a.id: article_terms(a) for a in articles}
-    df: Counter[str] = Counter()
-    for counts in terms.values():
-        df.update(counts.keys())
-    feats = featurize(articles, models.embedder, term_counts=terms, df=df, n_docs=len(articles))
+    feats = featurize(articles, models.story_embedder)
     return {a.location: f for a, f in zip(articles, feats, strict=True)}
 
 
-def _groups(
-    result_assignments: dict[str, str], feats: dict[str, ArticleFeatures]
-) -> set[frozenset[str]]:
-    by_story: dict[str, set[str]] = {}
-    for key, f in feats.items():
-        if f.article_id in result_assignments:
-            by_story.setdefault(result_assignments[f.article_id], set()).add(key)
-    return {frozenset(v) for v in by_story.values()}
+def _named(groups: list[tuple[str, ...]], feats: dict[str, ArticleFeatures]) -> set[frozenset[str]]:
+    name = {f.article_id: key for key, f in feats.items()}
+    return {frozenset(name[i] for i in g) for g in groups}
 
 
 def test_events_are_separated_by_place_and_time(features: dict[str, ArticleFeatures]) -> None:
-    result = cluster_articles(list(features.values()), [])
-    assert _groups(dict(result.assignments), features) == {
+    groups = cluster(list(features.values()))
+    assert _named(groups, features) == {
         frozenset({"quake-a1", "quake-a2", "quake-a3"}),
         frozenset({"quake-b1", "quake-b2"}),
         frozenset({"ferry-1", "ferry-2"}),
         frozenset({"quake-a-later"}),
     }
-    # A story is named after its earliest article.
-    assert result.assignments[features["quake-a1"].article_id] == story_id_for(
-        features["quake-a1"].article_id
-    )
-    assert sorted(result.new_stories) == sorted(set(result.assignments.values()))
+    # Each group lists its earliest article first (the story is named after it).
+    first = {g[0] for g in groups}
+    assert features["quake-a1"].article_id in first and features["quake-b1"].article_id in first
 
 
-def test_incremental_batches_keep_story_ids(features: dict[str, ArticleFeatures]) -> None:
-    first = cluster_articles([features["quake-a1"], features["ferry-1"]], [])
-    profiles = [StoryProfile.from_bytes(p.to_bytes()) for p in first.profiles.values()]
-    second = cluster_articles(
-        [features["quake-a2"], features["ferry-2"], features["quake-b1"]], profiles
-    )
-    a_story = first.assignments[features["quake-a1"].article_id]
-    assert second.assignments[features["quake-a2"].article_id] == a_story
-    assert (
-        second.assignments[features["ferry-2"].article_id]
-        == first.assignments[features["ferry-1"].article_id]
-    )
-    assert second.assignments[features["quake-b1"].article_id] not in first.assignments.values()
-    assert second.profiles[a_story].n == 2
-    assert second.profiles[a_story].first_day == day_number("2022-03-07")
+def test_similarity_is_damped_by_time(features: dict[str, ArticleFeatures]) -> None:
+    a1, a2, later = features["quake-a1"], features["quake-a2"], features["quake-a-later"]
+    sim = similarity([a1], [a2, later])
+    assert sim[0, 0] >= StoryOptions().threshold
+    assert sim[0, 1] == 0.0  # 38 days apart: beyond max_gap_days
+    undated = ArticleFeatures(later.article_id, None, None, later.embedding, later.terms)
+    assert similarity([a1], [undated])[0, 0] > 0.0  # undated: time says nothing
+
+
+def test_links_and_components(features: dict[str, ArticleFeatures]) -> None:
+    a1, a2, a3 = features["quake-a1"], features["quake-a2"], features["quake-a3"]
+    ferry = features["ferry-1"]
+    pairs = links([a2], [a1, a3, ferry])
+    assert {b for _, b in pairs} == {a1.article_id, a3.article_id}
+    label = components(["x", "y", "z", "w"], [("y", "z"), ("z", "x")])
+    assert label == {"x": "x", "y": "x", "z": "x", "w": "w"}
+
+
+def test_features_round_trip_exactly(features: dict[str, ArticleFeatures]) -> None:
+    f = features["quake-a1"]
+    g = ArticleFeatures.from_bytes(f.article_id, f.published, f.to_bytes())
+    assert (g.article_id, g.published, g.day) == (f.article_id, f.published, f.day)
+    assert np.array_equal(g.embedding, f.embedding)
+    assert dict(g.terms) == dict(f.terms)  # weights are float16-rounded on both sides
+
+
+def test_term_weights_depend_on_the_article_alone() -> None:
+    text = "Kadhimi met the president in Baghdad. Kadhimi spoke."
+    terms = article_terms(make_article(text, location="x"))
+    weights = term_weights(terms)
+    # A rare name outweighs a common one; each namespace is unit length.
+    assert weights["e:kadhimi"] > weights["e:baghdad"]
+    names = [v for k, v in weights.items() if k.startswith("e:")]
+    assert abs(sum(v * v for v in names) - 1.0) < 1e-2
+    assert term_weights(terms, max_terms=1).keys() == {"e:kadhimi", "w:kadhimi"}
 
 
 def test_empty_single_and_non_latin(models: Models) -> None:
-    assert cluster_articles([], []).assignments == {}
+    assert cluster([]) == []
     text = "В городе Корват на севере Эльдории произошло землетрясение магнитудой 6,4."
-    article = make_article(text, location="ru", published="2022-03-07")
-    terms = {article.id: article_terms(article)}
-    feats = featurize([article], models.embedder, term_counts=terms, df={}, n_docs=1)
+    article = make_article(text, location="ru", published="2022-03-07", language="ru")
+    feats = featurize([article], models.story_embedder)
     assert "e:корват" in feats[0].terms
-    result = cluster_articles(feats, [])
-    assert result.assignments == {article.id: story_id_for(article.id)}
+    assert cluster(feats) == [(article.id,)]
+    assert story_id_for(article.id).startswith("st-")
 
 
 def test_day_number_and_terms() -> None:
@@ -165,25 +175,12 @@ def test_options_are_validated() -> None:
         StoryOptions(full_weight_days=20, max_gap_days=10)
 
 
-def test_profile_round_trip() -> None:
-    p = StoryProfile("st-x", 2, 5, 9, np.arange(4, dtype=np.float32), {"e:x": 0.5})
-    q = StoryProfile.from_bytes(p.to_bytes())
-    assert (q.id, q.n, q.first_day, q.last_day, dict(q.term_sums)) == (
-        "st-x",
-        2,
-        5,
-        9,
-        {"e:x": 0.5},
-    )
-    assert np.array_equal(q.embedding_sum, p.embedding_sum)
-
-
 @settings(max_examples=25, deadline=None)
 @given(st.randoms(use_true_random=False))
 def test_clustering_is_independent_of_input_order(
     features: dict[str, ArticleFeatures], rnd: random.Random
 ) -> None:
     items = list(features.values())
-    expected = cluster_articles(items, []).assignments
+    expected = cluster(items)
     rnd.shuffle(items)
-    assert cluster_articles(items, []).assignments == expected
+    assert cluster(items) == expected

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-import numpy as np
 from datasketch import MinHash
 
 from .articles import canonical_url, clean
@@ -38,15 +37,15 @@ from .duplicates import (
 from .errors import StoreError
 from .models import Article, Brief
 from .nlp import Models
-from .store import Store
+from .store import FeatureRow, Store
 from .stories import (
     ArticleFeatures,
     StoryOptions,
-    StoryProfile,
-    article_terms,
-    cluster_articles,
+    cluster,
+    components,
     day_number,
     featurize,
+    links,
     story_id_for,
 )
 
@@ -133,9 +132,6 @@ class _Prepared:
     hashes: dict[str, str]
     sketches: dict[str, MinHash]
     matches: dict[str, DuplicateMatch]
-    known_stories: dict[str, str | None]  # canonical id (stored) -> its story
-    known_days: dict[str, int | None]
-    terms: dict[str, Counter[str]]
     features: dict[str, ArticleFeatures]
 
 
@@ -169,55 +165,74 @@ def _prepare(
     sketches = {a.id: minhash(a.text, opts.duplicates) for a in batch}
     index = _dup_index(store, batch, hashes, opts)
     matches = {m.article_id: m for m in find_duplicates(batch, index, sketches=sketches)}
-    canon_ids = sorted(
-        {m.duplicate_of for m in matches.values() if m.duplicate_of} - {a.id for a in batch}
-    )
-    canon_rows = store.article_rows(canon_ids)
-    known_stories = {cid: row.story_id for cid, row in canon_rows.items()}
-    known_days = {cid: day_number(row.published) for cid, row in canon_rows.items()}
-    days = {a.id: day_number(a.published) for a in batch}
-    known_days.update(days)
-    # Copies join their original's story when published close to it; only the others
-    # (originals, and copies of something long ago) need clustering features.
-    to_cluster = [
-        a for a in batch if _needs_clustering(matches[a.id], days[a.id], known_days, opts)
-    ]
-    terms = {a.id: article_terms(a) for a in to_cluster}
-    df_batch: Counter[str] = Counter()
-    for counts in terms.values():
-        df_batch.update(counts.keys())
-    df = store.term_df(sorted(df_batch))
-    for key, value in df_batch.items():
-        df[key] = df.get(key, 0) + value
-    feats = featurize(
-        to_cluster,
-        models.story_embedder,
-        term_counts=terms,
-        df=df,
-        n_docs=store.n_docs() + len(to_cluster),
-        options=opts.stories,
-    )
+    # Copies are clustered like any article (they land beside their original), so stories
+    # do not depend on which copy arrived first.
+    feats = featurize(batch, models.story_embedder, options=opts.stories)
     return _Prepared(
         articles=tuple(batch),
         hashes=hashes,
         sketches=sketches,
         matches=matches,
-        known_stories=known_stories,
-        known_days=known_days,
-        terms=terms,
         features={f.article_id: f for f in feats},
     )
 
 
-def _needs_clustering(
-    match: DuplicateMatch, day: int | None, known_days: dict[str, int | None], opts: IngestOptions
-) -> bool:
-    if match.duplicate_of is None:
-        return True
-    original = known_days.get(match.duplicate_of)
-    if day is None or original is None:
-        return False
-    return abs(day - original) > opts.stories.full_weight_days
+def _candidates(
+    store: Store, fresh: Sequence[ArticleFeatures], opts: IngestOptions
+) -> list[FeatureRow]:
+    """Stored articles the batch may link to: near it in time, and the undated ones."""
+    days = [f.day for f in fresh if f.day is not None]
+    gap = opts.stories.max_gap_days
+    if days and len(days) == len(fresh):
+        return store.story_features(
+            first_day=min(days) - gap, last_day=max(days) + gap, limit=opts.max_index_rows
+        )
+    # An undated article may link to anything (time says nothing about it).
+    return store.story_features(first_day=None, last_day=None, limit=opts.max_index_rows)
+
+
+def _restory(
+    store: Store, fresh: Sequence[ArticleFeatures], opts: IngestOptions
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Link the batch into the story graph and re-cluster the components it touches.
+
+    Writes the batch's features and the merged component labels. Returns the story of every
+    article of the touched components, and the stories stored articles were in before.
+    """
+    stored = {row.id: row for row in _candidates(store, fresh, opts)}
+    stored_feats = [
+        ArticleFeatures.from_bytes(row.id, row.published, row.features)
+        for row in stored.values()
+        if row.id not in {f.article_id for f in fresh}
+    ]
+    pairs = links(fresh, stored_feats, opts.stories)
+    # A stored article stands for its whole component, named by its smallest member id,
+    # so the merged component is again named by its smallest member.
+    nodes = [(a, stored[b].component if b in stored else b) for a, b in pairs]
+    label = components([f.article_id for f in fresh], nodes)
+    renames = {old: label[old] for old in label if old in {stored[b].component for b in stored}}
+    store.merge_components(renames)
+    store.add_story_features(
+        [(f.article_id, f.published, f.day, label[f.article_id], f.to_bytes()) for f in fresh]
+    )
+    rows = store.component_features(sorted({label[f.article_id] for f in fresh}))
+    feats = [ArticleFeatures.from_bytes(r.id, r.published, r.features) for r in rows]
+    by_component: dict[str, list[ArticleFeatures]] = {}
+    for row, f in zip(rows, feats, strict=True):
+        by_component.setdefault(row.component, []).append(f)
+    fresh_ids = {f.article_id for f in fresh}
+    # Features as read back from the store (float16) for the batch as well, so an article's
+    # description is the same whichever batch it came in.
+    story_of: dict[str, str] = {}
+    for members in by_component.values():
+        for group in cluster(members, opts.stories):
+            sid = story_id_for(group[0])
+            story_of.update((aid, sid) for aid in group)
+    before = {
+        aid: row.story_id or ""
+        for aid, row in store.article_rows(sorted(set(story_of) - fresh_ids)).items()
+    }
+    return story_of, before
 
 
 def _commit(
@@ -228,49 +243,34 @@ def _commit(
         # Another process may have stored some of these since we looked.
         existing = store.article_rows([a.id for a in prep.articles])
         fresh = [a for a in prep.articles if a.id not in existing]
-        features = [prep.features[a.id] for a in fresh if a.id in prep.features]
-        start, end = _window(fresh, opts.stories.max_gap_days)
-        stories = [
-            StoryProfile.from_bytes(row.profile)
-            for row in store.story_rows(start=start, end=end, limit=opts.max_index_rows)
-        ]
-        clustered = cluster_articles(features, stories, options=opts.stories)
-        assigned = dict(clustered.assignments)
-        memberships: list[tuple[str, str, str | None, str | None]] = []
-        solo: dict[str, StoryProfile] = {}
-        touched: set[str] = set(clustered.profiles)
-        for article in fresh:
-            match = prep.matches[article.id]
-            story = assigned.get(article.id)
-            if story is None and match.duplicate_of is not None:
-                story = assigned.get(match.duplicate_of) or prep.known_stories.get(
-                    match.duplicate_of
-                )
-            if story is None and match.duplicate_of in existing:
-                story = existing[match.duplicate_of].story_id
-            if story is None:
-                # A copy whose original another process stored without a story we can see:
-                # it founds a story of its own (with an empty profile nothing is drawn to).
-                story = story_id_for(article.id)
-                solo[story] = StoryProfile(story, 0, None, None, np.zeros(0, np.float32), {})
-            assigned[article.id] = story
-            touched.add(story)
-            memberships.append((article.id, story, match.duplicate_of, match.kind))
         store.add_articles(
             [
                 (a, prep.hashes[a.id], canonical_url(a.url), signature_bytes(prep.sketches[a.id]))
                 for a in fresh
             ]
         )
-        df: Counter[str] = Counter()
-        for article in fresh:
-            if article.id in prep.terms:
-                df.update(prep.terms[article.id].keys())
-        store.add_term_df(df, sum(1 for a in fresh if a.id in prep.terms))
-        store.set_memberships(memberships)
-        profiles = {**solo, **clustered.profiles}
-        store.save_story_profiles({sid: p.to_bytes() for sid, p in profiles.items()})
-        store.refresh_stories(sorted(touched - set(profiles)))
+        story_of, before = _restory(store, [prep.features[a.id] for a in fresh], opts)
+        store.set_memberships(
+            [
+                (a.id, story_of[a.id], prep.matches[a.id].duplicate_of, prep.matches[a.id].kind)
+                for a in fresh
+            ]
+        )
+        moved = [(aid, story_of[aid]) for aid, old in before.items() if old != story_of[aid]]
+        store.move_to_stories(moved)
+        old_ids = set(before.values()) - {""}
+        new_ids = set(story_of.values())
+        touched = {story_of[a.id] for a in fresh} | {s for _, s in moved}
+        touched |= {before[aid] for aid, _ in moved if before[aid]}
+        store.refresh_stories(sorted(touched))
+        # A story id that vanished continues as the story most of its articles went to.
+        went: dict[str, Counter[str]] = {}
+        for aid, new in moved:
+            if before[aid] and before[aid] not in new_ids:
+                went.setdefault(before[aid], Counter())[new] += 1
+        store.add_story_aliases(
+            {old: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for old, c in went.items()}
+        )
     results = []
     for article in prep.articles:
         row = existing.get(article.id)
@@ -282,9 +282,9 @@ def _commit(
         match = prep.matches[article.id]
         status = "duplicate" if match.duplicate_of else "new"
         results.append(
-            IngestedArticle(article.id, status, match.duplicate_of, assigned[article.id])
+            IngestedArticle(article.id, status, match.duplicate_of, story_of[article.id])
         )
-    return results, set(clustered.new_stories), touched
+    return results, new_ids - old_ids, touched
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -361,10 +361,19 @@ def ingest(
         _release_freed_memory()
         if on_batch is not None:
             on_batch(start + len(batch), len(unique))
+    # Later batches may have moved earlier articles (stories merge and split as the set
+    # grows): report where every article ended up.
+    final = store.article_rows([r.article_id for r in results])
+    results = [
+        dataclasses.replace(r, story_id=final[r.article_id].story_id or r.story_id)
+        if r.article_id in final
+        else r
+        for r in results
+    ]
     return IngestReport(
         results=tuple(results),
-        new_stories=tuple(sorted(new_stories)),
-        updated_stories=tuple(sorted(touched - new_stories)),
+        new_stories=tuple(sorted(store.present_stories(new_stories))),
+        updated_stories=tuple(sorted(store.present_stories(touched - new_stories))),
     )
 
 
@@ -421,6 +430,7 @@ def story_brief(store: Store, story_id: str, models: Models) -> Brief:
     """
     from .briefs import build_brief
 
+    story_id = store.resolve_story(story_id)  # a story that merged goes by its new id
     try:
         version = store.story_version(story_id)
     except KeyError:

@@ -35,7 +35,7 @@ __all__ = [
     "ArticleRow",
     "SearchHit",
     "Store",
-    "StoryRow",
+    "FeatureRow",
     "StorySummary",
     "default_db_path",
     "fts_query",
@@ -99,14 +99,13 @@ class ArticleRow:
 
 
 @dataclass(frozen=True)
-class StoryRow:
-    """A story's clustering state as stored: an opaque profile owned by ``stories``."""
+class FeatureRow:
+    """An article's clustering description as stored: opaque bytes owned by ``stories``."""
 
     id: str
-    n_articles: int
-    first_published: str | None
-    last_published: str | None
-    profile: bytes
+    published: str | None
+    component: str
+    features: bytes
 
 
 # --- Migrations -----------------------------------------------------------------------------
@@ -202,6 +201,28 @@ def _m004_briefs_and_terms(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
+def _m005_story_features(db: sqlite3.Connection) -> None:
+    # Stories became a function of the set of articles (average linkage over per-article
+    # features, kept up to date component by component): per-story profiles and the
+    # store-wide term statistics they were weighted by are gone.
+    db.execute(
+        """CREATE TABLE story_features (
+            article_id TEXT PRIMARY KEY,
+            published TEXT,
+            day INTEGER,
+            component TEXT NOT NULL,
+            features BLOB NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX story_features_day ON story_features(day)")
+    db.execute("CREATE INDEX story_features_component ON story_features(component)")
+    # When stories merge or split, the ids that disappear point at where most members went.
+    db.execute("CREATE TABLE story_aliases (old_id TEXT PRIMARY KEY, new_id TEXT NOT NULL)")
+    db.execute("DROP TABLE term_df")
+    db.execute("DELETE FROM meta WHERE key = 'n_docs'")
+    db.execute("ALTER TABLE stories DROP COLUMN profile")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 #: Schema changes in the order they are applied. Append only; never edit an applied one.
@@ -210,6 +231,7 @@ MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("002_fts", _m002_fts),
     ("003_stories", _m003_stories),
     ("004_briefs_and_terms", _m004_briefs_and_terms),
+    ("005_story_features", _m005_story_features),
 )
 
 
@@ -545,57 +567,118 @@ class Store:
 
     # -- stories
 
-    def story_rows(
-        self, *, start: str | None, end: str | None, limit: int, ids: Sequence[str] = ()
-    ) -> list[StoryRow]:
-        """Return clustering state of stories active in [start, end], undated ones, and ``ids``.
+    def story_features(
+        self, *, first_day: int | None, last_day: int | None, limit: int
+    ) -> list[FeatureRow]:
+        """Return the clustering features of articles a batch may link to.
 
-        A story is active when its publication range overlaps the window. The undated
-        stories are the ``limit`` most recently updated.
+        Those published on days [first_day, last_day] (all dated ones when either is None)
+        and the undated ones, each part bounded by the ``limit`` most recently stored.
         """
-        cols = "id, n_articles, first_published, last_published, profile"
+        cols = "article_id, published, component, features"
         rows: list[Any] = []
-        if start is not None and end is not None:
+        if first_day is not None and last_day is not None:
             rows += self._query(
-                f"SELECT {cols} FROM stories WHERE last_published >= ? AND first_published <= ? "
-                "ORDER BY updated_at DESC, id LIMIT ?",
-                (start, end, limit),
+                f"SELECT {cols} FROM story_features WHERE day BETWEEN ? AND ? "
+                "ORDER BY rowid DESC LIMIT ?",
+                (first_day, last_day, limit),
+            )
+        else:
+            rows += self._query(
+                f"SELECT {cols} FROM story_features WHERE day IS NOT NULL "
+                "ORDER BY rowid DESC LIMIT ?",
+                (limit,),
             )
         rows += self._query(
-            f"SELECT {cols} FROM stories WHERE last_published IS NULL "
-            "ORDER BY updated_at DESC, id LIMIT ?",
+            f"SELECT {cols} FROM story_features WHERE day IS NULL ORDER BY rowid DESC LIMIT ?",
             (limit,),
         )
-        for chunk in _chunks(list(dict.fromkeys(ids)), 500):
+        return [FeatureRow(*row) for row in rows]
+
+    def component_features(self, components: Sequence[str]) -> list[FeatureRow]:
+        """Return the clustering features of every article in these components."""
+        rows: list[Any] = []
+        for chunk in _chunks(sorted(set(components)), 500):
             marks = ",".join("?" * len(chunk))
-            rows += self._query(f"SELECT {cols} FROM stories WHERE id IN ({marks})", chunk)
-        unique = {row[0]: StoryRow(*row) for row in rows}
-        return [unique[k] for k in sorted(unique)]
+            rows += self._query(
+                "SELECT article_id, published, component, features FROM story_features "
+                f"WHERE component IN ({marks})",
+                chunk,
+            )
+        return [FeatureRow(*row) for row in rows]
 
-    def save_story_profiles(self, profiles: Mapping[str, bytes]) -> None:
-        """Create or update stories' clustering profiles, then refresh their listing columns.
+    def add_story_features(
+        self, rows: Sequence[tuple[str, str | None, int | None, str, bytes]]
+    ) -> None:
+        """Store (article id, published, day, component, features) rows; inside a transaction."""
+        self._write_many("INSERT OR REPLACE INTO story_features VALUES (?, ?, ?, ?, ?)", rows)
 
-        Must run inside ``transaction()``; call after ``set_memberships`` for the batch.
-        """
-        now = _now()
+    def merge_components(self, renames: Mapping[str, str]) -> None:
+        """Relabel whole components (old label -> new label); inside a transaction."""
         self._write_many(
-            "INSERT INTO stories (id, created_at, updated_at, profile) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET profile = excluded.profile",
-            [(sid, now, now, blob) for sid, blob in sorted(profiles.items())],
+            "UPDATE story_features SET component = ? WHERE component = ?",
+            [(new, old) for old, new in sorted(renames.items()) if old != new],
         )
-        self.refresh_stories(sorted(profiles))
+
+    def move_to_stories(self, rows: Sequence[tuple[str, str]]) -> None:
+        """Set the story of stored articles: (article id, story id); inside a transaction."""
+        self._write_many("UPDATE articles SET story_id = ? WHERE id = ?", [(s, a) for a, s in rows])
+
+    def add_story_aliases(self, aliases: Mapping[str, str]) -> None:
+        """Record that stories that disappeared continue as others (old id -> new id).
+
+        Aliases pointing at a story that itself disappears are carried forward, and a story
+        id that comes back to life is no longer an alias.
+        """
+        for old, new in sorted(aliases.items()):
+            self._write("UPDATE story_aliases SET new_id = ? WHERE new_id = ?", (new, old))
+            self._write(
+                "INSERT INTO story_aliases VALUES (?, ?) "
+                "ON CONFLICT(old_id) DO UPDATE SET new_id = excluded.new_id",
+                (old, new),
+            )
+        self._write(
+            "DELETE FROM story_aliases WHERE old_id IN (SELECT id FROM stories) OR old_id = new_id"
+        )
+
+    def present_stories(self, story_ids: Iterable[str]) -> set[str]:
+        """Return those of ``story_ids`` that exist now."""
+        out: set[str] = set()
+        for chunk in _chunks(sorted(set(story_ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                r[0] for r in self._query(f"SELECT id FROM stories WHERE id IN ({marks})", chunk)
+            )
+        return out
+
+    def resolve_story(self, story_id: str) -> str:
+        """Return the id a story goes by now (itself, or the story it merged into)."""
+        if self._query("SELECT 1 FROM stories WHERE id = ?", (story_id,)):
+            return story_id
+        rows = self._query("SELECT new_id FROM story_aliases WHERE old_id = ?", (story_id,))
+        return str(rows[0][0]) if rows else story_id
 
     def refresh_stories(self, story_ids: Sequence[str]) -> None:
-        """Recompute the counts, dates, headline and version of stories from their members."""
+        """Create, update or delete stories to match their members (counts, dates, headline).
+
+        Must run inside ``transaction()``, after the members' story ids are set.
+        """
         now = _now()
-        for sid in story_ids:
+        for sid in sorted(set(story_ids)):
             members = self._query(
                 "SELECT id, title, outlet, location, published, duplicate_of, substr(text, 1, 300) "
-                "FROM articles WHERE story_id = ? ORDER BY seq",
+                "FROM articles WHERE story_id = ? ORDER BY coalesce(published, '9999'), id",
                 (sid,),
             )
             if not members:
+                self._write("DELETE FROM stories WHERE id = ?", (sid,))
+                self._write("DELETE FROM briefs WHERE story_id = ?", (sid,))
                 continue
+            self._write(
+                "INSERT INTO stories (id, created_at, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(id) DO NOTHING",
+                (sid, now, now),
+            )
             ids = sorted(m[0] for m in members)
             version = hashlib.blake2b("\n".join(ids).encode(), digest_size=8).hexdigest()
             sources = {m[2] or m[3] for m in members}
@@ -678,7 +761,7 @@ class Store:
         if not rows:
             return None
         members = self._query(
-            "SELECT id FROM articles WHERE story_id = ? ORDER BY coalesce(published, '9999'), seq",
+            "SELECT id FROM articles WHERE story_id = ? ORDER BY coalesce(published, '9999'), id",
             (story_id,),
         )
         sid, headline, first, last = rows[0]
@@ -694,7 +777,7 @@ class Store:
         """Return the story's articles in publication order (undated last)."""
         rows = self._query(
             f"SELECT {self._ARTICLE_COLUMNS} FROM articles WHERE story_id = ? "
-            "ORDER BY coalesce(published, '9999'), seq",
+            "ORDER BY coalesce(published, '9999'), id",
             (story_id,),
         )
         return [self._article(row) for row in rows]
@@ -748,44 +831,13 @@ class Store:
 
     # -- term statistics (idf for clustering)
 
-    def term_df(self, terms: Sequence[str]) -> dict[str, int]:
-        """Return the document frequency of each known term."""
-        out: dict[str, int] = {}
-        for chunk in _chunks(list(dict.fromkeys(terms)), 500):
-            marks = ",".join("?" * len(chunk))
-            out.update(
-                (t, int(df))
-                for t, df in self._query(
-                    f"SELECT term, df FROM term_df WHERE term IN ({marks})", chunk
-                )
-            )
-        return out
-
-    def add_term_df(self, counts: Mapping[str, int], n_docs: int) -> None:
-        """Add document frequencies and the number of documents they came from."""
-        self._write_many(
-            "INSERT INTO term_df VALUES (?, ?) "
-            "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
-            sorted(counts.items()),
-        )
-        self._write(
-            "INSERT INTO meta VALUES ('n_docs', ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value",
-            (str(n_docs),),
-        )
-
-    def n_docs(self) -> int:
-        """Return the number of documents counted in the term statistics."""
-        rows = self._query("SELECT value FROM meta WHERE key = 'n_docs'")
-        return int(rows[0][0]) if rows else 0
-
     def integrity_check(self) -> str:
         """Run SQLite's integrity check and return its verdict ("ok" when sound)."""
         return str(self._query("PRAGMA integrity_check")[0][0])
 
 
 def _headline(members: Sequence[Sequence[Any]]) -> str:
-    """The title most members share (first stored wins a tie), else the first body words."""
+    """The title most members share (the earliest wins a tie), else the first body words."""
     titles = [m[1] for m in members if m[1] and not m[5]] or [m[1] for m in members if m[1]]
     if titles:
         counts: dict[str, int] = {}

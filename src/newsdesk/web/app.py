@@ -26,7 +26,7 @@ from typing import Annotated, Any
 import jinja2
 from fastapi import Body, FastAPI, Header, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -654,6 +654,11 @@ def _install_pages(api: FastAPI, web: _Web) -> None:
         try:
             version = web.reader.story_version(_check_id(story_id))
         except KeyError:
+            # A story that merged into another (stories regroup as articles arrive) moved.
+            current = web.reader.resolve_story(story_id)
+            if current != story_id:
+                target = f"/stories/{current}" + ("?fragment=true" if fragment else "")
+                return RedirectResponse(target, status_code=301)
             raise HTTPException(status_code=404, detail="no such story") from None
         rendered = web.pages.get((story_id, version))
         stale = False
