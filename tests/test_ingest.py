@@ -22,6 +22,7 @@ from newsdesk.ingest import IngestOptions, ingest
 from newsdesk.models import Article
 from newsdesk.nlp import Models
 from newsdesk.store import Store
+from newsdesk.stories import story_id_for
 
 QUAKE = (
     "A magnitude 6.4 earthquake struck near the town of Korvath in northern Eldoria on Monday, "
@@ -131,6 +132,56 @@ def test_dedup_idempotent_and_order_free(models: Models, order: list[int]) -> No
         )
         groups = store.duplicate_groups()
         assert [g.article_ids for g in groups] == [(base[0].id, base[1].id)]
+
+
+def _stories(store: Store) -> set[tuple[str, tuple[str, ...]]]:
+    return {(s.id, tuple(sorted(store.story(s.id).article_ids))) for s in store.stories()}  # type: ignore[union-attr]
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.permutations(range(5)), st.sampled_from([1, 2, 5]), st.sampled_from([1, 2]))
+def test_stories_do_not_depend_on_order_batches_or_runs(
+    models: Models, order: list[int], batch_size: int, runs: int
+) -> None:
+    base = [
+        _a(QUAKE, "wire", "2022-03-07"),
+        _a(QUAKE + " Aftershocks followed.", "copy", "2022-03-07"),
+        _a(QUAKE_2, "daily", "2022-03-08"),
+        _a(FERRY, "coast", "2022-03-08"),
+        _a(QUAKE_2 + " Aid arrived from the capital.", "late", "2022-03-09"),
+    ]
+    quake = tuple(sorted(base[i].id for i in (0, 1, 2, 4)))
+    expected = {
+        (story_id_for(base[0].id), quake),  # named after its earliest member
+        (story_id_for(base[3].id), (base[3].id,)),
+    }
+    shuffled = [base[i] for i in order]
+    with Store() as store:
+        step = -(-len(shuffled) // runs)
+        for start in range(0, len(shuffled), step):
+            ingest(
+                store,
+                shuffled[start : start + step],
+                models,
+                options=IngestOptions(batch_size=batch_size),
+            )
+        assert _stories(store) == expected
+
+
+def test_an_earlier_report_renames_the_story_and_the_old_id_follows(models: Models) -> None:
+    late = _a(QUAKE_2, "daily", "2022-03-08")
+    early = _a(QUAKE, "wire", "2022-03-07")
+    with Store() as store:
+        first = ingest(store, [late], models).results[0].story_id
+        assert first == story_id_for(late.id)
+        report = ingest(store, [early], models)
+        assert report.results[0].story_id == story_id_for(early.id)
+        assert report.new_stories == (story_id_for(early.id),)
+        assert store.story(first) is None
+        assert store.resolve_story(first) == story_id_for(early.id)
+        assert store.article_rows([late.id])[late.id].story_id == story_id_for(early.id)
 
 
 _SCRIPT = textwrap.dedent(
