@@ -184,6 +184,21 @@ def test_an_earlier_report_renames_the_story_and_the_old_id_follows(models: Mode
         assert store.article_rows([late.id])[late.id].story_id == story_id_for(early.id)
 
 
+def test_past_max_component_new_reports_attach_to_the_nearest_story(models: Models) -> None:
+    quake = [
+        _a(QUAKE, "wire", "2022-03-07"),
+        _a(QUAKE_2, "daily", "2022-03-08"),
+        _a(QUAKE_2 + " Aid arrived from the capital.", "late", "2022-03-09"),
+    ]
+    ferry = _a(FERRY, "coast", "2022-03-08")
+    with Store() as store:
+        options = IngestOptions(batch_size=1, max_component=2)
+        report = ingest(store, [*quake, ferry], models, options=options)
+        story = {r.article_id: r.story_id for r in report.results}
+        assert {story[a.id] for a in quake} == {story_id_for(quake[0].id)}
+        assert story[ferry.id] == story_id_for(ferry.id)
+
+
 _SCRIPT = textwrap.dedent(
     """
     import sys

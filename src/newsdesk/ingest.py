@@ -16,11 +16,12 @@ import sys
 import types
 import typing
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Sized
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 from datasketch import MinHash
 
 from .articles import canonical_url, clean
@@ -46,6 +47,7 @@ from .stories import (
     day_number,
     featurize,
     links,
+    similarity,
     story_id_for,
 )
 
@@ -75,6 +77,9 @@ class IngestOptions:
     clean: bool = True
     duplicate_window_days: int = 7
     max_index_rows: int = 50_000
+    # Components up to this many articles are re-clustered exactly (order-free stories);
+    # past it, new articles attach to the stories near them (cost stays bounded).
+    max_component: int = 3_000
     duplicates: DuplicateOptions = field(default_factory=DuplicateOptions)
     stories: StoryOptions = field(default_factory=StoryOptions)
 
@@ -208,31 +213,70 @@ def _restory(
     pairs = links(fresh, stored_feats, opts.stories)
     # A stored article stands for its whole component, named by its smallest member id,
     # so the merged component is again named by its smallest member.
-    nodes = [(a, stored[b].component if b in stored else b) for a, b in pairs]
+    nodes = sorted({(a, stored[b].component if b in stored else b) for a, b in pairs})
     label = components([f.article_id for f in fresh], nodes)
     renames = {old: label[old] for old in label if old in {stored[b].component for b in stored}}
     store.merge_components(renames)
     store.add_story_features(
         [(f.article_id, f.published, f.day, label[f.article_id], f.to_bytes()) for f in fresh]
     )
-    rows = store.component_features(sorted({label[f.article_id] for f in fresh}))
-    feats = [ArticleFeatures.from_bytes(r.id, r.published, r.features) for r in rows]
+    touched = sorted({label[f.article_id] for f in fresh})
+    sizes = store.component_sizes(touched)
+    exact = [c for c in touched if sizes.get(c, 0) <= opts.max_component]
+    rows = store.component_features(exact)
     by_component: dict[str, list[ArticleFeatures]] = {}
-    for row, f in zip(rows, feats, strict=True):
-        by_component.setdefault(row.component, []).append(f)
+    for r in rows:
+        f = ArticleFeatures.from_bytes(r.id, r.published, r.features)
+        by_component.setdefault(r.component, []).append(f)
     fresh_ids = {f.article_id for f in fresh}
-    # Features as read back from the store (float16) for the batch as well, so an article's
-    # description is the same whichever batch it came in.
     story_of: dict[str, str] = {}
     for members in by_component.values():
         for group in cluster(members, opts.stories):
             sid = story_id_for(group[0])
             story_of.update((aid, sid) for aid in group)
+    for component in sorted(set(touched) - set(exact)):
+        new = [f for f in fresh if label[f.article_id] == component]
+        near = [f for f in stored_feats if label.get(stored[f.article_id].component) == component]
+        story_of.update(_attach(store, new, near, opts))
     before = {
         aid: row.story_id or ""
         for aid, row in store.article_rows(sorted(set(story_of) - fresh_ids)).items()
     }
     return story_of, before
+
+
+def _attach(
+    store: Store,
+    new: Sequence[ArticleFeatures],
+    near: Sequence[ArticleFeatures],
+    opts: IngestOptions,
+) -> dict[str, str]:
+    """Place new articles of a component too big to re-cluster (``max_component``).
+
+    The new articles are clustered among themselves; each group joins the story of the
+    stored articles near it in time with the highest mean similarity (at least the
+    threshold), else starts its own. This is average linkage with the stored stories held
+    fixed, so past this size the result can depend on arrival order.
+    """
+    current = {
+        aid: row.story_id for aid, row in store.article_rows([f.article_id for f in near]).items()
+    }
+    out: dict[str, str] = {}
+    for group in cluster(new, opts.stories):
+        members = [f for f in new if f.article_id in set(group)]
+        sim = similarity(members, near, opts.stories).mean(axis=0) if near else np.zeros(0)
+        by_story: dict[str, list[float]] = {}
+        for f, value in zip(near, sim, strict=True):
+            story = current.get(f.article_id)
+            if story:
+                by_story.setdefault(story, []).append(float(value))
+        scored = sorted(((sum(v) / len(v), sid) for sid, v in by_story.items()), reverse=True)
+        if scored and scored[0][0] >= opts.stories.threshold:
+            target = scored[0][1]
+        else:
+            target = story_id_for(group[0])
+        out.update((aid, target) for aid in group)
+    return out
 
 
 def _commit(
@@ -242,6 +286,7 @@ def _commit(
     with store.transaction():
         # Another process may have stored some of these since we looked.
         existing = store.article_rows([a.id for a in prep.articles])
+        store.relocate({a.id: a.location for a in prep.articles if a.id in existing})
         fresh = [a for a in prep.articles if a.id not in existing]
         store.add_articles(
             [
@@ -287,7 +332,7 @@ def _commit(
     return results, new_ids - old_ids, touched
 
 
-ProgressCallback = Callable[[int, int], None]
+ProgressCallback = Callable[[int, int | None], None]
 
 
 def _release_freed_memory() -> None:
@@ -310,7 +355,7 @@ def _release_freed_memory() -> None:
 
 def ingest(
     store: Store,
-    articles: Sequence[Article],
+    articles: Iterable[Article],
     models: Models,
     *,
     options: IngestOptions = IngestOptions(),
@@ -318,13 +363,17 @@ def ingest(
 ) -> IngestReport:
     """Store articles, find their duplicates and assign each to a story, batch by batch.
 
+    ``articles`` is consumed as a stream: only one batch is held at a time (plus the ids
+    seen), so a reader's generator over a 1 GB dump ingests in bounded memory.
+
     Args:
         store: the open store written to.
-        articles: articles as readers produce them (cleaned here unless ``options.clean``
-            is False).
+        articles: articles as readers produce them, a sequence or any iterable (cleaned
+            here unless ``options.clean`` is False).
         models: loaded models (``models.story_embedder`` embeds the clustering snippets).
         options: batch size, duplicate and story options.
-        on_batch: called after each committed batch with (articles done, total).
+        on_batch: called after each committed batch with (articles done, total or None
+            when ``articles`` has no length).
 
     Returns:
         An ``IngestReport`` with one result per distinct article id, in input order.
@@ -337,30 +386,48 @@ def ingest(
         >>> [r.status for r in report.results]
         ['new']
     """
-    # One article per id, in first-arrival order; of same-id copies keep the first by location,
-    # so the stored location/outlet does not depend on input order.
-    chosen: dict[str, Article] = {}
-    for article in articles:
-        kept = chosen.get(article.id)
-        if kept is None or article.location < kept.location:
-            chosen[article.id] = article
-    unique = list(chosen.values())
+    total = len(articles) if isinstance(articles, Sized) else None
     results: list[IngestedArticle] = []
     new_stories: set[str] = set()
     touched: set[str] = set()
-    for start in range(0, len(unique), options.batch_size):
-        batch = unique[start : start + options.batch_size]
+    seen: set[str] = set()
+    pending: dict[str, Article] = {}
+    # Of same-id copies the store keeps the first by location, whatever order they come in.
+    relocate: dict[str, str] = {}
+
+    def flush() -> None:
+        batch = list(pending.values())
+        pending.clear()
+        if not batch:
+            return
         if options.clean:
             batch = [clean(a) for a in batch]
         prep = _prepare(store, batch, models, options)
         batch_results, batch_new, batch_touched = _commit(store, prep, options)
-        results += batch_results
-        new_stories |= batch_new
-        touched |= batch_touched
+        results.extend(batch_results)
+        new_stories.update(batch_new)
+        touched.update(batch_touched)
         del prep  # its features and sketches are the batch's largest objects
         _release_freed_memory()
         if on_batch is not None:
-            on_batch(start + len(batch), len(unique))
+            on_batch(len(results), total)
+
+    for article in articles:
+        if article.id in pending:
+            if article.location < pending[article.id].location:
+                pending[article.id] = article
+            continue
+        if article.id in seen:
+            relocate[article.id] = min(relocate.get(article.id, article.location), article.location)
+            continue
+        seen.add(article.id)
+        pending[article.id] = article
+        if len(pending) >= options.batch_size:
+            flush()
+    flush()
+    if relocate:
+        with store.transaction():
+            store.relocate(relocate)
     # Later batches may have moved earlier articles (stories merge and split as the set
     # grows): report where every article ended up.
     final = store.article_rows([r.article_id for r in results])

@@ -517,6 +517,17 @@ class Store:
             ],
         )
 
+    def relocate(self, locations: Mapping[str, str]) -> None:
+        """Record a smaller location for stored articles met again elsewhere; in a transaction.
+
+        The store keeps the first location in sort order, so it does not depend on which
+        copy of a file arrived first.
+        """
+        self._write_many(
+            "UPDATE articles SET location = ? WHERE id = ? AND location > ?",
+            [(loc, aid, loc) for aid, loc in sorted(locations.items())],
+        )
+
     def set_memberships(self, rows: Sequence[tuple[str, str, str | None, str | None]]) -> None:
         """Set (article id, story id, duplicate_of, duplicate kind) for stored articles."""
         self._write_many(
@@ -606,6 +617,21 @@ class Store:
                 chunk,
             )
         return [FeatureRow(*row) for row in rows]
+
+    def component_sizes(self, components: Sequence[str]) -> dict[str, int]:
+        """Return how many articles each of these components holds."""
+        out: dict[str, int] = {}
+        for chunk in _chunks(sorted(set(components)), 500):
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                (c, int(n))
+                for c, n in self._query(
+                    "SELECT component, count(*) FROM story_features "
+                    f"WHERE component IN ({marks}) GROUP BY component",
+                    chunk,
+                )
+            )
+        return out
 
     def add_story_features(
         self, rows: Sequence[tuple[str, str | None, int | None, str, bytes]]

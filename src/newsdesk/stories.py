@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.cluster.hierarchy import fcluster, linkage  # type: ignore[import-untyped]
 from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
 from wordfreq import zipf_frequency
 
 from .models import Article
@@ -331,13 +332,18 @@ def links(
     options: StoryOptions = StoryOptions(),
 ) -> list[tuple[str, str]]:
     """Return the pairs (new article, new or stored article) similar at the threshold or more."""
-    others = list(new) + [f for f in stored if f.article_id not in {n.article_id for n in new}]
-    sim = similarity(new, others, options)
-    out = []
-    for i, j in zip(*np.nonzero(sim >= options.threshold), strict=True):
-        a, b = new[int(i)].article_id, others[int(j)].article_id
-        if a != b:
-            out.append((a, b))
+    new_ids = {n.article_id for n in new}
+    others = list(new) + [f for f in stored if f.article_id not in new_ids]
+    out: list[tuple[str, str]] = []
+    for start in range(0, len(others), 4096):  # bounded matrices against a large store
+        part = others[start : start + 4096]
+        sim = similarity(new, part, options)
+        rows, cols = np.nonzero(sim >= options.threshold)
+        out += [
+            (new[i].article_id, part[j].article_id)
+            for i, j in zip(rows.tolist(), cols.tolist(), strict=True)
+            if new[i].article_id != part[j].article_id
+        ]
     return out
 
 
@@ -380,15 +386,10 @@ def cluster(
     if not items:
         return []
     sim = similarity(items, items, options)
-    pairs = [
-        (items[int(i)].article_id, items[int(j)].article_id)
-        for i, j in zip(*np.nonzero(np.triu(sim >= options.threshold, 1)), strict=True)
-    ]
-    comp = components((f.article_id for f in items), pairs)
-    position = {f.article_id: i for i, f in enumerate(items)}
-    by_component: dict[str, list[int]] = {}
-    for f in items:
-        by_component.setdefault(comp[f.article_id], []).append(position[f.article_id])
+    _, comp = connected_components(csr_matrix(sim >= options.threshold), directed=False)
+    by_component: dict[int, list[int]] = {}
+    for position, label in enumerate(comp.tolist()):
+        by_component.setdefault(label, []).append(position)
     groups: list[tuple[str, ...]] = []
     for members in by_component.values():
         if len(members) == 1:

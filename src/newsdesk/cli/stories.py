@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from ..errors import InputError
+from ..models import Article, ReadFailure
 from ..store import Store, default_db_path
 
 __all__ = ["register"]
@@ -119,13 +122,13 @@ def _is_url(arg: str) -> bool:
 def _ingest(args: argparse.Namespace) -> int:
     from ..ingest import IngestOptions, ingest
     from ..nlp import Models
-    from ..readers import ReadResult, read_articles
+    from ..readers import iter_articles
 
     if args.batch_size < 1:
         raise InputError("--batch-size", "must be >= 1")
     urls = [p for p in args.paths if _is_url(p)]
     files = [p for p in args.paths if not _is_url(p)]
-    result = read_articles(files) if files else ReadResult()
+    fetched: list[Article | ReadFailure] = []
     if urls:
         from ..fetch import FetchOptions
         from ..readers.urls import read_urls
@@ -138,19 +141,25 @@ def _ingest(args: argparse.Namespace) -> int:
             )
         except ValueError as exc:
             raise InputError("--timeout/--max-bytes/--allow-network", str(exc)) from None
-        fetched = read_urls(urls, options=fetch_options, fetch_pages=args.fetch_pages)
-        # Files first, then URLs in argument order: the order only sets the batches.
-        result = ReadResult(
-            result.articles + fetched.articles,
-            result.failures + fetched.failures,
-            result.warnings + fetched.warnings,
-        )
-    for failure in result.failures:
-        print(f"newsdesk: skipped {failure.location}: {failure.reason}", file=sys.stderr)
+        result = read_urls(urls, options=fetch_options, fetch_pages=args.fetch_pages)
+        fetched = [*result.failures, *result.articles]
+    skipped = 0
+
+    def articles() -> Iterator[Article]:
+        # Files stream through (a 1 GB JSONL is never held whole), then URLs; a failure is
+        # reported the moment it is met and the rest goes on.
+        nonlocal skipped
+        for item in itertools.chain(iter_articles(files) if files else (), fetched):
+            if isinstance(item, ReadFailure):
+                skipped += 1
+                print(f"newsdesk: skipped {item.location}: {item.reason}", file=sys.stderr)
+            else:
+                yield item
+
     with _open(args) as store:
         report = ingest(
             store,
-            result.articles,
+            articles(),
             Models(embedder_name=args.embedder),
             options=IngestOptions(batch_size=args.batch_size),
         )
@@ -161,10 +170,10 @@ def _ingest(args: argparse.Namespace) -> int:
         f"ingested {len(report.results)} articles: {report.count('new')} new, "
         f"{report.count('duplicate')} duplicates, {report.count('existing')} already stored; "
         f"{len(report.new_stories)} new stories, {len(report.updated_stories)} updated"
-        + (f"; {len(result.failures)} inputs skipped" if result.failures else ""),
+        + (f"; {skipped} inputs skipped" if skipped else ""),
         file=sys.stderr,
     )
-    return EXIT_ERROR if result.failures and not result.articles else EXIT_OK
+    return EXIT_ERROR if skipped and not report.results else EXIT_OK
 
 
 def _stories(args: argparse.Namespace) -> int:

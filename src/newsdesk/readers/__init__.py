@@ -31,6 +31,7 @@ __all__ = [
     "READERS",
     "ReadResult",
     "detect_format",
+    "iter_articles",
     "read_articles",
     "read_stream",
 ]
@@ -203,6 +204,51 @@ def _expand(
             yield raw, None, ReadFailure(raw, "no such file or directory")
 
 
+def iter_articles(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    stdin: BinaryIO | None = None,
+    on_item: Callable[[], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
+) -> Iterator[Article | ReadFailure]:
+    """Yield the articles of ``paths`` one at a time, and a failure for each unreadable input.
+
+    Nothing is held beyond the item being read, so a 1 GB JSONL file streams through in
+    constant memory (``read_articles`` collects the same items into a result).
+
+    Args:
+        paths: inputs; directories are read recursively (README.md files are skipped).
+        stdin: stream used for ``-`` (default: ``sys.stdin.buffer``).
+        on_item: called once per input file read, for progress bars.
+        on_warning: called with each warning (a text file that is not UTF-8).
+    """
+    for location, path, failure in _expand(paths):
+        if failure is not None:
+            yield failure
+            continue
+        if path is None:
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            yield from read_stream(stream, name="-", location="<stdin>")
+        else:
+            try:
+                with path.open("rb") as handle:
+                    yield from read_stream(handle, name=path.name, location=location)
+            except OSError as exc:
+                yield ReadFailure(location, f"cannot open: {exc.strerror or exc}")
+        text_file = path is not None and path.suffix.lower() in (
+            ".txt",
+            ".md",
+            ".text",
+            ".markdown",
+        )
+        if on_warning is not None and path is not None and text_file:
+            warning = _encoding_warning(path, location)
+            if warning:
+                on_warning(warning)
+        if on_item is not None:
+            on_item()
+
+
 def read_articles(
     paths: Sequence[str | os.PathLike[str]],
     *,
@@ -227,30 +273,11 @@ def read_articles(
     articles: list[Article] = []
     failures: list[ReadFailure] = []
     warnings: list[str] = []
-    for location, path, failure in _expand(paths):
-        if failure is not None:
-            failures.append(failure)
-            continue
-        if path is None:
-            stream = stdin if stdin is not None else sys.stdin.buffer
-            items = list(read_stream(stream, name="-", location="<stdin>"))
+    for item in iter_articles(paths, stdin=stdin, on_item=on_item, on_warning=warnings.append):
+        if isinstance(item, ReadFailure):
+            failures.append(item)
         else:
-            try:
-                with path.open("rb") as handle:
-                    items = list(read_stream(handle, name=path.name, location=location))
-            except OSError as exc:
-                items = [ReadFailure(location, f"cannot open: {exc.strerror or exc}")]
-        for item in items:
-            if isinstance(item, ReadFailure):
-                failures.append(item)
-            else:
-                articles.append(item)
-        if path is not None and path.suffix.lower() in (".txt", ".md", ".text", ".markdown"):
-            warning = _encoding_warning(path, location)
-            if warning:
-                warnings.append(warning)
-        if on_item is not None:
-            on_item()
+            articles.append(item)
     return ReadResult(tuple(articles), tuple(failures), tuple(warnings))
 
 
