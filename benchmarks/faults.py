@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import http.server
 import io
 import json
@@ -543,6 +544,79 @@ def run_kills(
     return tally
 
 
+def _etag_feed_server(items: int) -> tuple[http.server.ThreadingHTTPServer, int]:
+    """A feed of ``items`` items that answers If-None-Match with 304, as real feeds do."""
+    feed = rss_feed(range(7000, 7000 + items), base="http://127.0.0.1:1/k")
+    etag = '"' + hashlib.blake2b(feed, digest_size=8).hexdigest() + '"'
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", str(len(feed)))
+            self.end_headers()
+            self.wfile.write(feed)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, int(server.server_address[1])
+
+
+def run_watch_kills(tmp: Path, rng: random.Random, runs: int, items: int) -> KillTally:
+    """SIGKILL ``newsdesk watch --once`` at random moments; a re-run must store every item.
+
+    The feed sends an ETag: a watcher that saved the ETag before the items were committed
+    would get 304 on the re-run and lose them for good.
+    """
+    tally = KillTally()
+    server, port = _etag_feed_server(items)
+    try:
+        full = None  # how long an undisturbed run takes: kills fall anywhere inside it
+        for run in range(runs + 1):
+            db, state = tmp / f"wkill{run}.db", tmp / f"wkill{run}.json"
+            cmd = [
+                PY, "-m", "newsdesk", "watch", f"http://127.0.0.1:{port}/feed.xml",
+                "--db", str(db), "--once", "--allow-network", "127.0.0.0/8",
+                "--embedder", "hashing", "--state", str(state),
+            ]  # fmt: skip
+            if full is None:
+                began = time.monotonic()
+                subprocess.run(cmd, capture_output=True, timeout=300)
+                full = time.monotonic() - began
+                for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), state):
+                    path.unlink(missing_ok=True)
+                continue
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                proc.wait(timeout=rng.uniform(0.7, 1.05) * full)
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+                tally.killed_mid_run += 1
+            tally.runs += 1
+            stored = _check_db(db, tally) if db.exists() else 0
+            tally.stored_at_kill.append(stored)
+            rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+            final = _check_db(db, tally)
+            if rerun.returncode != 0 or final != items:
+                tally.resume_failures += 1
+                tally.lost += max(0, items - final)
+                tally.notes.append(f"run {run}: rerun exit {rerun.returncode}, {final}/{items}")
+            for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), state):
+                path.unlink(missing_ok=True)
+    finally:
+        server.shutdown()
+    return tally
+
+
 # --- (c) Concurrency: serve + ingest + watch on one database ------------------------------
 
 
@@ -926,6 +1000,21 @@ def main(argv: list[str] | None = None) -> int:
             kt.lost or kt.integrity_failures or kt.half_articles or kt.partial_batches
         ) or bool(kt.resume_failures)
 
+        wt = run_watch_kills(tmp, rng, kills, items=120)
+        t_w = time.monotonic() - started - t_a - t_b
+        print(
+            f"(b2) SIGKILL during `newsdesk watch --once` of a 120-item feed with ETag ({t_w:.0f} s)"
+        )
+        _row("runs", wt.runs, f"{wt.killed_mid_run} killed mid-run")
+        print(f"    stored at each kill: {wt.stored_at_kill} of 120")
+        _row("integrity failures", wt.integrity_failures, "baseline 0")
+        _row("half articles", wt.half_articles, "baseline 0")
+        _row("items lost", wt.lost, "baseline 0 (the re-run must store all 120)")
+        for line in wt.notes:
+            print(f"      ! {line}")
+        failed |= bool(wt.lost or wt.integrity_failures or wt.half_articles or wt.resume_failures)
+        t_b += t_w
+
         lt = run_concurrency(tmp, load_seconds)
         t_c = time.monotonic() - started - t_a - t_b
         print(f"(c) serve + ingest + watch --once on one DB for {load_seconds:.0f} s ({t_c:.0f} s)")
@@ -955,8 +1044,8 @@ def main(argv: list[str] | None = None) -> int:
     total = time.monotonic() - started
     print(
         f"total {total:.0f} s; inputs tried {tally.tried}, crashes {len(tally.crashes)}, hangs "
-        f"{len(tally.hangs)}, articles lost {kt.lost + lt.lost}, integrity-check failures "
-        f"{kt.integrity_failures + lt.integrity_failures}"
+        f"{len(tally.hangs)}, articles lost {kt.lost + wt.lost + lt.lost}, integrity-check failures "
+        f"{kt.integrity_failures + wt.integrity_failures + lt.integrity_failures}"
     )
     return 1 if failed else 0
 
