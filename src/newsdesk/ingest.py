@@ -262,15 +262,19 @@ def _attach(
         aid: row.story_id for aid, row in store.article_rows([f.article_id for f in near]).items()
     }
     out: dict[str, str] = {}
+    sims = similarity(new, near, opts.stories)  # one matrix for all groups
+    row = {f.article_id: i for i, f in enumerate(new)}
+    stories = sorted({s for s in current.values() if s})
+    column = {sid: i for i, sid in enumerate(stories)}
+    owner = np.array([column.get(current.get(f.article_id) or "", -1) for f in near])
+    sizes = np.bincount(owner[owner >= 0], minlength=len(stories)).astype(np.float64)
     for group in cluster(new, opts.stories):
-        members = [f for f in new if f.article_id in set(group)]
-        sim = similarity(members, near, opts.stories).mean(axis=0) if near else np.zeros(0)
-        by_story: dict[str, list[float]] = {}
-        for f, value in zip(near, sim, strict=True):
-            story = current.get(f.article_id)
-            if story:
-                by_story.setdefault(story, []).append(float(value))
-        scored = sorted(((sum(v) / len(v), sid) for sid, v in by_story.items()), reverse=True)
+        mean = sims[[row[a] for a in group]].mean(axis=0)
+        totals = np.bincount(owner[owner >= 0], weights=mean[owner >= 0], minlength=len(stories))
+        scored = sorted(
+            ((float(t / n), sid) for t, n, sid in zip(totals, sizes, stories, strict=True) if n),
+            reverse=True,
+        )
         if scored and scored[0][0] >= opts.stories.threshold:
             target = scored[0][1]
         else:
