@@ -1,17 +1,20 @@
-"""Batch on Ray Data: same duplicate groups and stories as the single-machine stages.
+"""Batch on Ray Data: same duplicate groups and stories as single-machine ``ingest``.
 
 One local Ray session and one batch run for the whole module (ray.init takes ~15 s here).
-The corpus is ours: the harbour-bridge example (06 is a syndicated copy of 01), a JSONL file
-and a WARC file written below from fictional pages.
+The corpus is ours: the harbour-bridge example (06 is a syndicated copy of 01; 03 and 07
+are undated), a JSONL file (one undated article) and a WARC file written below from
+fictional pages. The time blocking of the links is checked exhaustively on synthetic
+features, without Ray.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import random
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -20,9 +23,11 @@ from newsdesk.batch import (
     BatchOptions,
     BatchReport,
     band_keys,
+    cell_of,
+    link_cells,
+    link_tasks,
     lsh_bands,
-    merge_windows,
-    plan_windows,
+    plan_cells,
     resolve_duplicates,
     run_batch,
     single_machine_reference,
@@ -32,10 +37,7 @@ from newsdesk.duplicates import (
     minhash,
 )
 from newsdesk.errors import InputError
-from newsdesk.nlp import Models
-from newsdesk.stories import (
-    story_id_for,
-)
+from newsdesk.stories import ArticleFeatures, StoryOptions, links
 
 ray = pytest.importorskip("ray")
 pytestmark = pytest.mark.ray
@@ -83,6 +85,13 @@ JSONL_DOCS = [
         "unseasonal frost settled over the apricot orchards, and the growers' "
         "cooperative said it would count the damage by Friday.",
     },
+    {
+        "url": "https://valley.example/ferry",
+        "title": "Brisk Lake ferry returns after repairs",
+        "text": "The Brisk Lake passenger ferry is back on its summer timetable after a "
+        "month in dry dock, the lake transport board said, with a new engine and "
+        "ramps that let cyclists board without lifting their bikes.",
+    },
 ]
 
 
@@ -128,16 +137,11 @@ def report(
     return run_batch(corpus, out, options=BatchOptions(min_brief_articles=2))
 
 
-def _single_machine(paths: list[str]) -> tuple[Any, dict[str, tuple[str, ...]]]:
-    """The single-machine stages over the whole corpus as one batch."""
-    return single_machine_reference(paths, Models().story_embedder)
-
-
 def test_same_duplicates_and_stories_as_single_machine(
     report: BatchReport, corpus: list[str]
 ) -> None:
-    groups, stories = _single_machine(corpus)
-    assert report.articles == 11
+    groups, stories = single_machine_reference(corpus, BatchOptions())
+    assert report.articles == 12
     assert report.failures == ()
     assert list(report.duplicate_groups) == groups
     assert dict(report.stories) == stories
@@ -164,8 +168,8 @@ def test_parquet_tables_and_briefs(report: BatchReport) -> None:
 
     out = Path(report.out_dir)
     articles = pq.read_table(out / "articles.parquet").to_pylist()
-    assert len(articles) == 11
-    assert len({r["id"] for r in articles}) == 11
+    assert len(articles) == 12
+    assert len({r["id"] for r in articles}) == 12
     assert {r["story_id"] for r in articles} == set(report.stories)
     copies = {r["id"]: r["duplicate_of"] for r in articles if r["duplicate_of"]}
     assert len(copies) == 2
@@ -173,7 +177,7 @@ def test_parquet_tables_and_briefs(report: BatchReport) -> None:
     assert sorted(g["canonical_id"] for g in groups) == sorted(copies.values())
     stories = pq.read_table(out / "stories.parquet").to_pylist()
     assert {s["story_id"]: tuple(s["article_ids"]) for s in stories} == dict(report.stories)
-    assert sum(s["n_articles"] for s in stories) == 11
+    assert sum(s["n_articles"] for s in stories) == 12
     multi = {s for s, ids in report.stories.items() if len(ids) >= 2}
     assert {p.stem for p in (out / "briefs").glob("*.json")} == multi
     assert report.briefs == len(multi)
@@ -226,36 +230,67 @@ def test_resolve_duplicates_follows_publication_order_and_exact_first() -> None:
     assert resolve_duplicates({}, []) == {}
 
 
-def test_plan_windows_cuts_at_gaps_and_overlaps_long_segments() -> None:
-    days = {"a": 0, "b": 5, "x": None}
-    days.update({f"c{i}": 100 + 10 * i for i in range(6)})  # days 100..150, 10 apart
-    days["e"] = 160
-    plan = plan_windows(days, window_days=60, overlap_days=14)
-    assert plan["a"] == [(0, True)] and plan["b"] == [(0, True)]
-    # Day 5 -> 100 is a gap past 14 days: a new segment, cut into windows 1 (days
-    # 100-159, reaching to 173) and 2 (160-219, reaching back to 146).
-    assert plan["c0"] == [(1, True)]
-    assert plan["c4"] == [(1, True)]
-    assert plan["c5"] == [(1, True), (2, False)]
-    assert plan["e"] == [(1, False), (2, True)]
-    assert plan["x"] == [(0, True), (1, False), (2, False)]
-    assert plan_windows({"y": None}, window_days=60, overlap_days=14) == {"y": [(0, True)]}
-    assert plan_windows({}, window_days=60, overlap_days=14) == {}
+def _features(n: int, seed: int) -> list[ArticleFeatures]:
+    """Random articles over ~60 days (a fifth undated) from a small vocabulary, so many link."""
+    rnd = random.Random(seed)
+    out = []
+    for i in range(n):
+        vector = np.array([rnd.gauss(0, 1) for _ in range(8)], dtype=np.float32)
+        words = rnd.sample(range(12), 4)
+        raw = {f"{'e' if w < 6 else 'w'}:t{w}": rnd.random() + 0.2 for w in words}
+        terms: dict[str, float] = {}
+        for prefix in ("e:", "w:"):
+            part = {k: v for k, v in raw.items() if k.startswith(prefix)}
+            norm = float(np.sqrt(sum(v * v for v in part.values()))) or 1.0
+            terms.update((k, v / norm) for k, v in part.items())
+        day = None if rnd.random() < 0.2 else 738000 + rnd.randrange(60)
+        out.append(
+            ArticleFeatures(
+                article_id=f"a{i:03d}",
+                published=None if day is None else date.fromordinal(day).isoformat(),
+                day=day,
+                embedding=vector / np.linalg.norm(vector),
+                terms=terms,
+            )
+        )
+    return out
 
 
-def test_merge_windows_joins_stories_sharing_an_overlap_article() -> None:
-    order = {k: ("2031-01-0" + str(i + 1), k) for i, k in enumerate("pqrs")}
-    local = [
-        (0, "p", "A", True),
-        (0, "q", "A", False),
-        (1, "q", "B", True),
-        (1, "r", "B", True),
-        (1, "s", "C", True),
-    ]
-    result = merge_windows(local, order)
-    assert result == {
-        "p": story_id_for("p"),
-        "q": story_id_for("p"),
-        "r": story_id_for("p"),
-        "s": story_id_for("s"),
-    }
+def test_link_tasks_cover_every_pair_that_can_link_once() -> None:
+    days: list[int | None] = [None] * 7 + [d for d in range(0, 70, 2)] + [200, 201]
+    ids = [f"x{i}" for i in range(len(days))]
+    cells = plan_cells(days, block_days=14, cell_size=3)
+    tasks = link_tasks(cells)
+    cell = {i: cell_of(i, d, cells, 14) for i, d in zip(ids, days, strict=True)}
+    all_tasks = {t for ts in tasks.values() for t in ts}
+    assert all(t in tasks[t.split("|")[0]] and t in tasks[t.split("|")[1]] for t in all_tasks)
+    for x, dx in zip(ids, days, strict=True):
+        for y, dy in zip(ids, days, strict=True):
+            if x >= y:
+                continue
+            # A task A|B compares A's articles with B's (A|A: within A).
+            pair = {cell[x], cell[y]}
+            seen = sum(1 for t in all_tasks if set(t.split("|")) == pair)
+            may_link = dx is None or dy is None or abs(dx // 14 - dy // 14) <= 1
+            assert seen == (1 if may_link else 0), (x, dx, y, dy)
+
+
+def test_link_cells_find_exactly_the_links_of_all_pairs() -> None:
+    opts = StoryOptions(threshold=0.35)
+    feats = _features(90, seed=3)
+    expected = {tuple(sorted(p)) for p in links(feats, [], opts)}
+    day = {f.article_id: f.day for f in feats}
+    blocks = [(day[a], day[b]) for a, b in expected]
+    # The test means something: links inside blocks, across a block border, to undated.
+    assert sum(1 for x, y in blocks if x is not None and y is not None and x // 14 != y // 14)
+    assert sum(1 for x, y in blocks if x is not None and y is not None and x // 14 == y // 14)
+    assert sum(1 for x, y in blocks if x is None or y is None)
+    cells = plan_cells((f.day for f in feats), block_days=opts.max_gap_days, cell_size=6)
+    tasks = link_tasks(cells)
+    where = {f.article_id: cell_of(f.article_id, f.day, cells, opts.max_gap_days) for f in feats}
+    found: set[tuple[str, str]] = set()
+    for task in {t for ts in tasks.values() for t in ts}:
+        first, second = task.split("|")
+        part = [f for f in feats if where[f.article_id] in (first, second)]
+        found.update(link_cells(task, [where[f.article_id] for f in part], part, opts))
+    assert found == expected

@@ -1,7 +1,8 @@
 """Batch: the ingest pipeline on Ray Data, for corpora past one machine.
 
-read -> clean -> MinHash -> near duplicates -> embed -> stories -> briefs, reusing the
-single-machine stages. The two global steps are split so no worker sees all pairs:
+read -> clean -> MinHash -> near duplicates -> features -> links -> stories -> briefs,
+reusing the single-machine stages (``duplicates``, ``stories.featurize``, ``similarity``,
+``components``, ``cluster``). The two global steps are split so no worker sees all pairs:
 
 * Near duplicates: each article emits one row per LSH band (the band's hash values hashed
   with blake2b); a groupby on that key (a shuffle) yields the candidate pairs, which are
@@ -9,14 +10,24 @@ single-machine stages. The two global steps are split so no worker sees all pair
   band are the ones ``datasketch.MinHashLSH`` picks for ``lsh_threshold``, so the candidates
   equal those ``DuplicateIndex`` finds; ``resolve_duplicates`` then replays
   ``find_duplicates``' order rule (publication order, exact before near, best similarity,
-  ties to the smallest id), so the groups match the single-machine path on one batch.
-* Stories: articles are cut into time segments wherever no two consecutive dated articles
-  are within ``StoryOptions.max_gap_days`` (the time damping is zero across such a gap, so
-  average linkage cannot join them: the cut is exact). Segments longer than
-  ``BatchOptions.window_days`` are split into windows overlapping by ``max_gap_days``;
-  each window is clustered by ``stories.cluster_articles``; a merge pass joins local
-  stories that share an article in an overlap (union-find). Undated articles (time says
-  nothing about them) are in every window, so the merge pass can join across them.
+  ties to the smallest id), so the groups match single-machine ``ingest`` of one batch.
+* Stories are the average-linkage clusters of all articles cut at ``StoryOptions.threshold``
+  (``stories.cluster``), which lie inside the connected components of the graph of pairs
+  similar at the threshold or more. Every article gets its ``ArticleFeatures`` (as the store
+  keeps them) on workers. Links: a dated article falls in the time block ``day //
+  max_gap_days``; the similarity is zero at ``max_gap_days`` apart or more, so a linked
+  pair lies in one block or in two adjacent ones. Blocks are cut into cells of at most
+  ``BatchOptions.cell_size`` articles (by id hash); undated articles (time says nothing
+  about them) form cells of their own that pair with every cell. ``plan_cells`` lists the
+  cell pairs to compare (same or adjacent block, or one side undated); each article emits a
+  row per pair its cell is in, a groupby on the pair (a shuffle) brings both cells together
+  and a worker keeps the pairs at or above the threshold. The link pairs (a few per
+  article) are collected on the driver, which labels the connected components
+  (``stories.components``, union-find over the pairs: driver memory grows with the
+  articles and links, not with the pairs compared). A groupby on the component (a second
+  shuffle, of linked articles only) runs ``stories.cluster`` per component on workers;
+  a story is named ``story_id_for`` its first member, as ingest names it. Unlinked
+  articles are stories of their own.
 """
 
 from __future__ import annotations
@@ -36,43 +47,51 @@ import numpy.typing as npt
 from .duplicates import DuplicateMatch, DuplicateOptions, group_duplicates
 from .errors import InputError, MissingDependency
 from .models import Article, DuplicateGroup
-from .stories import StoryOptions, day_number, story_id_for
+from .stories import (
+    ArticleFeatures,
+    StoryOptions,
+    components,
+    day_number,
+    similarity,
+    story_id_for,
+)
 
 __all__ = [
-    "single_machine_reference",
     "BatchOptions",
     "BatchReport",
     "band_keys",
+    "cell_of",
+    "link_cells",
+    "link_tasks",
     "lsh_bands",
-    "merge_windows",
-    "plan_windows",
+    "plan_cells",
     "resolve_duplicates",
     "run_batch",
+    "single_machine_reference",
 ]
-
-Matrix = npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True)
 class BatchOptions:
     """How a batch run is split and what it writes.
 
-    ``window_days`` bounds the span one clustering task sees (its cost is quadratic in the
-    articles of a window); 60 days keeps a replayed 20k corpus at a few hundred articles per
-    window. ``embedder`` names an entry of ``nlp.EMBEDDERS`` ("minilm" ships).
+    ``cell_size`` bounds the articles of one side of a link task: its similarity matrix is
+    at most ``cell_size`` squared (1,000: 8 MB of float64, a fraction of a second).
+    ``embedder`` names an entry of ``nlp.EMBEDDERS`` ("minilm" ships); stories use its
+    story embedder (``Models.story_embedder``), as ingest does.
     """
 
     duplicates: DuplicateOptions = field(default_factory=DuplicateOptions)
     stories: StoryOptions = field(default_factory=StoryOptions)
-    window_days: int = 60
+    cell_size: int = 1000
     embedder: str = "minilm"
     embed_batch_size: int = 256
     briefs: bool = True
     min_brief_articles: int = 1
 
     def __post_init__(self) -> None:
-        if self.window_days <= self.stories.max_gap_days:
-            raise ValueError("window_days must exceed stories.max_gap_days")
+        if self.cell_size < 1:
+            raise ValueError("cell_size must be >= 1")
         if self.embed_batch_size < 1 or self.min_brief_articles < 1:
             raise ValueError("embed_batch_size and min_brief_articles must be >= 1")
 
@@ -86,7 +105,8 @@ class BatchReport:
     failures: tuple[str, ...]
     duplicate_groups: tuple[DuplicateGroup, ...]
     stories: Mapping[str, tuple[str, ...]]  # story id -> article ids (sorted)
-    windows: int
+    link_tasks: int  # cell pairs compared
+    links: int  # article pairs at or above the story threshold
     briefs: int
     seconds: Mapping[str, float]
 
@@ -180,113 +200,106 @@ def resolve_duplicates(
     return out
 
 
-def plan_windows(
-    days: Mapping[str, int | None], *, window_days: int, overlap_days: int
-) -> dict[str, list[tuple[int, bool]]]:
-    """Assign articles to clustering windows.
+def plan_cells(
+    days: Iterable[int | None], *, block_days: int, cell_size: int
+) -> dict[int | None, int]:
+    """Count the cells each time block is cut into.
 
     Args:
-        days: article id -> day number (None when undated).
-        window_days: length of a window's core.
-        overlap_days: days each window reaches past its core on both sides.
+        days: the day number of every article (None when undated).
+        block_days: days per time block (``StoryOptions.max_gap_days``).
+        cell_size: at most this many articles per cell (on average: cells are by id hash).
 
     Returns:
-        Article id -> list of (window number, is the article in that window's core).
+        Block (``day // block_days``; None for the undated) -> number of cells.
     """
-    dated = sorted((d, aid) for aid, d in days.items() if d is not None)
-    out: dict[str, list[tuple[int, bool]]] = {}
-    window = 0
-    segment: list[tuple[int, str]] = []
+    counts: dict[int | None, int] = {}
+    for day in days:
+        block = None if day is None else day // block_days
+        counts[block] = counts.get(block, 0) + 1
+    return {block: -(-n // cell_size) for block, n in counts.items()}
 
-    def flush(seg: list[tuple[int, str]], first_window: int) -> int:
-        start = seg[0][0]
-        n_windows = (seg[-1][0] - start) // window_days + 1
-        for d, aid in seg:
-            core = (d - start) // window_days
-            spots = [(first_window + core, True)]
-            for w in range(n_windows):
-                if w == core:
-                    continue
-                lo = start + w * window_days - overlap_days
-                hi = start + (w + 1) * window_days - 1 + overlap_days
-                if lo <= d <= hi:
-                    spots.append((first_window + w, False))
-            out[aid] = sorted(spots)
-        return first_window + n_windows
 
-    for d, aid in dated:
-        # A gap wider than max_gap_days: nothing links across it, start a new segment.
-        if segment and d - segment[-1][0] > overlap_days:
-            window = flush(segment, window)
-            segment = []
-        segment.append((d, aid))
-    if segment:
-        window = flush(segment, window)
-    # Time does not damp an undated article's similarity to anything: it is in every
-    # window (core in the first), and the merge pass joins what it links.
-    undated = sorted(aid for aid, d in days.items() if d is None)
-    for aid in undated:
-        out[aid] = [(0, True)] + [(w, False) for w in range(1, max(1, window))]
+def cell_of(
+    article_id: str, day: int | None, cells: Mapping[int | None, int], block_days: int
+) -> str:
+    """Return the name of an article's cell: its time block and a hash of its id."""
+    block = None if day is None else day // block_days
+    digest = hashlib.blake2b(article_id.encode(), digest_size=4).digest()
+    sub = int.from_bytes(digest, "little") % cells[block]
+    return f"u.{sub}" if block is None else f"{block}.{sub}"
+
+
+def link_tasks(cells: Mapping[int | None, int]) -> dict[str, list[str]]:
+    """List the cell pairs to compare, as the tasks of each cell.
+
+    A pair of dated articles can only link within one block or across adjacent blocks (the
+    time damping is zero at ``max_gap_days`` apart); an undated article can link to any.
+
+    Args:
+        cells: block -> number of cells, from ``plan_cells``.
+
+    Returns:
+        Cell name -> the tasks it is part of, each named ``"A|B"`` (A == B: pairs within A).
+    """
+
+    def name(block: int | None, sub: int) -> str:
+        return f"u.{sub}" if block is None else f"{block}.{sub}"
+
+    undated = [name(None, s) for s in range(cells.get(None, 0))]
+    tasks: dict[str, list[str]] = {}
+
+    def add(a: str, b: str) -> None:
+        key = f"{a}|{b}"
+        tasks.setdefault(a, []).append(key)
+        if b != a:
+            tasks.setdefault(b, []).append(key)
+
+    for block in sorted(b for b in cells if b is not None):
+        own = [name(block, s) for s in range(cells[block])]
+        following = [name(block + 1, s) for s in range(cells.get(block + 1, 0))]
+        for i, a in enumerate(own):
+            for b in [*own[i:], *following, *undated]:
+                add(a, b)
+    for i, a in enumerate(undated):
+        for b in undated[i:]:
+            add(a, b)
+    return tasks
+
+
+def link_cells(
+    task: str,
+    cells: Sequence[str],
+    features: Sequence[ArticleFeatures],
+    options: StoryOptions,
+) -> list[tuple[str, str]]:
+    """Return the pairs of one task similar at the story threshold or more.
+
+    Args:
+        task: ``"A|B"`` from ``link_tasks``.
+        cells: the cell of each article (A or B).
+        features: the articles of both cells.
+        options: threshold, weights and time damping.
+
+    Returns:
+        (smaller id, larger id) pairs, as ``stories.links`` would find them.
+    """
+    first, second = task.split("|")
+    left = [f for f, c in zip(features, cells, strict=True) if c == first]
+    right = (
+        left
+        if first == second
+        else [f for f, c in zip(features, cells, strict=True) if c == second]
+    )
+    hit = similarity(left, right, options) >= options.threshold
+    if first == second:
+        hit = np.triu(hit | hit.T, 1)
+    out = []
+    for i, j in zip(*np.nonzero(hit), strict=True):
+        a, b = left[int(i)].article_id, right[int(j)].article_id
+        if a != b:
+            out.append((min(a, b), max(a, b)))
     return out
-
-
-def merge_windows(
-    local: Iterable[tuple[int, str, str, bool]],
-    order: Mapping[str, tuple[str, str]],
-) -> dict[str, str]:
-    """Join windows' stories that share an article, and name each after its earliest member.
-
-    Args:
-        local: (window, article id, local story id, article in the window's core).
-        order: article id -> sort key (published or "9999", id).
-
-    Returns:
-        Article id -> final story id (``stories.story_id_for`` of its earliest member).
-    """
-    parent: dict[tuple[int, str], tuple[int, str]] = {}
-
-    def find(x: tuple[int, str]) -> tuple[int, str]:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    seen: dict[str, tuple[int, str]] = {}
-    core: dict[str, tuple[int, str]] = {}
-    for window, aid, story, is_core in local:
-        node = (window, story)
-        find(node)
-        if aid in seen:
-            parent[find(node)] = find(seen[aid])
-        else:
-            seen[aid] = node
-        if is_core:
-            core[aid] = node
-    members: dict[tuple[int, str], list[str]] = {}
-    for aid, node in core.items():
-        members.setdefault(find(node), []).append(aid)
-    result: dict[str, str] = {}
-    for ids in members.values():
-        sid = story_id_for(min(ids, key=lambda i: order[i]))
-        for aid in ids:
-            result[aid] = sid
-    return result
-
-
-class _LookupEmbedder:
-    """Embedder over precomputed vectors, so ``featurize`` runs unchanged on stored rows."""
-
-    name = "lookup"
-
-    def __init__(self, vectors: Mapping[str, Matrix], dims: int) -> None:
-        self._vectors = vectors
-        self._dims = dims
-
-    def embed(self, texts: Sequence[str]) -> Matrix:
-        """Return the stored vector of each text."""
-        if not texts:
-            return np.zeros((0, self._dims), dtype=np.float32)
-        return np.vstack([self._vectors[t] for t in texts]).astype(np.float32)
 
 
 # --- Row <-> record -------------------------------------------------------------------------
@@ -372,9 +385,7 @@ def _keep_rows(batch: Any, ref: Any, column: str) -> Any:
     return batch.filter(mask)
 
 
-_BINARY = {"signature", "embedding"}
-_INTS = {"window"}
-_BOOLS = {"core"}
+_BINARY = {"signature", "features"}
 _FLOATS = {"similarity"}
 
 
@@ -383,10 +394,6 @@ def _column_type(name: str) -> Any:
 
     if name in _BINARY:
         return pa.binary()
-    if name in _INTS:
-        return pa.int64()
-    if name in _BOOLS:
-        return pa.bool_()
     if name in _FLOATS:
         return pa.float64()
     return pa.string()
@@ -432,54 +439,81 @@ def _bucket_pairs(group: dict[str, Any]) -> Any:
 
 
 class _Embed:
-    """Class UDF: the embedder loads once per worker, then embeds snippet batches."""
+    """Class UDF: the story embedder loads once per worker, then featurizes batches.
 
-    def __init__(self, embedder: str, snippet_chars: int) -> None:
+    Outputs the id, date and ``ArticleFeatures.to_bytes`` of each article: the features as
+    the store keeps them, so every later step reads what ingest reads.
+    """
+
+    def __init__(self, embedder: str, options: StoryOptions) -> None:
         from .nlp import Models
 
         self._embedder = Models(embedder_name=embedder).story_embedder
-        self._chars = snippet_chars
+        self._options = options
 
-    def __call__(self, batch: dict[str, Any]) -> Any:
-        from .stories import article_terms, snippet
+    def __call__(self, batch: Any) -> Any:
+        from .stories import featurize
 
         rows = _batch_rows(batch)
-        articles = [_from_row(r) for r in rows]
-        vectors = self._embedder.embed([snippet(a, self._chars) for a in articles])
-        for row, article, vector in zip(rows, articles, vectors, strict=True):
-            row["embedding"] = np.asarray(vector, dtype=np.float32).tobytes()
-            row["terms"] = json.dumps(dict(article_terms(article)), ensure_ascii=False)
-        return _rows_batch(rows, (*_ARTICLE_COLUMNS, "content_hash", "embedding", "terms"))
+        feats = featurize([_from_row(r) for r in rows], self._embedder, options=self._options)
+        out = [
+            {"id": f.article_id, "published": f.published, "features": f.to_bytes()} for f in feats
+        ]
+        return _rows_batch(out, ("id", "published", "features"))
 
 
-def _cluster_window(
-    group: dict[str, Any], df: Mapping[str, int], n_docs: int, options: StoryOptions
-) -> dict[str, Any]:
-    from .stories import cluster_articles, featurize, snippet
+def _features(rows: Sequence[Mapping[str, Any]]) -> list[ArticleFeatures]:
+    return [ArticleFeatures.from_bytes(r["id"], r["published"], r["features"]) for r in rows]
+
+
+def _task_rows(batch: Any, ref: Any, block_days: int) -> Any:
+    """One row per link task of the article's cell (its features travel with it)."""
+    import ray
+
+    cells, tasks = ray.get(ref)
+    out = []
+    for row in _batch_rows(batch):
+        cell = cell_of(row["id"], day_number(row["published"]), cells, block_days)
+        out += [{**row, "cell": cell, "task": task} for task in tasks[cell]]
+    return _rows_batch(out, ("id", "published", "features", "cell", "task"))
+
+
+def _link_task(group: Any, options: StoryOptions) -> Any:
+    import pyarrow as pa
 
     rows = _batch_rows(group)
-    articles = [_from_row(r) for r in rows]
-    vectors = {
-        snippet(a, options.snippet_chars): np.frombuffer(r["embedding"], dtype=np.float32)
-        for a, r in zip(articles, rows, strict=True)
-    }
-    dims = next(iter(vectors.values())).shape[0]
-    terms = {a.id: Counter(json.loads(r["terms"])) for a, r in zip(articles, rows, strict=True)}
-    feats = featurize(
-        articles,
-        _LookupEmbedder(vectors, dims),
-        term_counts=terms,
-        df=df,
-        n_docs=n_docs,
-        options=options,
+    pairs = link_cells(rows[0]["task"], [r["cell"] for r in rows], _features(rows), options)
+    return pa.table(
+        {
+            "a": pa.array([a for a, _ in pairs], pa.string()),
+            "b": pa.array([b for _, b in pairs], pa.string()),
+        }
     )
-    result = cluster_articles(feats, [], options=options)
-    return {
-        "window": [r["window"] for r in rows],
-        "id": [a.id for a in articles],
-        "story": [result.assignments[a.id] for a in articles],
-        "core": [r["core"] for r in rows],
-    }
+
+
+def _tag_component(batch: Any, ref: Any) -> Any:
+    """Keep the linked articles, each with its component label."""
+    import pyarrow as pa
+    import ray
+
+    label = ray.get(ref)
+    batch = batch.filter([_plain(v) in label for v in batch["id"].to_pylist()])
+    comps = [label[i] for i in batch["id"].to_pylist()]
+    return batch.append_column("component", pa.array(comps, pa.string()))
+
+
+def _cluster_component(group: Any, options: StoryOptions) -> Any:
+    """``stories.cluster`` over one component; each group named after its first member."""
+    import pyarrow as pa
+
+    from .stories import cluster
+
+    ids: list[str] = []
+    stories: list[str] = []
+    for members in cluster(_features(_batch_rows(group)), options):
+        ids += members
+        stories += [story_id_for(members[0])] * len(members)
+    return pa.table({"id": pa.array(ids, pa.string()), "story": pa.array(stories, pa.string())})
 
 
 class _Briefs:
@@ -548,9 +582,16 @@ def _input_files(inputs: Sequence[str | Path]) -> tuple[list[str], list[str]]:
     return sorted(dict.fromkeys(files)), failures
 
 
-def _stories_table(
-    assign: Mapping[str, str], published: Mapping[str, str | None]
-) -> dict[str, tuple[str, ...]]:
+def _partitions(groups: int) -> int:
+    """Shuffle partitions for a groupby with this many keys: Ray's default 200 at most.
+
+    Fewer keys than partitions leave empty partitions, each still a task (a 12-article
+    run spent ~10 s per shuffle on them on 2 loaded cores).
+    """
+    return max(1, min(groups, 200))
+
+
+def _stories_table(assign: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
     stories: dict[str, list[str]] = {}
     for aid, sid in assign.items():
         stories.setdefault(sid, []).append(aid)
@@ -600,6 +641,11 @@ def run_batch(
     ctx = ray.data.DataContext.get_current()
     ctx.enable_progress_bars = False
     ctx.print_on_execution_start = False
+    # Sort-based shuffles run as tasks on the existing workers; Ray's default (hash shuffle
+    # with aggregator actors) starts new processes per groupby: on the 12-article test corpus
+    # on 2 loaded cores the link and cluster stages took 14 s each against 0.15 s.
+    shuffle = ctx.shuffle_strategy
+    ctx.shuffle_strategy = ray.data.context.ShuffleStrategy.SORT_SHUFFLE_PULL_BASED
     import logging
 
     logging.getLogger("ray.data").setLevel(logging.WARNING)
@@ -615,6 +661,7 @@ def run_batch(
     try:
         return _pipeline(ray, pa, pq, files, failures, out, options, lap, times)
     finally:
+        ctx.shuffle_strategy = shuffle
         if not started:
             ray.shutdown()
 
@@ -696,77 +743,54 @@ def _pipeline(
     groups = group_duplicates(list(matches.values()))
     lap("duplicates")
     days = {aid: day_number(pub) for aid, (pub, _) in info.items()}
-
-    def needs(aid: str) -> bool:
-        match = matches.get(aid)
-        if match is None or match.duplicate_of is None:
-            return True
-        d, orig = days[aid], days.get(match.duplicate_of)
-        return d is not None and orig is not None and abs(d - orig) > story_opts.full_weight_days
-
-    to_cluster = ray.put({aid for aid in info if needs(aid)})
-    concurrency = max(1, int(ray.available_resources().get("CPU", 1)))
+    workers = max(1, int(ray.available_resources().get("CPU", 1)))
     embedded = (
-        cleaned.map_batches(
-            _keep_rows, batch_format="pyarrow", fn_kwargs={"ref": to_cluster, "column": "id"}
-        )
-        .drop_columns(["signature"])
+        cleaned.select_columns(list(_ARTICLE_COLUMNS))
         .map_batches(
             _Embed,
-            fn_constructor_kwargs={
-                "embedder": options.embedder,
-                "snippet_chars": story_opts.snippet_chars,
-            },
+            fn_constructor_kwargs={"embedder": options.embedder, "options": story_opts},
             batch_size=options.embed_batch_size,
             batch_format="pyarrow",
-            concurrency=concurrency,
+            compute=ray.data.ActorPoolStrategy(size=workers),
         )
         .materialize()
     )
     lap("embed")
-    df: Counter[str] = Counter()
-    for batch in embedded.select_columns(["terms"]).iter_batches(batch_size=4096):
-        for t in batch["terms"]:
-            df.update(json.loads(t).keys())
-    n_docs = embedded.count()
-    cluster_days = {aid: days[aid] for aid in ray.get(to_cluster)}
-    plan = plan_windows(
-        cluster_days, window_days=options.window_days, overlap_days=story_opts.max_gap_days
+    block_days = story_opts.max_gap_days
+    cells = plan_cells(days.values(), block_days=block_days, cell_size=options.cell_size)
+    tasks = link_tasks(cells)
+    n_tasks = len({t for ts in tasks.values() for t in ts})
+    found = (
+        embedded.map_batches(
+            _task_rows,
+            batch_format="pyarrow",
+            fn_kwargs={"ref": ray.put((cells, tasks)), "block_days": block_days},
+        )
+        .groupby("task", num_partitions=_partitions(n_tasks))
+        .map_groups(_link_task, batch_format="pyarrow", fn_kwargs={"options": story_opts})
+        .take_all()
     )
-    plan_ref = ray.put(plan)
-
-    def spread(batch: Any, p: Any = plan_ref) -> Any:
-        windows = ray.get(p)
-        rows = [
-            {**row, "window": w, "core": c}
-            for row in _batch_rows(batch)
-            for w, c in windows[row["id"]]
-        ]
-        return _rows_batch(rows, (*batch.column_names, "window", "core"))
-
-    local = (
-        (
-            embedded.map_batches(spread, batch_format="pyarrow")
-            .groupby("window")
+    link_pairs = sorted({(r["a"], r["b"]) for r in found})
+    # The components on the driver: it holds every id already (the duplicate step) and the
+    # links are few (a few per article), so union-find there is cheap next to the shuffles.
+    label = components(info, link_pairs)
+    sizes = Counter(label.values())
+    linked = {aid: comp for aid, comp in label.items() if sizes[comp] > 1}
+    lap("links")
+    assign = {aid: story_id_for(aid) for aid in info if aid not in linked}
+    if linked:
+        clustered = (
+            embedded.map_batches(
+                _tag_component, batch_format="pyarrow", fn_kwargs={"ref": ray.put(linked)}
+            )
+            .groupby("component", num_partitions=_partitions(len(set(linked.values()))))
             .map_groups(
-                _cluster_window,
-                batch_format="pyarrow",
-                fn_kwargs={"df": df, "n_docs": n_docs, "options": story_opts},
+                _cluster_component, batch_format="pyarrow", fn_kwargs={"options": story_opts}
             )
             .take_all()
         )
-        if n_docs
-        else []
-    )
-    order = {aid: _order_key(pub, aid) for aid, (pub, _) in info.items()}
-    assign = merge_windows(((r["window"], r["id"], r["story"], r["core"]) for r in local), order)
-    # Copies not clustered join their original's story, as ingest does.
-    for aid in info:
-        if aid not in assign:
-            match = matches[aid]
-            assert match.duplicate_of is not None
-            assign[aid] = assign.get(match.duplicate_of) or story_id_for(aid)
-    stories = _stories_table(assign, {a: i[0] for a, i in info.items()})
+        assign.update((r["id"], r["story"]) for r in clustered)
+    stories = _stories_table(assign)
     lap("stories")
     assign_ref = ray.put(assign)
     match_ref = ray.put({a: (m.duplicate_of, m.kind, m.similarity) for a, m in matches.items()})
@@ -833,14 +857,15 @@ def _pipeline(
     lap("write_tables")
     n_briefs = 0
     if options.briefs and stories:
-        big = ray.put({s for s, ids in stories.items() if len(ids) >= options.min_brief_articles})
+        big_ids = {s for s, ids in stories.items() if len(ids) >= options.min_brief_articles}
+        big = ray.put(big_ids)
         # Pack each story into one row first, so the shuffle has finished before the
         # brief actors take the CPUs (an actor pool waiting on a shuffle deadlocks).
         packed = (
             final.map_batches(
                 _keep_rows, batch_format="pyarrow", fn_kwargs={"ref": big, "column": "story_id"}
             )
-            .groupby("story_id")
+            .groupby("story_id", num_partitions=_partitions(len(big_ids)))
             .map_groups(_pack_story, batch_format="pyarrow")
             .materialize()
         )
@@ -849,7 +874,7 @@ def _pipeline(
             fn_constructor_args=(options.embedder, str(out / "briefs")),
             batch_size=1,
             batch_format="pyarrow",
-            concurrency=max(1, int(ray.available_resources().get("CPU", 1))),
+            compute=ray.data.ActorPoolStrategy(size=workers),
         ).count()
         n_briefs = int(done)
     lap("briefs")
@@ -859,50 +884,53 @@ def _pipeline(
         failures=tuple(failures),
         duplicate_groups=tuple(groups),
         stories=stories,
-        windows=len({w for spots in plan.values() for w, _ in spots}),
+        link_tasks=n_tasks,
+        links=len(link_pairs),
         briefs=n_briefs,
         seconds=dict(times),
     )
 
 
 def single_machine_reference(
-    paths: Sequence[str], story_embedder: Any
+    paths: Sequence[str | Path],
+    options: BatchOptions = BatchOptions(),
+    *,
+    batch_size: int | None = None,
 ) -> tuple[list[DuplicateGroup], dict[str, tuple[str, ...]]]:
-    """Run the single-machine stages over ``paths`` as one batch: the result batch must match.
+    """Run single-machine ``ingest`` over ``paths`` into an in-memory store: what batch must match.
 
-    Returns the duplicate groups and the stories (story id -> sorted article ids). Copies that
-    are near their original in time join its story without being clustered, as in ingest.
+    Args:
+        paths: the inputs given to ``run_batch``.
+        options: the same duplicate and story options and embedder.
+        batch_size: ingest batch size; None ingests everything as one batch, in which case
+            the duplicate groups are a function of the set of articles, as in ``run_batch``
+            (with smaller batches a copy published before its original but ingested after
+            it is the copy). Stories do not depend on the batching.
+
+    Returns:
+        The duplicate groups and the stories (story id -> sorted article ids) read back
+        from the store.
     """
-    from .articles import clean
-    from .duplicates import DuplicateIndex, find_duplicates
+    from .ingest import IngestOptions, ingest
+    from .nlp import Models
     from .readers import read_articles
-    from .stories import article_terms, cluster_articles, featurize
+    from .store import Store
 
-    articles = [clean(a) for a in read_articles(list(paths)).articles]
-    articles = list({a.id: a for a in articles}.values())
-    matches = {m.article_id: m for m in find_duplicates(articles, DuplicateIndex())}
-    opts = StoryOptions()
-    days = {a.id: day_number(a.published) for a in articles}
-
-    def needs_clustering(article_id: str) -> bool:
-        original = matches[article_id].duplicate_of
-        if original is None:
-            return True
-        d, o = days[article_id], days[original]
-        return d is not None and o is not None and abs(d - o) > opts.full_weight_days
-
-    to_cluster = [a for a in articles if needs_clustering(a.id)]
-    terms = {a.id: article_terms(a) for a in to_cluster}
-    df: Counter[str] = Counter()
-    for counts in terms.values():
-        df.update(counts.keys())
-    feats = featurize(to_cluster, story_embedder, term_counts=terms, df=df, n_docs=len(to_cluster))
-    assign = dict(cluster_articles(feats, []).assignments)
-    for a in articles:
-        if a.id not in assign:
-            assign[a.id] = assign.get(matches[a.id].duplicate_of or "", story_id_for(a.id))
-    stories: dict[str, list[str]] = {}
-    for article_id, story in assign.items():
-        stories.setdefault(story, []).append(article_id)
-    groups = group_duplicates(list(matches.values()))
-    return groups, {sid: tuple(sorted(ids)) for sid, ids in sorted(stories.items())}
+    articles = read_articles([str(p) for p in paths]).articles
+    ingest_options = IngestOptions(
+        batch_size=batch_size or max(1, len(articles)),
+        duplicates=options.duplicates,
+        stories=options.stories,
+    )
+    store = Store()
+    try:
+        ingest(store, articles, Models(embedder_name=options.embedder), options=ingest_options)
+        groups = store.duplicate_groups()
+        stories: dict[str, tuple[str, ...]] = {}
+        for summary in store.stories(limit=10**6):
+            story = store.story(summary.id)
+            assert story is not None
+            stories[summary.id] = tuple(sorted(story.article_ids))
+    finally:
+        store.close()
+    return groups, dict(sorted(stories.items()))

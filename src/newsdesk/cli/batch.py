@@ -29,7 +29,8 @@ def _run(args: argparse.Namespace) -> int:
         "failures": len(report.failures),
         "duplicate_groups": len(report.duplicate_groups),
         "stories": len(report.stories),
-        "windows": report.windows,
+        "link_tasks": report.link_tasks,
+        "links": report.links,
         "briefs": report.briefs,
         "seconds": report.seconds,
     }
@@ -45,8 +46,8 @@ def register(subparsers: Any) -> None:
         "batch",
         help="run read, dedupe, cluster and brief on Ray over a large corpus",
         description="Read JSONL(.gz), WARC(.gz), HTML and text inputs in parallel on Ray Data, "
-        "clean them, find near duplicates by LSH banding, embed, group into stories by time "
-        "window and write Parquet tables and JSON briefs.",
+        "clean them, find near duplicates by LSH banding, embed, link similar articles within "
+        "time blocks, cluster them into stories and write Parquet tables and JSON briefs.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
