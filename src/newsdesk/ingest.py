@@ -204,18 +204,22 @@ def _restory(
     Writes the batch's features and the merged component labels. Returns the story of every
     article of the touched components, and the stories stored articles were in before.
     """
-    stored = {row.id: row for row in _candidates(store, fresh, opts)}
-    stored_feats = [
-        ArticleFeatures.from_bytes(row.id, row.published, row.features)
-        for row in stored.values()
-        if row.id not in {f.article_id for f in fresh}
-    ]
-    pairs = links(fresh, stored_feats, opts.stories)
+    fresh_ids = {f.article_id for f in fresh}
+    stored = {row.id: row for row in _candidates(store, fresh, opts) if row.id not in fresh_ids}
+    rows_list = list(stored.values())
+    pairs: set[tuple[str, str]] = set()
+    for start in range(0, max(1, len(rows_list)), 4096):  # decoded a slice at a time
+        chunk = [
+            ArticleFeatures.from_bytes(r.id, r.published, r.features)
+            for r in rows_list[start : start + 4096]
+        ]
+        pairs.update(links(fresh, chunk, opts.stories))
     # A stored article stands for its whole component, named by its smallest member id,
     # so the merged component is again named by its smallest member.
     nodes = sorted({(a, stored[b].component if b in stored else b) for a, b in pairs})
     label = components([f.article_id for f in fresh], nodes)
-    renames = {old: label[old] for old in label if old in {stored[b].component for b in stored}}
+    stored_components = {row.component for row in rows_list}
+    renames = {old: label[old] for old in label if old in stored_components}
     store.merge_components(renames)
     store.add_story_features(
         [(f.article_id, f.published, f.day, label[f.article_id], f.to_bytes()) for f in fresh]
@@ -228,7 +232,6 @@ def _restory(
     for r in rows:
         f = ArticleFeatures.from_bytes(r.id, r.published, r.features)
         by_component.setdefault(r.component, []).append(f)
-    fresh_ids = {f.article_id for f in fresh}
     story_of: dict[str, str] = {}
     for members in by_component.values():
         for group in cluster(members, opts.stories):
@@ -236,7 +239,11 @@ def _restory(
             story_of.update((aid, sid) for aid in group)
     for component in sorted(set(touched) - set(exact)):
         new = [f for f in fresh if label[f.article_id] == component]
-        near = [f for f in stored_feats if label.get(stored[f.article_id].component) == component]
+        near = [
+            ArticleFeatures.from_bytes(r.id, r.published, r.features)
+            for r in rows_list
+            if label.get(r.component) == component
+        ]
         story_of.update(_attach(store, new, near, opts))
     before = {
         aid: row.story_id or ""
