@@ -354,6 +354,10 @@ def test_story_embedder_is_int8_minilm_close_to_float32(models: Models) -> None:
     hashing = Models(embedder_name="hashing")
     assert hashing.story_embedder is hashing.embedder
     assert models.story_embedder.embed([]).shape == (0, 384)
+    # A text's vector does not depend on what it is embedded with (stories would).
+    alone = models.story_embedder.embed([QUAKE_2])
+    assert np.array_equal(alone[0], fast[1])
+    assert np.array_equal(models.story_embedder.embed([FERRY, QUAKE_2, QUAKE])[1], alone[0])
 
 
 def test_same_article_at_two_locations_stores_the_first_by_location_in_any_order() -> None:
