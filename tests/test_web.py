@@ -564,3 +564,25 @@ def test_make_article_drops_script_urls_before_the_web_sees_them() -> None:
 def test_static_files_exist() -> None:
     static = Path(__file__).resolve().parent.parent / "src" / "newsdesk" / "web" / "static"
     assert sorted(p.name for p in static.iterdir()) == ["favicon.svg", "live.js", "style.css"]
+
+
+def test_a_story_renamed_by_a_merge_redirects_to_its_new_page(models: Models) -> None:
+    store = Store(":memory:")
+    client = TestClient(create_app(store, models))
+    later = {
+        "text": "The death toll from Monday's earthquake in Korvath, Eldoria, rose to 19 as "
+        "Eldorian rescuers searched collapsed buildings in the market district.",
+        "published": "2022-03-08",
+    }
+    earlier = {
+        "text": "A magnitude 6.4 earthquake struck near the town of Korvath in northern Eldoria "
+        "on Monday, killing at least 12 people, Eldorian officials said.",
+        "published": "2022-03-07",
+    }
+    old = client.post("/api/articles", json=later, headers=JSON).json()["results"][0]["story_id"]
+    new = client.post("/api/articles", json=earlier, headers=JSON).json()["results"][0]["story_id"]
+    assert new != old  # the earlier report now names the story
+    response = client.get(f"/stories/{old}", follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (301, f"/stories/{new}")
+    assert client.get(f"/stories/{old}").status_code == 200
+    store.close()
