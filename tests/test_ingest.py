@@ -199,6 +199,25 @@ def test_past_max_component_new_reports_attach_to_the_nearest_story(models: Mode
         assert story[ferry.id] == story_id_for(ferry.id)
 
 
+def test_story_brief_is_byte_identical_whichever_copy_arrived_first(models: Models) -> None:
+    from newsdesk.ingest import story_brief
+    from newsdesk.renderers import render
+
+    wire = _a(QUAKE, "wire", "2022-03-07", "Wire")
+    copy = _a(QUAKE + " Officials warned of aftershocks.", "paper", "2022-03-06", "Paper")
+    daily = _a(QUAKE_2, "daily", "2022-03-08", "Daily")
+    outputs = set()
+    for runs in ([[wire], [copy, daily]], [[daily, copy], [wire]]):
+        with Store() as store:
+            for run in runs:
+                ingest(store, run, models)
+            (story,) = store.stories()
+            outputs.add(render(story_brief(store, story.id, models), "json"))
+    assert len(outputs) == 1
+    # The earliest of the two copies is named the original.
+    assert '"duplicate_of": null' in next(iter(outputs))
+
+
 _SCRIPT = textwrap.dedent(
     """
     import sys

@@ -520,14 +520,13 @@ def story_brief(store: Store, story_id: str, models: Models) -> Brief:
         except (ValueError, KeyError, TypeError):
             pass  # a cache entry from an older record layout: rebuild it
     articles = store.story_articles(story_id)
-    members = {a.id for a in articles}
-    duplicate_of = {
-        copy: group.canonical_id
-        for group in store.duplicate_groups(sorted(members))
-        if group.canonical_id in members
-        for copy in group.article_ids[1:]
-        if copy in members
-    }
+    order = {a.id: (a.published or "9999", a.id) for a in articles}
+    # Within a group of copies the brief names the earliest as the original, whichever of
+    # them the store met first, so the brief does not depend on arrival order.
+    duplicate_of: dict[str, str] = {}
+    for group in store.duplicate_groups(sorted(order)):
+        present = sorted((m for m in group.article_ids if m in order), key=order.__getitem__)
+        duplicate_of.update((copy, present[0]) for copy in present[1:])
     brief = build_brief(articles, models, duplicate_of=duplicate_of, story_id=story_id)
     store.save_brief(story_id, version, brief_to_json(brief))
     return brief
