@@ -213,6 +213,8 @@ def test_story_brief_is_byte_identical_whichever_copy_arrived_first(models: Mode
                 ingest(store, run, models)
             (story,) = store.stories()
             outputs.add(render(story_brief(store, story.id, models), "json"))
+            # The store's group, too, names the earliest copy the original in either order.
+            assert [g.article_ids for g in store.duplicate_groups()] == [(copy.id, wire.id)]
     assert len(outputs) == 1
     # The earliest of the two copies is named the original.
     assert '"duplicate_of": null' in next(iter(outputs))

@@ -290,6 +290,42 @@ def _attach(
     return out
 
 
+def _reroot(
+    store: Store, fresh: Sequence[Article], matches: dict[str, DuplicateMatch]
+) -> dict[str, DuplicateMatch]:
+    """Make the earliest copy the original, even when it arrives after a stored copy.
+
+    ``find_duplicates`` takes a batch in publication order, but a stored original cannot
+    know of an earlier copy still to come. When one comes, it becomes the group's original
+    and the stored group is pointed at it (inside the caller's transaction), so duplicate
+    groups do not depend on arrival order.
+    """
+    key = {a.id: (a.published or "9999", a.id) for a in fresh}
+    roots = {
+        m.duplicate_of for m in matches.values() if m.duplicate_of and m.duplicate_of not in key
+    }
+    stored = store.article_rows(sorted(roots))
+    new_root: dict[str, Article] = {}
+    for article in sorted(fresh, key=lambda a: key[a.id]):
+        root = matches[article.id].duplicate_of
+        row = stored.get(root or "")
+        if row is None or root in new_root:
+            continue
+        if key[article.id] < (row.published or "9999", row.id):
+            new_root[row.id] = article
+    if not new_root:
+        return matches
+    out = dict(matches)
+    for old, article in new_root.items():
+        first = matches[article.id]
+        out[article.id] = DuplicateMatch(article.id, None)
+        for aid, m in matches.items():
+            if m.duplicate_of == old and aid != article.id:
+                out[aid] = dataclasses.replace(m, duplicate_of=article.id)
+        store.reroot_duplicates(old, article.id, first.kind or "near")
+    return out
+
+
 def _commit(
     store: Store, prep: _Prepared, opts: IngestOptions
 ) -> tuple[list[IngestedArticle], set[str], set[str]]:
@@ -306,11 +342,9 @@ def _commit(
             ]
         )
         story_of, before = _restory(store, [prep.features[a.id] for a in fresh], opts)
+        matches = _reroot(store, fresh, prep.matches)
         store.set_memberships(
-            [
-                (a.id, story_of[a.id], prep.matches[a.id].duplicate_of, prep.matches[a.id].kind)
-                for a in fresh
-            ]
+            [(a.id, story_of[a.id], matches[a.id].duplicate_of, matches[a.id].kind) for a in fresh]
         )
         moved = [(aid, story_of[aid]) for aid, old in before.items() if old != story_of[aid]]
         store.move_to_stories(moved)
@@ -335,7 +369,7 @@ def _commit(
                 IngestedArticle(article.id, "existing", row.duplicate_of, row.story_id or "")
             )
             continue
-        match = prep.matches[article.id]
+        match = matches[article.id]
         status = "duplicate" if match.duplicate_of else "new"
         results.append(
             IngestedArticle(article.id, status, match.duplicate_of, story_of[article.id])

@@ -528,6 +528,16 @@ class Store:
             [(loc, aid, loc) for aid, loc in sorted(locations.items())],
         )
 
+    def reroot_duplicates(self, old_root: str, new_root: str, kind: str) -> None:
+        """Make ``new_root`` the original of ``old_root``'s copies and of ``old_root`` itself."""
+        self._write(
+            "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", (new_root, old_root)
+        )
+        self._write(
+            "UPDATE articles SET duplicate_of = ?, duplicate_kind = ? WHERE id = ?",
+            (new_root, kind, old_root),
+        )
+
     def set_memberships(self, rows: Sequence[tuple[str, str, str | None, str | None]]) -> None:
         """Set (article id, story id, duplicate_of, duplicate kind) for stored articles."""
         self._write_many(
