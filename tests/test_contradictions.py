@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from _stories import article, embed_all
-from newsdesk.contradictions import opposition, residual_overlap
+from newsdesk.contradictions import clash, clauses, may_clash, opposition, residual_overlap
 from newsdesk.facts import cross_check
 from newsdesk.nlp import Models
 from newsdesk.sentences import analyze
@@ -97,3 +97,245 @@ def test_binding_against_non_binding(models):
 )
 def test_traps_make_no_conflict(models, a, b):
     assert conflicts(models, a, b) == ()
+
+
+# --- Aligned clauses: polarity scoped to one predicate of the parse -----------------------
+
+
+def parse_clauses(models, text: str):
+    nlp = models.nlp
+    (doc,) = nlp.pipe([text], disable=["ner"])
+    return clauses(nlp.get_pipe("lemmatizer")(doc))
+
+
+def clause_cue(models, a: str, b: str) -> str | None:
+    found = clash(parse_clauses(models, a), parse_clauses(models, b))
+    return None if found is None else found[0]
+
+
+def test_clauses_read_verb_participants_and_scoped_polarity(models):
+    (said, seek) = parse_clauses(
+        models, "Velmora said it does not seek permanent bases in Korvana."
+    )
+    assert (said.verb, said.negated) == ("say", False)
+    # The pronoun of a reported clause is its speaker; the negation is the clause's own.
+    assert (seek.verb, seek.negated, seek.agent, seek.speaker) == (
+        "seek",
+        True,
+        frozenset({"velmora"}),
+        frozenset({"velmora"}),
+    )
+    (approved,) = parse_clauses(models, "The harbour levy was not approved by the council.")
+    # Passive: the "by" phrase is the agent, the subject the patient.
+    assert approved.agent == frozenset({"council"})
+    assert "levy" in approved.patient and approved.negated
+    (stepped,) = parse_clauses(models, "Mr. Orlan Vesk stepped down as chairman in March.")
+    assert stepped.verb == "step down" and stepped.agent == frozenset({"orlan", "vesk"})
+    assert parse_clauses(models, "") == ()
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "cue"),
+    [
+        # An implicit negator: "refused to extend" denies "extended".
+        (
+            "The Korvana ministry refused to extend the night curfew in the capital.",
+            "The Korvana ministry extended the night curfew in the capital.",
+            "negation",
+        ),
+        # "no" on the object negates the predicate.
+        (
+            "Velmora seeks no permanent military bases in Korvana.",
+            "Velmora is seeking permanent military bases in Korvana.",
+            "negation",
+        ),
+        # Passive against active: same agent, same patient.
+        (
+            "The new harbour levy was not approved by the Korvana city council.",
+            "The Korvana city council approved the new harbour levy.",
+            "negation",
+        ),
+        # A copula negated on its complement.
+        (
+            "The ceasefire agreement signed in Ardent is not binding.",
+            "The ceasefire agreement signed in Ardent is binding.",
+            "negation",
+        ),
+        # A denied complement against its assertion.
+        (
+            "The ministry denied that the ferry route to Ostra will close in May.",
+            "The ferry route to Ostra will close in May, the ministry said.",
+            "negation",
+        ),
+        # A pronoun under "denied" is its subject: the denier.
+        (
+            "Ostra denied it is sheltering the rebel commanders.",
+            "Ostra is sheltering the rebel commanders.",
+            "negation",
+        ),
+        # Denying the plain object denies the qualified one.
+        (
+            "Harbour master Lena Ostrova has no debts with the port authority.",
+            "Harbour master Lena Ostrova has serious debts with the port authority.",
+            "negation",
+        ),
+        # Opposing verbs of one relation on the same participants.
+        (
+            "The Korvana city council rejected the new harbour levy.",
+            "The new harbour levy was approved by the Korvana city council.",
+            "antonym:reject/accept",
+        ),
+    ],
+)
+def test_clause_rules_find_the_clash(models, a, b, cue):
+    assert clause_cue(models, a, b) == cue
+    assert clause_cue(models, b, a) == cue
+    # Every pair here scores above ``same_clause``: the brief shows the conflict.
+    assert [c.kind for c in conflicts(models, a, b)] == ["statement"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # The negation sits on another clause (a relative clause about the mayor).
+        (
+            "The mayor, who did not attend the vote, said the northern port will reopen to cargo ships on Monday.",
+            "The mayor said the northern port will reopen to cargo ships on Monday.",
+        ),
+        # Silence about a claim is not its denial.
+        (
+            "Harbour officials did not say when the northern port will reopen to cargo ships.",
+            "Harbour officials said the northern port will reopen to cargo ships.",
+        ),
+        # Two different speakers: two claims, each reported faithfully.
+        (
+            "The Korvana navy said the strait will reopen to tankers on Monday.",
+            "The Velmora navy said the strait will not reopen to tankers on Monday.",
+        ),
+        # Different years: different acts.
+        (
+            "The city council did not approve the harbour levy in 2030.",
+            "The city council approved the harbour levy in 2031.",
+        ),
+        # Past against future: a change, not a contradiction.
+        (
+            "The northern port reopened to cargo ships on Monday.",
+            "The northern port will not reopen to cargo ships.",
+        ),
+        # A condition, a time bound and a modal assert nothing plain.
+        (
+            "If the talks fail, the northern port will not reopen to cargo ships.",
+            "The northern port will reopen to cargo ships.",
+        ),
+        (
+            "The northern port will not reopen to cargo ships until May.",
+            "The northern port will reopen to cargo ships.",
+        ),
+        (
+            "The northern port may not reopen to cargo ships on Monday.",
+            "The northern port will reopen to cargo ships on Monday.",
+        ),
+        # Swapped roles.
+        (
+            "Velmoran jets attacked Korvana border posts on Sunday.",
+            "Korvana border posts did not attack Velmoran jets on Sunday.",
+        ),
+        # Different objects of one verb.
+        (
+            "The Korvana city council approved the new harbour levy.",
+            "The Korvana city council did not approve the new airport levy.",
+        ),
+        # A contrast between two bodies: "unlike in ..." / "while ...".
+        (
+            "Unlike in the upper chamber, the governor of Ostra does not hold a veto in the assembly.",
+            "While the upper chamber gave the governor of Ostra a veto in the first reading, "
+            "there is no veto in the assembly.",
+        ),
+        # The denier is not the one accused.
+        (
+            "Ostra denied it is sheltering the rebel commanders.",
+            "The Velmora government is sheltering the rebel commanders.",
+        ),
+        # An unresolved pronoun aligns with nothing.
+        (
+            "It is not sheltering the rebel commanders.",
+            "The Velmora government is sheltering the rebel commanders.",
+        ),
+        # What an allegation says is not what the outlet says.
+        (
+            "Talks aim to ease tension over allegations that Velmora is sheltering the rebel "
+            "commanders.",
+            "Velmora is not sheltering the rebel commanders.",
+        ),
+        # What someone hopes is not asserted.
+        (
+            "Union leaders hope the council will not approve the harbour levy.",
+            "The council will approve the harbour levy.",
+        ),
+        # An object on one side only: two senses of the verb.
+        ("The council did not meet on Friday.", "The council met the harbour traders on Friday."),
+        # Restrictive quantifiers: both say the same thing.
+        (
+            "Prime Minister Dovan will govern only with the centre-left bloc.",
+            "Prime Minister Dovan will not govern with any bloc other than the centre-left.",
+        ),
+        # A prepositional phrase is part of the name: two navies.
+        ("The navy of Korvana did not close the strait.", "The navy of Velmora closed the strait."),
+        # Denying a qualified object leaves the plain one open.
+        (
+            "Harbour master Lena Ostrova has no serious debts with the port authority.",
+            "Harbour master Lena Ostrova has debts with the port authority.",
+        ),
+        # "did not deny" is no denial.
+        (
+            "The ministry did not deny that the ferry route to Ostra will close in May.",
+            "The ferry route to Ostra will close in May.",
+        ),
+    ],
+)
+def test_clause_traps_make_no_clash(models, a, b):
+    assert clause_cue(models, a, b) is None
+    assert clause_cue(models, b, a) is None
+    assert conflicts(models, a, b) == ()
+
+
+def test_may_clash_skips_only_pairs_no_parse_could_oppose():
+    assert may_clash("The port will not reopen.", "The port will reopen.")
+    assert may_clash("The council refused to extend it.", "The council extended it.")
+    assert may_clash("The council approved the levy.", "The council rejected the levy.")
+    # Equal cues and no opposing words: restatements, not parsed.
+    assert not may_clash("Velmora does not seek bases.", "Velmora said it does not seek bases.")
+    assert not may_clash("The port will reopen.", "The port reopens on Monday.")
+    assert not may_clash("", "")
+
+
+def test_clause_clash_is_a_statement_conflict_below_the_sentence_gate(models):
+    # Cosine 0.71: below ``same_statement`` (0.8), above ``same_clause``.
+    (conflict,) = conflicts(
+        models,
+        "Velmora seeks no permanent military bases in Korvana.",
+        "Velmora is seeking permanent military bases in Korvana.",
+    )
+    assert conflict.kind == "statement"
+    assert [(s.value, s.article_ids) for s in conflict.sides] == [
+        ("not negated", ("b",)),
+        ("negated", ("a",)),
+    ]
+
+
+def test_date_conflict_needs_the_same_event_predicate(models):
+    # Same person, same day-precision dates, cosine 0.89, but two events.
+    assert (
+        conflicts(
+            models,
+            "Harbour master Lena Ostrova was appointed on March 3, 2031 by the city council.",
+            "Harbour master Lena Ostrova was sworn in on March 5, 2031 by the city council.",
+        )
+        == ()
+    )
+    (conflict,) = conflicts(
+        models,
+        "Harbour master Lena Ostrova was appointed on March 3, 2031 by the city council.",
+        "The city council appointed harbour master Lena Ostrova on March 5, 2031.",
+    )
+    assert conflict.kind == "date"
