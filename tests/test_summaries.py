@@ -21,6 +21,7 @@ from newsdesk.summaries import (
     SummaryOptions,
     _drop_weekdays,
     count_words,
+    drop_asides,
     standalone,
     summarize,
     trim_attribution,
@@ -371,3 +372,39 @@ def _timed(analyses: list[ArticleAnalysis], embeddings: list[Matrix]) -> float:
     started = time.perf_counter()
     summarize(analyses, embeddings)
     return time.perf_counter() - started
+
+
+def test_short_asides_and_fragments() -> None:
+    assert drop_asides("Winds reached 180 mph (290 kph) on Monday.") == (
+        "Winds reached 180 mph on Monday."
+    )
+    long_aside = "The party (which was founded in 1921 by a group of exiles in Paris) won."
+    assert drop_asides(long_aside) == long_aside
+    assert not standalone("the attacks on soldiers in Somalia in 1993.")
+
+
+def test_exact_selection_keeps_the_budget_and_cuts_last() -> None:
+    texts = [
+        [
+            "The harbour bridge in Velmora collapsed into the water during the morning rush.",
+            "Two people were killed and fourteen others were injured in the collapse of the span.",
+            "The transport minister promised an independent inquiry into the bridge collapse.",
+        ],
+        [
+            "The harbour bridge in Velmora collapsed during the morning rush, killing two people.",
+            "The transport minister promised an independent inquiry into the bridge collapse.",
+        ],
+    ]
+    vectors = [[[1, 0, 0], [0, 1, 0], [0, 0, 1]], [[1, 0.2, 0], [0, 0.1, 1]]]
+    analyses, embeddings = _story(texts, vectors)
+    strict = summarize(analyses, embeddings, options=SummaryOptions(words=30, selection="exact"))
+    assert strict and sum(count_words(s.text) for s in strict) <= 30
+    assert all(s.article_ids for s in strict)
+    loose = summarize(
+        analyses, embeddings, options=SummaryOptions(words=20, selection="exact", overflow=True)
+    )
+    total = sum(count_words(s.text) for s in loose)
+    # Whatever runs past the budget is printed last, where a 20-word cut falls.
+    assert total - count_words(loose[-1].text) <= 20
+    with pytest.raises(ValueError, match="unknown selection"):
+        summarize(analyses, embeddings, options=SummaryOptions(selection="best"))
