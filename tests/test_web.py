@@ -585,4 +585,8 @@ def test_a_story_renamed_by_a_merge_redirects_to_its_new_page(models: Models) ->
     response = client.get(f"/stories/{old}", follow_redirects=False)
     assert (response.status_code, response.headers["location"]) == (301, f"/stories/{new}")
     assert client.get(f"/stories/{old}").status_code == 200
+    moved = client.get(f"/api/stories/{old}/brief", follow_redirects=False)
+    assert (moved.status_code, moved.headers["location"]) == (301, f"/api/stories/{new}/brief")
+    assert client.get(f"/api/stories/{old}").json()["id"] == new
+    assert client.get("/api/stories/st-000000000000").status_code == 404
     store.close()

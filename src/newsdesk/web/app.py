@@ -155,6 +155,15 @@ def _check_id(value: str) -> str:
     return value
 
 
+def _missing_story(web: _Web, story_id: str, path: str) -> HTTPException:
+    """404 for an unknown story; a 301 to its new path for a story that merged into another."""
+    current = web.reader.resolve_story(story_id)
+    if current != story_id:
+        location = path.replace("{id}", current)
+        return HTTPException(status_code=301, detail="story moved", headers={"Location": location})
+    return HTTPException(status_code=404, detail="no such story")
+
+
 _BRANCHES = ("ArticleIn", "list[ArticleIn]")
 _SHAPE_ERRORS = ("model_type", "list_type", "model_attributes_type")
 
@@ -491,7 +500,7 @@ def _install_api(api: FastAPI, web: _Web) -> None:
         """Return a story and its articles (without bodies)."""
         story = web.reader.story(_check_id(story_id))
         if story is None:
-            raise HTTPException(status_code=404, detail="no such story")
+            raise _missing_story(web, story_id, "/api/stories/{id}")
         copies = {
             member: group.canonical_id
             for group in web.reader.duplicate_groups(list(story.article_ids))
@@ -515,7 +524,7 @@ def _install_api(api: FastAPI, web: _Web) -> None:
         """Return the story's version and whether its page for that version is ready."""
         story = web.reader.story(_check_id(story_id))
         if story is None:
-            raise HTTPException(status_code=404, detail="no such story")
+            raise _missing_story(web, story_id, "/api/stories/{id}/status")
         version = web.reader.story_version(story.id)
         ready = web.pages.get((story.id, version)) is not None
         if not ready:
@@ -532,7 +541,7 @@ def _install_api(api: FastAPI, web: _Web) -> None:
     def get_brief(story_id: str) -> dict[str, Any]:
         """Return the story's brief in the ``newsdesk.brief/1`` JSON contract."""
         if web.reader.story(_check_id(story_id)) is None:
-            raise HTTPException(status_code=404, detail="no such story")
+            raise _missing_story(web, story_id, "/api/stories/{id}/brief")
         from ..briefs import brief_to_dict
 
         with web.heavy:
