@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -313,9 +311,7 @@ def test_seeds_facts_and_quotes(models, seeds):
     assert ("David Schenker", "Iran is promoting sectarian di") in quotes
 
 
-def test_seeds_cross_check_is_fast(models, seeds):
+def test_seeds_cross_check_is_repeatable(models, seeds):
+    # Speed lives in benchmarks/brief_latency.py; here: the same input, the same answer.
     analyses, embeddings = seeds
-    cross_check(analyses, embeddings, models)
-    start = time.perf_counter()
-    cross_check(analyses, embeddings, models)
-    assert time.perf_counter() - start < 0.5
+    assert cross_check(analyses, embeddings, models) == cross_check(analyses, embeddings, models)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 from pathlib import Path
 
 import numpy as np
@@ -349,9 +348,10 @@ def test_non_latin_story(models: Models) -> None:
 
 
 @pytest.mark.slow
-def test_twenty_articles_summarize_well_under_a_fifth_of_a_second(
+def test_twenty_articles_of_mixed_events_give_a_cited_summary_within_budget(
     example_story: Story, seed_story: Story
 ) -> None:
+    # Its speed is measured by benchmarks/brief_latency.py (timed asserts flake under load).
     analyses, embeddings = list(example_story[0]), list(example_story[1])
     for copy in range(2):  # 7 + 7 + 5 + ... reports of similar events: 19 articles
         for analysis in example_story[0]:
@@ -363,15 +363,10 @@ def test_twenty_articles_summarize_well_under_a_fifth_of_a_second(
         embeddings += list(example_story[1])
     analyses += seed_story[0][:5]
     embeddings += seed_story[1][:5]
-    summarize(analyses, embeddings)
-    best = min(_timed(analyses, embeddings) for _ in range(3))
-    assert best < 0.2
-
-
-def _timed(analyses: list[ArticleAnalysis], embeddings: list[Matrix]) -> float:
-    started = time.perf_counter()
-    summarize(analyses, embeddings)
-    return time.perf_counter() - started
+    summary = summarize(analyses, embeddings)
+    assert summary and all(s.article_ids for s in summary)
+    assert sum(count_words(s.text) for s in summary) <= SummaryOptions().words
+    assert summarize(analyses, embeddings) == summary
 
 
 def test_short_asides_and_fragments() -> None:

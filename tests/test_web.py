@@ -453,9 +453,7 @@ def test_story_page_is_cached_by_version_and_refreshes(
     client, data = served
     story_id = data["example"]["results"][0]["story_id"]
     first = client.get(f"/stories/{story_id}").text
-    start = time.perf_counter()
     assert client.get(f"/stories/{story_id}").text == first
-    assert time.perf_counter() - start < 0.5
     status = client.get(f"/api/stories/{story_id}/status").json()
     assert status["page_ready"]
     follow_up = {
