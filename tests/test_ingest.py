@@ -381,6 +381,19 @@ def test_story_embedder_is_int8_minilm_close_to_float32(models: Models) -> None:
     assert np.array_equal(models.story_embedder.embed([FERRY, QUAKE_2, QUAKE])[1], alone[0])
 
 
+def test_story_embedder_workers_give_the_same_vectors(models: Models) -> None:
+    from newsdesk.nlp import MiniLMInt8Embedder
+
+    texts = [f"{QUAKE} Update {i}." if i % 2 else f"{FERRY} Update {i}." for i in range(70)]
+    pooled = MiniLMInt8Embedder(workers=2)
+    try:
+        assert len(texts) >= pooled.parallel_from  # this call runs on worker processes
+        inline = np.vstack([pooled.embed(texts[i : i + 10]) for i in range(0, 70, 10)])
+        assert np.array_equal(pooled.embed(texts), inline)
+    finally:
+        pooled.close()
+
+
 def test_same_article_at_two_locations_stores_the_first_by_location_in_any_order() -> None:
     from newsdesk.articles import make_article
     from newsdesk.ingest import ingest

@@ -161,8 +161,54 @@ class MiniLMInt8Embedder(MiniLMEmbedder):
 
     name = "minilm-int8"
 
-    def __init__(self, *, batch_size: int = 1) -> None:
+    #: Calls with at least this many texts are split over worker processes.
+    parallel_from = 64
+
+    def __init__(self, *, batch_size: int = 1, workers: int | None = None) -> None:
         super().__init__(batch_size=batch_size, quantized=True, threads=1)
+        self._workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+        self._pool: Any = None
+
+    def embed(self, texts: Sequence[str]) -> Matrix:
+        """Embed the texts; large calls run on worker processes, one thread each.
+
+        Every text is still embedded alone on one thread, so a vector is the same whichever
+        process made it; the workers only add the second core (threads cannot: the
+        per-text Python work holds the GIL).
+        """
+        if self._workers < 2 or len(texts) < self.parallel_from:
+            return super().embed(texts)
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(
+                max_workers=self._workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+            )
+        step = -(-len(texts) // self._workers)
+        parts = [list(texts[i : i + step]) for i in range(0, len(texts), step)]
+        return np.vstack(list(self._pool.map(_worker_embed, parts)))
+
+    def close(self) -> None:
+        """Stop the worker processes (they also stop when this process exits)."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+
+_WORKER: MiniLMInt8Embedder | None = None
+
+
+def _start_worker() -> None:
+    global _WORKER
+    _WORKER = MiniLMInt8Embedder(workers=1)
+
+
+def _worker_embed(texts: list[str]) -> Matrix:
+    assert _WORKER is not None
+    return _WORKER.embed(texts)
 
 
 class HashingEmbedder:
