@@ -137,7 +137,7 @@ def main() -> int:
         print(f"no ecbplus/ and duc2004/ under {data}", file=sys.stderr)
         return 1
     corpus = list(replay(load_sources(data), args.articles))
-    models = Models(embedder_name=args.embedder)
+    models = Models(embedder_name=args.embedder, story_workers=2)  # as `newsdesk ingest`
     timed = TimedEmbedder(models.story_embedder)
     models._story_embedder = timed
     timed.embed(["warm-up"])

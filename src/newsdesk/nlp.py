@@ -164,9 +164,11 @@ class MiniLMInt8Embedder(MiniLMEmbedder):
     #: Calls with at least this many texts are split over worker processes.
     parallel_from = 64
 
-    def __init__(self, *, batch_size: int = 1, workers: int | None = None) -> None:
+    def __init__(self, *, batch_size: int = 1, workers: int = 1) -> None:
         super().__init__(batch_size=batch_size, quantized=True, threads=1)
-        self._workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+        # Worker processes are opt-in (the CLI's ingest and watch): a spawned worker
+        # re-imports the caller's main module, which must guard its top-level code.
+        self._workers = workers
         self._pool: Any = None
 
     def embed(self, texts: Sequence[str]) -> Matrix:
@@ -264,6 +266,9 @@ class Models:
     """The loaded heavy parts, created lazily on first use and kept for the owner's lifetime."""
 
     embedder_name: str = "minilm"
+    # Worker processes for large story-embedding calls (MiniLM int8 only; see
+    # MiniLMInt8Embedder): the CLI's ingest and watch use 2, library callers 1 by default.
+    story_workers: int = 1
     _nlp: Any = field(default=None, repr=False)
     _embedder: Embedder | None = field(default=None, repr=False)
     _story_embedder: Embedder | None = field(default=None, repr=False)
@@ -295,7 +300,9 @@ class Models:
             name = STORY_EMBEDDERS.get(self.embedder_name)
             if name is None or name == self.embedder_name:
                 self._story_embedder = self.embedder
-            else:
+            elif name == "minilm-int8":
+                self._story_embedder = MiniLMInt8Embedder(workers=self.story_workers)
+            else:  # pragma: no cover - no other story embedder ships
                 self._story_embedder = EMBEDDERS[name]()
         return self._story_embedder
 

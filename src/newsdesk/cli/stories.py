@@ -160,7 +160,7 @@ def _ingest(args: argparse.Namespace) -> int:
         report = ingest(
             store,
             articles(),
-            Models(embedder_name=args.embedder),
+            Models(embedder_name=args.embedder, story_workers=2),
             options=IngestOptions(batch_size=args.batch_size),
         )
     if args.json:

@@ -177,7 +177,8 @@ def _watch(args: argparse.Namespace) -> int:
         max_polls=args.max_polls,
         fetch_pages=args.fetch_pages,
     )
-    models = Models(embedder_name=args.embedder)  # loads lazily: only when articles arrive
+    # Loads lazily: only when articles arrive.
+    models = Models(embedder_name=args.embedder, story_workers=2)
     with Store(db_path) as store, Fetcher(fetch_options) as fetcher:
 
         def on_articles(articles: Sequence[Article]) -> None:
