@@ -544,9 +544,9 @@ def run_kills(
     return tally
 
 
-def _etag_feed_server(items: int) -> tuple[http.server.ThreadingHTTPServer, int]:
-    """A feed of ``items`` items that answers If-None-Match with 304, as real feeds do."""
-    feed = rss_feed(range(7000, 7000 + items), base="http://127.0.0.1:1/k")
+def _feed_server(items: range, base: str) -> tuple[http.server.ThreadingHTTPServer, int]:
+    """Serve an RSS feed of these items with an ETag, answering If-None-Match with 304."""
+    feed = rss_feed(items, base=base)
     etag = '"' + hashlib.blake2b(feed, digest_size=8).hexdigest() + '"'
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -577,7 +577,7 @@ def run_watch_kills(tmp: Path, rng: random.Random, runs: int, items: int) -> Kil
     would get 304 on the re-run and lose them for good.
     """
     tally = KillTally()
-    server, port = _etag_feed_server(items)
+    server, port = _feed_server(range(7000, 7000 + items), base="http://127.0.0.1:1/k")
     try:
         full = None  # how long an undisturbed run takes: kills fall anywhere inside it
         for run in range(runs + 1):
@@ -642,27 +642,6 @@ class LoadTally:
 
 
 FEED_ITEMS = 40
-
-
-def _feed_server(tmp: Path) -> tuple[http.server.ThreadingHTTPServer, int]:
-    feed = rss_feed(
-        range(5000, 5000 + FEED_ITEMS), base="http://127.0.0.1:1/a"
-    )  # links unused without --fetch-pages
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
-            self.send_header("Content-Length", str(len(feed)))
-            self.end_headers()
-            self.wfile.write(feed)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, int(server.server_address[1])
 
 
 def run_concurrency(tmp: Path, seconds: float, *, with_watch: bool = True) -> LoadTally:
@@ -786,7 +765,10 @@ def run_concurrency(tmp: Path, seconds: float, *, with_watch: bool = True) -> Lo
             n += 1
 
     def watcher() -> None:
-        server, feed_port = _feed_server(tmp)
+        # Links unused without --fetch-pages; each run has fresh state, so never a 304.
+        server, feed_port = _feed_server(
+            range(5000, 5000 + FEED_ITEMS), base="http://127.0.0.1:1/a"
+        )
         try:
             while not stop.is_set():
                 state = tmp / f"watch{tally.watch_runs}.json"
