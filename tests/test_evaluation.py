@@ -133,6 +133,18 @@ def test_cross_validation_reports_held_out_scores_only() -> None:
     assert mean_scores(held) == {1: pytest.approx(40.0), 2: pytest.approx(10.0)}
 
 
+def test_cross_validation_leaves_the_defaults_only_for_a_clear_gain() -> None:
+    ids = [f"c{i}" for i in range(10)]
+    base = [RougeScores(((1, 0.40), (2, 0.10)))] * 10
+    # Ahead by 0.1 point on average, but by +1.1 on one cluster and -0.1 on the rest:
+    # within one standard error, so the defaults stay; the plain argmax takes the variant.
+    lucky = [RougeScores(((1, 0.411 if i == 0 else 0.399), (2, 0.10))) for i in range(10)]
+    _, chosen = _cross_validate({"default": base, "lucky": lucky}, ids, 2)
+    assert chosen == ["default", "default"]
+    _, best = _cross_validate({"default": base, "lucky": lucky}, ids, 2, clearly=False)
+    assert "lucky" in best
+
+
 # --- extraction metrics -------------------------------------------------------------------
 
 

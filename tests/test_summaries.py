@@ -19,6 +19,7 @@ from newsdesk.sentences import analyze
 from newsdesk.summaries import (
     SummaryOptions,
     _drop_weekdays,
+    _solve_program,
     count_words,
     drop_asides,
     standalone,
@@ -378,7 +379,7 @@ def test_short_asides_and_fragments() -> None:
     assert not standalone("the attacks on soldiers in Somalia in 1993.")
 
 
-def test_exact_selection_keeps_the_budget_and_cuts_last() -> None:
+def test_selection_keeps_the_budget_and_cuts_last() -> None:
     texts = [
         [
             "The harbour bridge in Velmora collapsed into the water during the morning rush.",
@@ -392,14 +393,89 @@ def test_exact_selection_keeps_the_budget_and_cuts_last() -> None:
     ]
     vectors = [[[1, 0, 0], [0, 1, 0], [0, 0, 1]], [[1, 0.2, 0], [0, 0.1, 1]]]
     analyses, embeddings = _story(texts, vectors)
-    strict = summarize(analyses, embeddings, options=SummaryOptions(words=30, selection="exact"))
+    strict = summarize(analyses, embeddings, options=SummaryOptions(words=30))
     assert strict and sum(count_words(s.text) for s in strict) <= 30
     assert all(s.article_ids for s in strict)
-    loose = summarize(
-        analyses, embeddings, options=SummaryOptions(words=20, selection="exact", overflow=True)
-    )
+    loose = summarize(analyses, embeddings, options=SummaryOptions(words=20, overflow=True))
     total = sum(count_words(s.text) for s in loose)
     # Whatever runs past the budget is printed last, where a 20-word cut falls.
     assert total - count_words(loose[-1].text) <= 20
-    with pytest.raises(ValueError, match="unknown selection"):
-        summarize(analyses, embeddings, options=SummaryOptions(selection="best"))
+
+
+# Three reports of one event. The first opens with background; the other two open with the
+# rate cut, which the first also reports. The rate cut is the lead most independent sources
+# report, so it opens the summary (without the rule, the summary reads in source order and
+# opens with the background); no second wording of the cut joins it.
+_LEAD_TEXTS = [
+    [
+        "Analysts in Norland expected the central bank to cut rates again before the winter, "
+        "after inflation fell for a sixth month.",
+        "The central bank of Norland cut its main interest rate to three percent.",
+    ],
+    [
+        "The central bank of Norland cut its main interest rate to three percent in March.",
+        "Mortgage lenders in Norland said they would pass the cut on to borrowers within weeks.",
+        "Analysts in Norland expected the central bank to cut rates again before the winter.",
+    ],
+    [
+        "Norland's central bank lowered its main interest rate to three percent this week.",
+        "Mortgage lenders in Norland said they would pass the cut on to borrowers soon.",
+        "Analysts in Norland expected the central bank to cut rates again before the winter.",
+    ],
+]
+_LEAD_VECTORS = [
+    [[0, 0, 1, 0.2], [1, 0, 0, 0]],
+    [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]],
+    [[0.9, 0, 0, 0.436], [0, 1, 0, 0.1], [0, 0, 1, 0]],
+]
+
+
+def test_summary_opens_with_the_lead_most_sources_report() -> None:
+    analyses, embeddings = _story(_LEAD_TEXTS, _LEAD_VECTORS)
+    options = SummaryOptions(words=60, min_words=5)
+    summary = summarize(analyses, embeddings, options=options)
+    assert summary[0].text == _LEAD_TEXTS[1][0]
+    assert summary[0].article_ids == ("a0", "a1", "a2")
+    # Said once: no other sentence about the rate cut itself.
+    assert sum("main interest rate" in s.text for s in summary) == 1
+    plain = summarize(analyses, embeddings, options=dataclasses.replace(options, lead_first=False))
+    assert plain[0].text == _LEAD_TEXTS[0][0]
+
+
+def test_paraphrase_penalty_keeps_two_wordings_of_one_claim_apart() -> None:
+    texts = [
+        ["Floodwater closed the main road between Arlen and Dorsey on Sunday morning."],
+        ["The highway linking Arlen to Dorsey was shut by flooding over the weekend."],
+        ["Schools in Arlen will stay closed until the water recedes, the council said."],
+    ]
+    # The two road sentences are near in meaning (cosine 0.8) but share no bigram.
+    vectors = [[[1.0, 0.0, 0.0]], [[0.8, 0.6, 0.0]], [[0.0, 0.0, 1.0]]]
+    analyses, embeddings = _story(texts, vectors)
+    base = SummaryOptions(words=40, min_words=5, min_df=1, lead_first=False, support=0.0)
+    both = summarize(analyses, embeddings, options=base)
+    assert len(both) == 3  # concepts alone cannot see the paraphrase
+    apart = summarize(
+        analyses, embeddings, options=dataclasses.replace(base, novelty=1.0, novelty_from=0.5)
+    )
+    assert [s.text for s in apart].count(texts[0][0]) + [s.text for s in apart].count(
+        texts[1][0]
+    ) == 1
+    assert texts[2][0] in [s.text for s in apart]
+
+
+def test_solver_finds_the_optimum_and_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    from scipy.sparse import csc_matrix
+
+    # Maximise x0 + 2 x1 + 3 x2 with x0 + x1 + x2 <= 2 and x0 forced in: x0 and x2.
+    matrix = csc_matrix(np.ones((1, 3)))
+    x = _solve_program(
+        np.array([-1.0, -2.0, -3.0]),
+        matrix,
+        np.array([-np.inf]),
+        np.array([2.0]),
+        np.array([1.0, 0.0, 0.0]),
+        3,
+    )
+    assert x is not None and [round(v) for v in x] == [1, 0, 1]
+    captured = capfd.readouterr()
+    assert captured.out == "" and captured.err == ""

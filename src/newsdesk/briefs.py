@@ -85,16 +85,15 @@ def _embed_sentences(
 def _headline(
     titles: Sequence[str],
     title_vectors: Matrix,
+    lead: Matrix | None,
     summary: Sequence[SummarySentence],
-    sentence_vectors: Matrix,
-    rows: Mapping[str, int],
 ) -> str:
-    """The title closest to the summary's sentences, else the summary's opening."""
-    if titles and summary:
-        chosen = [rows[s.text] for s in summary if s.text in rows]
-        if chosen:
-            centre = sentence_vectors[chosen].mean(axis=0)
-            return titles[int(np.argmax(title_vectors @ centre))]
+    """The title closest to the summary's lead, else the lead itself.
+
+    A headline names the news the summary opens with, not a side story it also tells.
+    """
+    if titles and lead is not None:
+        return titles[int(np.argmax(title_vectors @ lead))]
     if titles:
         return titles[0]
     if summary:
@@ -187,29 +186,16 @@ def build_brief(
         for a in ordered
     )
     dates = sorted(a.published for a in ordered if a.published)
+    # The lead as printed (trimmed of weekdays and asides), embedded like the titles.
+    lead = models.embedder.embed([summary[0].text])[0] if titles and summary else None
     story = StoryInfo(
         id=story_id or story_id_for(ordered),
-        headline=_headline(
-            titles, title_vectors, summary, _stack(embeddings), _row_index(analyses)
-        ),
+        headline=_headline(titles, title_vectors, lead, summary),
         first_published=dates[0] if dates else None,
         last_published=dates[-1] if dates else None,
         n_sources=len(ordered),
     )
     return Brief(story=story, sources=sources, summary=summary, **extra)
-
-
-def _stack(embeddings: Sequence[Matrix]) -> Matrix:
-    parts = [m for m in embeddings if len(m)]
-    return np.vstack(parts) if parts else np.zeros((0, 384), dtype=np.float32)
-
-
-def _row_index(analyses: Sequence[ArticleAnalysis]) -> dict[str, int]:
-    """Sentence text -> its row in the stacked embedding matrix (first occurrence)."""
-    rows: dict[str, int] = {}
-    for row, sentence in enumerate(s for a in analyses for s in a.sentences):
-        rows.setdefault(sentence.text, row)
-    return rows
 
 
 def source_labels(articles: Sequence[Article]) -> dict[str, str]:

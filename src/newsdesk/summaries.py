@@ -3,24 +3,26 @@
 Selection follows the concept-coverage model of ICSISumm (Gillick & Favre 2009): a
 *concept* is a word bigram that at least ``min_df`` independent sources use (a syndicated
 copy does not count twice), weighted per source by how early it appears (news puts the gist
-first). The product picks sentences greedily by the weight of the concepts they add, per
-word, plus a small bonus for opening sentences, times a bonus for how many independent
-sources report them; a sentence that says again what the summary says is skipped (or
-replaces the shorter one it repeats). ``selection="exact"`` instead solves the coverage
-objective exactly as an integer program (``_Selection``), which is what DUC 2004
-cross-validation picks. Only sentences that stand alone are eligible (no dangling "He
-said…", no quotation without a speaker, no "rejected that account", no fragment), short
-parenthetical asides go, and the summary reads in the order the sources tell the story.
-Each sentence then cites every source that reports it (``citations.Citer``).
+first; the summed weight is raised to a power, so what many outlets say counts more). An
+integer program (``_Selection``) picks the sentences that cover the most concept weight
+within the word budget, plus bonuses for opening sentences and for sentences the other
+independent sources report; the summary opens with the lead most sources report, and two
+sentences that say the same thing never both enter. Only sentences that stand alone are
+eligible (no dangling "He said…", no quotation without a speaker, no "rejected that
+account", no fragment), short parenthetical asides go, and after the lead the summary
+reads in the order the sources tell the story. Each sentence then cites every source that
+reports it (``citations.Citer``).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -45,13 +47,14 @@ Matrix = npt.NDArray[np.float32]
 class SummaryOptions:
     """Knobs of the summarizer.
 
-    Selection knobs (``min_df`` to ``redundancy``) were tuned by 5-fold cross-validation on
-    DUC 2004 (``newsdesk eval summaries --data …/duc2004 --folds 5``; the grid is
-    ``evaluation.summaries.tuning_grid``), except ``support``, set for the product (see
-    below). Citation knobs (``same_claim`` to ``loose_recall``) were calibrated by reading
-    the seeds and the example story sentence by sentence (see ``citations.Citer``;
-    ``tests/test_summaries.py`` pins the resulting citation sets). Re-run both after
-    changing any of them.
+    Selection knobs (``min_df`` to ``redundancy``) were set on DUC 2004 (``newsdesk eval
+    summaries --data …/duc2004``, which also reports them cross-validated over
+    ``evaluation.summaries.tuning_grid``) and by reading the seeds' and the example's
+    summaries: ``support`` and ``lead_first`` cost about 0.3 ROUGE-1 on DUC and keep the
+    summary on what many outlets report. Citation knobs (``same_claim`` to
+    ``loose_recall``) were calibrated by reading the seeds and the example story sentence
+    by sentence (see ``citations.Citer``; ``tests/test_summaries.py`` pins the resulting
+    citation sets). Re-run both after changing any of them.
     """
 
     #: Word budget. The summary never exceeds it unless ``overflow`` is set.
@@ -59,41 +62,43 @@ class SummaryOptions:
     #: Let the last sentence run past the budget. Only for ROUGE evaluation, which cuts
     #: every summary at 100 words itself; the product promises at most ``words`` words.
     overflow: bool = False
-    #: How sentences are picked: "greedy" (concept gain per word, with the support and
-    #: novelty factors below) or "exact" (the concept-coverage integer program, solved
-    #: exactly; see ``_Selection``). The product uses greedy: on the seeds the exact
-    #: program picks two paraphrases of the lead (different words, same claim), which its
-    #: concepts cannot see and the novelty factor can. DUC 2004 cross-validation picks exact.
-    selection: str = "greedy"
     #: A bigram is a concept when this many independent sources use it (fewer for stories
     #: with few sources, see ``_min_df``).
     min_df: int = 3
     #: A concept weighs, per source, 1 + concept_position / (1 + index of the first
-    #: sentence using it): concepts of the opening sentences weigh up to 5x.
-    concept_position: float = 4.0
+    #: sentence using it): concepts of the opening sentences weigh up to 3x.
+    concept_position: float = 2.0
     #: The summed weight is raised to this power: > 1 makes concepts many sources use count
     #: more than in proportion (1 = ICSISumm's document frequency).
-    concept_power: float = 1.0
-    #: Bonus for opening sentences, lead_bonus / (1 + sentence index), in concept units
-    #: (greedy) or in units of the mean concept weight (exact).
-    lead_bonus: float = 2.0
-    #: Greedy: gain is divided by length ** length_power (1 = gain per word).
-    length_power: float = 1.0
+    concept_power: float = 2.0
+    #: Bonus for opening sentences, lead_bonus / (1 + sentence index), in units of the
+    #: mean concept weight.
+    lead_bonus: float = 3.0
+    #: Bonus for a sentence the other independent sources report, support x their share,
+    #: in units of the mean concept weight: the summary prefers what many outlets say.
+    support: float = 5.0
+    #: Open the summary with the lead (``_Summarizer.lead``: the opening sentence most
+    #: independent sources report), and leave out any sentence whose cosine with it
+    #: reaches ``lead_repeat`` (it would say the lead again in other words).
+    lead_first: bool = True
+    lead_repeat: float = 0.8
+    #: Paraphrase penalty: two chosen sentences whose cosine ``c`` exceeds ``novelty_from``
+    #: lose novelty x (c - novelty_from) / (1 - novelty_from) of the smaller one's value
+    #: (concepts cannot see a paraphrase: other words, same claim). Off by default: DUC
+    #: 2004 does not pick it, and the lead rule covers the seeds' paraphrases.
+    novelty: float = 0.0
+    novelty_from: float = 0.7
     #: Sentence length bounds (words, after trimming) for summary candidates.
     min_words: int = 8
     max_words: int = 55
-    #: Exact: only this many candidates, densest first (concept weight per word), enter
-    #: the program; 0 = all. Keeps the solver fast on big stories.
+    #: Only this many candidates, densest first (concept weight per word), enter the
+    #: program; 0 = all. Keeps the solver fast on big stories.
     pool: int = 80
-    #: Exact with ``overflow``: the last sentence may be cut after any multiple of this
-    #: many words (it is printed last, where ROUGE's cut falls).
+    #: With ``overflow``: the last sentence may be cut after any multiple of this many
+    #: words (it is printed last, where ROUGE's cut falls).
     prefix_step: int = 5
-    #: Skip a candidate whose cosine with a chosen sentence reaches this (near-copies).
+    #: Two sentences whose cosine reaches this never both enter (near-copies).
     redundancy: float = 0.85
-    #: Value x (1 + support x share of the other independent sources reporting it).
-    support: float = 2.0
-    #: Greedy: value x (1 - novelty x (cosine to the closest chosen sentence - 0.5) / 0.5).
-    novelty: float = 1.0
     #: Drop relative weekday mentions ("on Thursday"): they mean nothing without the date.
     drop_weekdays: bool = True
     #: Drop short parenthetical asides ("2 mph (3 kph)", "Sen. Lee (D-Ore.)").
@@ -260,9 +265,6 @@ def standalone(text: str) -> bool:
 # --- selection -----------------------------------------------------------------------------
 
 
-_SELECTIONS = ("exact", "greedy")
-
-
 def _independent(article_id: str, duplicate_of: Mapping[str, str]) -> str:
     seen = {article_id}
     while article_id in duplicate_of and duplicate_of[article_id] not in seen:
@@ -342,6 +344,8 @@ class _Summarizer:
             c: float(w**opts.concept_power) for c, w in mass.items() if users[c] >= min_df
         }
         self._said: dict[int, Statement] = {}
+        #: The sentence the summary must open with, if the selection fixed one.
+        self.first: Candidate | None = None
         self._cited: dict[int, list[int]] = {}
 
     def said(self, cand: Candidate) -> Statement:
@@ -370,68 +374,28 @@ class _Summarizer:
         cos = float(self.matrix[cand.row] @ self.matrix[other.row])
         return cos >= self.opts.redundancy or self.citer.covers(self.said(cand), cos, other.row)
 
-    def select(self) -> list[Candidate]:
-        """Pick the summary's sentences with the configured selection."""
-        if self.opts.selection == "exact":
-            return _Selection(self).solve()
-        return self.greedy()
+    def lead(self) -> Candidate | None:
+        """The opening sentence most independent sources report (then most outlets, densest).
 
-    def greedy(self) -> list[Candidate]:
-        """Greedy concept coverage per word under the budget (lazy on the support bonus)."""
-        opts = self.opts
-        chosen: list[Candidate] = []
-        covered: set[tuple[str, str]] = set()
-        used = 0
-        pool = list(self.candidates)
-        # Closest cosine of each candidate to the summary so far, for the novelty factor.
-        closest = {c.row: 0.0 for c in pool}
-        ceiling = 1.0 + opts.support
-        while pool and used < opts.words:
-            scored = []
-            for cand in pool:
-                if used + cand.words > opts.words and not (opts.overflow or not chosen):
-                    continue
-                gain = sum(self.weights.get(c, 0.0) for c in cand.concepts - covered)
-                base = (gain + cand.bonus) / cand.words**opts.length_power
-                if opts.novelty:
-                    base *= 1.0 - opts.novelty * max(0.0, closest[cand.row] - 0.5) / 0.5
-                scored.append((base, cand))
-            scored.sort(key=lambda item: -item[0])
-            best: Candidate | None = None
-            best_value = -math.inf
-            for base, cand in scored:
-                if base * ceiling <= best_value:
-                    break  # no later candidate can win, whatever its support
-                value = base * (1.0 + opts.support * self.support(cand)) if opts.support else base
-                if value > best_value:
-                    best, best_value = cand, value
-            if best is None:
-                break
-            pool.remove(best)
-            if best.words > opts.words and not opts.overflow:
-                continue  # the first pick may not fit a tiny budget: try a shorter one
-            if any(self.repeats(best, c) for c in chosen):
-                continue  # says again what the summary says
-            repeated = [c for c in chosen if self.repeats(c, best)]
-            if repeated:
-                # ``best`` says what an earlier pick says, and more. Swap when it fits and
-                # is as widely reported ("killed two and injured 14 as the 60-metre span
-                # fell" for "killed two and injured more than a dozen"); else skip it.
-                freed = sum(c.words for c in repeated)
-                fits = opts.overflow or used - freed + best.words <= opts.words
-                if not fits or self.support(best) < max(self.support(c) for c in repeated):
-                    continue
-                chosen = [c for c in chosen if c not in repeated]
-                used -= freed
-                covered = set().union(*(c.concepts for c in chosen))
-            chosen.append(best)
-            covered |= best.concepts
-            used += best.words
-            if opts.novelty and pool:
-                sims = self.matrix[[c.row for c in pool]] @ self.matrix[best.row]
-                for cand, sim in zip(pool, sims.tolist(), strict=True):
-                    closest[cand.row] = max(closest[cand.row], sim)
-        return chosen
+        None when no article's first sentence is a candidate or fits the budget.
+        """
+        openings = [
+            c
+            for c in self.candidates
+            if c.sentence.index == 0 and (c.words <= self.opts.words or self.opts.overflow)
+        ]
+        if not openings:
+            return None
+
+        def rank(cand: Candidate) -> tuple[float, int, float, int]:
+            gain = sum(self.weights.get(c, 0.0) for c in cand.concepts)
+            return (-self.support(cand), -len(self.cited(cand)), -gain / cand.words, cand.row)
+
+        return min(openings, key=rank)
+
+    def select(self) -> list[Candidate]:
+        """Pick the summary's sentences (``_Selection``)."""
+        return _Selection(self).solve()
 
 
 class _Selection:
@@ -448,9 +412,9 @@ class _Selection:
     only those words against the budget and covers only their concepts, and it is printed
     last, so the cut falls on it.
 
-    Solved by HiGHS through ``scipy.optimize.milp``: a DUC cluster (80 candidates, a few
-    hundred concepts) takes tens of milliseconds; a greedy pass is the fallback when the
-    solver returns nothing.
+    Solved by HiGHS (``_solve_program``): a DUC cluster (80 candidates, a few hundred
+    concepts) takes tens of milliseconds; a greedy pass is the fallback when the solver
+    returns nothing.
     """
 
     def __init__(self, work: _Summarizer) -> None:
@@ -468,6 +432,16 @@ class _Selection:
         ranked = sorted(work.candidates, key=lambda c: (-density(c), c.row))
         if opts.pool:
             ranked = ranked[: opts.pool]
+        self.lead = work.first = work.lead() if opts.lead_first else None
+        if self.lead is not None:
+            # The lead opens the summary; nothing else may restate it.
+            lead_row = self.lead.row
+            near = work.matrix[[c.row for c in ranked]] @ work.matrix[lead_row]
+            ranked = [self.lead] + [
+                c
+                for c, cos in zip(ranked, near.tolist(), strict=True)
+                if c.row != lead_row and cos < opts.lead_repeat
+            ]
         self.pool = ranked
         # Items: each pool sentence whole, then (overflow only) its prefixes.
         self.owner: list[int] = list(range(len(ranked)))
@@ -489,9 +463,10 @@ class _Selection:
         bonus = cand.bonus * self.unit
         if not opts.support:
             return bonus
-        # A widely reported sentence is worth its concepts up to (1 + support) times.
-        gain = sum(self.work.weights.get(c, 0.0) for c in cand.concepts)
-        return bonus + opts.support * self.work.support(cand) * gain
+        # A sentence every other independent source reports is worth ``support`` mean
+        # concept weights more (a bonus in proportion to its concepts would favour long
+        # sentences).
+        return bonus + opts.support * self.work.support(cand) * self.unit
 
     def solve(self) -> list[Candidate]:
         if not self.pool:
@@ -543,11 +518,6 @@ class _Selection:
         return whole + cut
 
     def _solve(self, conflicts: set[tuple[int, int]]) -> list[int] | None:
-        from scipy.optimize import (  # type: ignore[import-untyped]
-            Bounds,
-            LinearConstraint,
-            milp,
-        )
         from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
 
         weights = self.work.weights
@@ -602,19 +572,57 @@ class _Selection:
                     constrain([(j, 1.0) for j in items], 1.0)
         for a, b in conflicts:
             constrain([(j, 1.0) for j in per_owner[a] + per_owner[b]], 1.0)
-        matrix = coo_matrix((vals, (rows, cols)), shape=(len(upper), n_items + n_concepts))
-        result = milp(
-            cost,
-            constraints=LinearConstraint(matrix.tocsr(), lower, upper),
+        # Paraphrases: choosing both of a close pair costs its penalty (a variable that
+        # must be 1 when both are chosen).
+        penalties = self._penalties
+        extra = np.asarray([p for _, _, p in penalties], dtype=float)
+        for k, (a, b, _) in enumerate(penalties):
+            pair = n_items + n_concepts + k
+            constrain([(j, 1.0) for j in per_owner[a] + per_owner[b]] + [(pair, -1.0)], 1.0)
+        n_vars = n_items + n_concepts + len(penalties)
+        matrix = coo_matrix((vals, (rows, cols)), shape=(len(upper), n_vars))
+        # The lead (pool item 0), when there is one, is chosen.
+        col_lower = np.zeros(n_vars)
+        col_lower[0] = float(self.lead is not None)
+        x = _solve_program(
+            np.r_[cost, extra],
+            matrix.tocsc(),
+            np.asarray(lower),
+            np.asarray(upper),
+            col_lower,
             # Only sentences are integer: at an integer choice of sentences, the best
-            # concept variables are 0 or 1 anyway, and the solver branches far less.
-            integrality=np.r_[np.ones(n_items), np.zeros(n_concepts)],
-            bounds=Bounds(0, 1),
-            options={"time_limit": 5.0},
+            # concept and pair variables are 0 or 1 anyway, and the solver branches less.
+            n_items,
         )
-        if result.x is None:
+        if x is None:
             return None
-        return [j for j in range(n_items) if result.x[j] > 0.5]
+        return [j for j in range(n_items) if x[j] > 0.5]
+
+    @functools.cached_property
+    def _penalties(self) -> list[tuple[int, int, float]]:
+        """Pool pairs that say much the same in other words, with what choosing both costs.
+
+        A sentence whose cosine with another is ``c`` > ``novelty_from`` is worth
+        ``novelty`` x (c - novelty_from) / (1 - novelty_from) less beside it: the pair pays
+        that share of the smaller of the two sentences' values. Concepts cannot see a
+        paraphrase (other words, same claim); embeddings can.
+        """
+        novelty = self.work.opts.novelty
+        if not novelty or len(self.pool) < 2:
+            return []
+        weights = self.work.weights
+        worth = [
+            self.values[j] + sum(weights.get(c, 0.0) for c in self.concepts[j])
+            for j in range(len(self.pool))
+        ]
+        rows = [c.row for c in self.pool]
+        sims = self.work.matrix[rows] @ self.work.matrix[rows].T
+        out = []
+        floor = self.work.opts.novelty_from
+        for a, b in zip(*np.nonzero(np.triu(sims > floor, k=1)), strict=True):
+            share = novelty * min(1.0, (float(sims[a, b]) - floor) / (1.0 - floor))
+            out.append((int(a), int(b), share * min(worth[a], worth[b])))
+        return out
 
     def _greedy(self) -> list[Candidate]:
         """Concept gain per word, best first, while the budget lasts (solver fallback)."""
@@ -641,6 +649,50 @@ class _Selection:
             covered |= best.concepts
             used += best.words
         return chosen
+
+
+def _solve_program(
+    cost: npt.NDArray[np.float64],
+    matrix: Any,
+    lower: npt.NDArray[np.float64],
+    upper: npt.NDArray[np.float64],
+    col_lower: npt.NDArray[np.float64],
+    n_integer: int,
+) -> npt.NDArray[np.float64] | None:
+    """Minimise ``cost @ x`` with ``lower <= matrix @ x <= upper``, ``col_lower <= x <= 1``.
+
+    The first ``n_integer`` variables are integer. Solved by HiGHS through ``highspy``'s
+    core class, with its output off: the solver must not write to the standard output
+    that ``newsdesk brief --json`` prints to (scipy's bundled HiGHS prints a debug line on
+    some restarts). Returns None when no solution is found within 5 seconds.
+    """
+    import highspy._core as highs
+
+    solver = highs._Highs()
+    solver.setOptionValue("output_flag", False)
+    solver.setOptionValue("time_limit", 5.0)
+    solver.setOptionValue("threads", 1)
+    program = highs.HighsLp()
+    program.num_col_ = len(cost)
+    program.num_row_ = len(lower)
+    program.col_cost_ = cost
+    program.col_lower_ = col_lower
+    program.col_upper_ = np.ones(len(cost))
+    program.row_lower_ = lower
+    program.row_upper_ = upper
+    program.a_matrix_.format_ = highs.MatrixFormat.kColwise
+    program.a_matrix_.start_ = matrix.indptr
+    program.a_matrix_.index_ = matrix.indices
+    program.a_matrix_.value_ = matrix.data
+    program.integrality_ = [highs.HighsVarType.kInteger] * n_integer + [
+        highs.HighsVarType.kContinuous
+    ] * (len(cost) - n_integer)
+    if solver.passModel(program) == highs.HighsStatus.kError:
+        return None
+    solver.run()
+    if solver.getInfo().primal_solution_status != highs.SolutionStatus.kSolutionStatusFeasible:
+        return None
+    return np.asarray(solver.getSolution().col_value)
 
 
 def summarize(
@@ -674,8 +726,6 @@ def summarize(
     opts = options or SummaryOptions()
     if opts.words < 1:
         raise ValueError("the word budget must be at least 1 word")
-    if opts.selection not in _SELECTIONS:
-        raise ValueError(f"unknown selection {opts.selection!r}; choose one of {_SELECTIONS}")
     if len(embeddings) != len(analyses) or any(
         len(m) != len(a.sentences) for a, m in zip(analyses, embeddings, strict=True)
     ):
@@ -687,8 +737,9 @@ def summarize(
     chosen = work.select()
     lengths = [max(len(a.sentences), 1) for a in analyses]
 
-    def reading_order(cand: Candidate) -> tuple[float, int, int]:
-        return (cand.sentence.index / lengths[cand.article], cand.article, cand.sentence.index)
+    def reading_order(cand: Candidate) -> tuple[bool, float, int, int]:
+        position = cand.sentence.index / lengths[cand.article]
+        return (cand != work.first, position, cand.article, cand.sentence.index)
 
     # With overflow, the sentence that runs past the budget stays last: the cut falls there.
     cut = chosen[-1:] if sum(c.words for c in chosen) > opts.words else []
