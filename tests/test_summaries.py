@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from newsdesk.summaries import (
     SummaryOptions,
     _drop_weekdays,
     _solve_program,
+    _weight_of,
     count_words,
     drop_asides,
     standalone,
@@ -479,3 +481,11 @@ def test_solver_finds_the_optimum_and_prints_nothing(capfd: pytest.CaptureFixtur
     assert x is not None and [round(v) for v in x] == [1, 0, 1]
     captured = capfd.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+def test_concept_weights_sum_the_same_in_any_order() -> None:
+    # Sets iterate in another order in every process; a plain float sum of these weights
+    # depends on the order (1e16 + 1 - 1e16 is 0 or 1), the summary's must not.
+    weights = {("a", "b"): 1e16, ("c", "d"): 1.0, ("e", "f"): -1e16, ("g", "h"): 3.0}
+    orders = itertools.permutations(weights)
+    assert {_weight_of(weights, order) for order in orders} == {4.0}

@@ -365,13 +365,15 @@ class Citer:
 
         Words in ``names`` (proper names) also match a spelling variant in ``other``.
         """
-        total = found = 0.0
-        for word in words:
-            weight = self._weight(word)
-            total += weight
-            if word in other or (word in names and _variant_in(word, other)):
-                found += weight
-        return found / total if total else 0.0
+        weights = [self._weight(word) for word in words]
+        hits = [
+            weight
+            for word, weight in zip(words, weights, strict=True)
+            if word in other or (word in names and _variant_in(word, other))
+        ]
+        # fsum: exact, so the share does not depend on the order a set iterates in.
+        total = math.fsum(weights)
+        return math.fsum(hits) / total if total else 0.0
 
     def _holds(
         self, said: Statement, have: frozenset[str], stated: frozenset[str], need: float

@@ -20,7 +20,7 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -273,6 +273,18 @@ def _independent(article_id: str, duplicate_of: Mapping[str, str]) -> str:
     return article_id
 
 
+def _weight_of(
+    weights: Mapping[tuple[str, str], float], concepts: Iterable[tuple[str, str]]
+) -> float:
+    """The summed weight of ``concepts``, the same whatever order a set iterates in.
+
+    A set of strings iterates in a different order in every process (hash randomisation),
+    and a float sum in another order can differ in its last bit and break a tie the other
+    way: ``math.fsum`` is exact.
+    """
+    return math.fsum(weights.get(c, 0.0) for c in concepts)
+
+
 def _min_df(options: SummaryOptions, sources: int) -> int:
     # Ten DUC documents: 3. Five seeds: 3. Two reports: both. One: anything it says.
     return max(1, min(options.min_df, math.ceil((sources + 1) / 2)))
@@ -388,7 +400,7 @@ class _Summarizer:
             return None
 
         def rank(cand: Candidate) -> tuple[float, int, float, int]:
-            gain = sum(self.weights.get(c, 0.0) for c in cand.concepts)
+            gain = _weight_of(self.weights, cand.concepts)
             return (-self.support(cand), -len(self.cited(cand)), -gain / cand.words, cand.row)
 
         return min(openings, key=rank)
@@ -423,10 +435,10 @@ class _Selection:
         weights = work.weights
         # The opening-sentence bonus is in units of the mean concept weight, so it pulls as
         # hard in a story of five reports as in one of twenty, whatever ``concept_power``.
-        self.unit = sum(weights.values()) / len(weights) if weights else 1.0
+        self.unit = math.fsum(weights.values()) / len(weights) if weights else 1.0
 
         def density(cand: Candidate) -> float:
-            gain = sum(weights.get(c, 0.0) for c in cand.concepts)
+            gain = _weight_of(weights, cand.concepts)
             return (gain + cand.bonus * self.unit) / cand.words
 
         ranked = sorted(work.candidates, key=lambda c: (-density(c), c.row))
@@ -506,7 +518,7 @@ class _Selection:
             if cand in chosen or any(self.work.repeats(cand, c) for c in chosen):
                 continue
             head = bigrams_of(self.work.citer.words.plain(" ".join(cand.text.split()[:spare])))
-            gain = sum(self.work.weights.get(c, 0.0) for c in head - covered)
+            gain = _weight_of(self.work.weights, head - covered)
             if gain > best_gain:
                 best, best_gain = cand, gain
         return chosen + [best] if best is not None else chosen
@@ -525,7 +537,7 @@ class _Selection:
         # by a single item is part of that item's value. Same optimum, a smaller program.
         users: dict[tuple[str, str], list[int]] = {}
         for j, found in enumerate(self.concepts):
-            for c in found:
+            for c in sorted(found):  # one program (and one optimum among ties) every run
                 if c in weights:
                     users.setdefault(c, []).append(j)
         merged: dict[tuple[int, ...], float] = {}
@@ -612,8 +624,7 @@ class _Selection:
             return []
         weights = self.work.weights
         worth = [
-            self.values[j] + sum(weights.get(c, 0.0) for c in self.concepts[j])
-            for j in range(len(self.pool))
+            self.values[j] + _weight_of(weights, self.concepts[j]) for j in range(len(self.pool))
         ]
         rows = [c.row for c in self.pool]
         sims = self.work.matrix[rows] @ self.work.matrix[rows].T
@@ -638,8 +649,7 @@ class _Selection:
             best = max(
                 fits,
                 key=lambda c: (
-                    (sum(weights.get(x, 0.0) for x in c.concepts - covered) + c.bonus * self.unit)
-                    / c.words
+                    (_weight_of(weights, c.concepts - covered) + c.bonus * self.unit) / c.words
                 ),
             )
             pool.remove(best)
