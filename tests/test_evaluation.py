@@ -208,3 +208,28 @@ def test_shingle_metric_reproduces_published_trafilatura() -> None:
     pages = [shingle_counts(truth[k]["articleBody"], output[k]["articleBody"]) for k in truth]
     precision, recall, f1 = shingle_metrics(pages)
     assert (round(precision, 3), round(recall, 3), round(f1, 3)) == (0.938, 0.978, 0.958)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DUC.is_dir(), reason="DUC 2004 data not present")
+def test_summary_eval_is_the_same_on_two_workers_as_on_one(tmp_path: Path) -> None:
+    from newsdesk.evaluation.summaries import evaluate_summaries
+    from newsdesk.nlp import Models
+    from newsdesk.summaries import SummaryOptions
+
+    grid = [("default", SummaryOptions()), ("support=0", SummaryOptions(support=0.0))]
+
+    def run(workers: int) -> list[tuple[str, tuple[float, ...]]]:
+        result = evaluate_summaries(
+            DUC, Models(), folds=2, limit=4, cache_dir=tmp_path, grid=grid, workers=workers
+        )
+        assert result.clusters == 4
+        return [(row.system, row.scores) for row in result.systems]
+
+    # Two workers prepare the inputs (and fill the cache); one scores them from the cache.
+    parallel = run(2)
+    assert len(list(tmp_path.glob("*.npz"))) == 4
+    assert parallel == run(1)
+    names = [system for system, _ in parallel]
+    assert names[:3] == ["Lead (D10)", "sumy LexRank", "sumy TextRank"]
+    assert "newsdesk (defaults)" in names

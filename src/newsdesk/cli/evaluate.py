@@ -60,6 +60,12 @@ def register(subparsers: Any) -> None:
         help="cache of sentences and embeddings per cluster (default: %(default)s)",
     )
     summaries.add_argument("--no-cache", action="store_true", help="do not read or write a cache")
+    summaries.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="processes preparing inputs and scoring systems (default: %(default)s)",
+    )
     _output_options(summaries)
     summaries.set_defaults(handler=_summaries)
 
@@ -155,6 +161,8 @@ def _summaries(args: argparse.Namespace) -> int:
 
     if args.folds < 0:
         raise InputError("--folds", "must be 0 (no cross-validation) or at least 2")
+    if args.workers < 1:
+        raise InputError("--workers", "must be at least 1")
     result = evaluate_summaries(
         args.data,
         Models(),
@@ -162,6 +170,7 @@ def _summaries(args: argparse.Namespace) -> int:
         limit=args.limit,
         cache_dir=None if args.no_cache else args.cache_dir,
         progress=_progress(args),
+        workers=args.workers,
     )
     return _emit(args, "summaries", render_summaries_markdown(result), dataclasses.asdict(result))
 

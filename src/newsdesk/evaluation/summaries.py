@@ -24,6 +24,7 @@ import functools
 import hashlib
 import json
 import math
+import os
 import re
 import statistics
 import time
@@ -259,11 +260,36 @@ def _articles(cluster: DucCluster) -> list[Any]:
     return out
 
 
+def _prepare_cluster(cluster: DucCluster, models: Any, cache: Path | None) -> ClusterInputs:
+    """One cluster's sentences and embeddings: from the disk cache, else computed (and saved)."""
+    path = None
+    if cache is not None:
+        path = cache / f"{_cache_key(cluster, models.embedder_name)}.npz"
+        cached = _load_cached(path, cluster) if path.is_file() else None
+        if cached is not None:
+            return cached
+    analyses = tuple(analyze(_articles(cluster), models.nlp))
+    texts = [s.text for a in analyses for s in a.sentences]
+    matrix = np.asarray(models.embedder.embed(texts), dtype=np.float32)
+    embeddings: list[Matrix] = []
+    row = 0
+    for analysis in analyses:
+        embeddings.append(matrix[row : row + len(analysis.sentences)])
+        row += len(analysis.sentences)
+    if path is not None:
+        meta = json.dumps([_analysis_to_json(a) for a in analyses])
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
+        np.savez(tmp, meta=np.array(meta), embeddings=matrix)
+        tmp.replace(path)
+    return ClusterInputs(cluster=cluster, analyses=analyses, embeddings=tuple(embeddings))
+
+
 def prepare_clusters(
     clusters: Sequence[DucCluster],
     models: Any,
     *,
     cache_dir: str | Path | None = None,
+    workers: int = 1,
 ) -> list[ClusterInputs]:
     """Split every cluster's documents into sentences and embed them (cached on disk if asked).
 
@@ -271,6 +297,7 @@ def prepare_clusters(
         clusters: the DUC clusters.
         models: a ``newsdesk.nlp.Models`` (spaCy pipeline and sentence embedder).
         cache_dir: folder for per-cluster caches (``.npz``), or None for no disk cache.
+        workers: processes for the clusters not cached (each loads its own models).
 
     Returns:
         One ``ClusterInputs`` per cluster, in order.
@@ -278,30 +305,59 @@ def prepare_clusters(
     cache = Path(cache_dir) if cache_dir is not None else None
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
-    out: list[ClusterInputs] = []
-    for cluster in clusters:
-        path = None
-        if cache is not None:
-            path = cache / f"{_cache_key(cluster, models.embedder_name)}.npz"
-            cached = _load_cached(path, cluster) if path.is_file() else None
-            if cached is not None:
-                out.append(cached)
-                continue
-        analyses = tuple(analyze(_articles(cluster), models.nlp))
-        texts = [s.text for a in analyses for s in a.sentences]
-        matrix = np.asarray(models.embedder.embed(texts), dtype=np.float32)
-        embeddings: list[Matrix] = []
-        row = 0
-        for analysis in analyses:
-            embeddings.append(matrix[row : row + len(analysis.sentences)])
-            row += len(analysis.sentences)
-        if path is not None:
-            meta = json.dumps([_analysis_to_json(a) for a in analyses])
-            tmp = path.with_suffix(".tmp.npz")
-            np.savez(tmp, meta=np.array(meta), embeddings=matrix)
-            tmp.replace(path)
-        out.append(ClusterInputs(cluster=cluster, analyses=analyses, embeddings=tuple(embeddings)))
-    return out
+    if workers <= 1:
+        return [_prepare_cluster(cluster, models, cache) for cluster in clusters]
+    with _pool(workers, _start_worker, (models.embedder_name, None)) as pool:
+        jobs = [pool.submit(_prepare_in_worker, cluster, cache) for cluster in clusters]
+        return [job.result() for job in jobs]
+
+
+# --- worker processes: inputs prepared, systems scored, two at a time -------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _pool(workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> Any:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Spawned, not forked: the parent may hold torch's threads.
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(workers, context, initializer, initargs)
+
+
+def _start_worker(embedder_name: str, inputs: Sequence[ClusterInputs] | None) -> None:
+    from ..nlp import Models
+
+    if inputs is None:  # preparing: one torch thread per worker, the workers share the cores
+        import torch
+
+        torch.set_num_threads(1)
+    _WORKER["models"] = Models(embedder_name=embedder_name)
+    _WORKER["inputs"] = inputs
+
+
+def _prepare_in_worker(cluster: DucCluster, cache: Path | None) -> ClusterInputs:
+    return _prepare_cluster(cluster, _WORKER["models"], cache)
+
+
+def _score(
+    inputs: Sequence[ClusterInputs], system: str, options: SummaryOptions | None = None
+) -> list[RougeScores]:
+    """Score one system on every cluster: "lead", "lexrank", "textrank" or "ours"."""
+    scorer = RougeScorer(orders=DUC_ORDERS, words=DUC_WORDS)
+    make: Callable[[ClusterInputs], str]
+    if system == "lead":
+        make = lead_summary
+    elif system in ("lexrank", "textrank"):
+        make = functools.partial(sumy_summary, method=system)
+    else:
+        make = functools.partial(our_summary, options=options)
+    return [scorer.score(make(item), item.cluster.references) for item in inputs]
+
+
+def _score_in_worker(system: str, options: SummaryOptions | None) -> list[RougeScores]:
+    return _score(_WORKER["inputs"], system, options)
 
 
 # --- the systems run here ------------------------------------------------------------------
@@ -514,6 +570,7 @@ def evaluate_summaries(
     cache_dir: str | Path | None = None,
     grid: Sequence[tuple[str, SummaryOptions]] | None = None,
     progress: Callable[[str], None] | None = None,
+    workers: int = 2,
 ) -> SummaryEval:
     """Run the whole DUC 2004 evaluation: calibration, baselines, ours (defaults and held-out).
 
@@ -525,6 +582,7 @@ def evaluate_summaries(
         cache_dir: where to cache sentences and embeddings per cluster, or None.
         grid: named option sets cross-validation chooses among (default ``tuning_grid()``).
         progress: called with a short message after each stage.
+        workers: processes that prepare the inputs and score the systems (1: this one).
 
     Returns:
         The measured tables.
@@ -555,11 +613,27 @@ def evaluate_summaries(
             )
     say(f"calibration: {len(calibration)} published systems scored")
 
-    inputs = prepare_clusters(clusters, models, cache_dir=cache_dir)
+    inputs = prepare_clusters(clusters, models, cache_dir=cache_dir, workers=workers)
     say(f"inputs: {len(inputs)} clusters split and embedded")
 
-    def run(make: Callable[[ClusterInputs], str]) -> list[RougeScores]:
-        return [scorer.score(make(item), refs[item.cluster.id]) for item in inputs]
+    options = list(grid or tuning_grid())
+    if not any(name == "default" for name, _ in options):
+        options.append(("default", SummaryOptions()))
+    tasks: list[tuple[str, SummaryOptions | None]] = [
+        ("lead", None),
+        ("lexrank", None),
+        ("textrank", None),
+        *(("ours", opts) for _, opts in options),
+    ]
+    if workers <= 1:
+        results = [_score(inputs, system, opts) for system, opts in tasks]
+    else:
+        with _pool(workers, _start_worker, (models.embedder_name, inputs)) as pool:
+            jobs = [pool.submit(_score_in_worker, system, opts) for system, opts in tasks]
+            results = [job.result() for job in jobs]
+    baselines = results[:3]
+    per_config = {name: scores for (name, _), scores in zip(options, results[3:], strict=True)}
+    defaults = per_config["default"]
 
     def row(name: str, scores: Sequence[RougeScores], note: str = "") -> SystemRow:
         means = mean_scores(scores)
@@ -567,15 +641,10 @@ def evaluate_summaries(
 
     sumy_note = f"sumy {_version('sumy')}, our sentences"
     systems = [
-        row("Lead (D10)", run(lead_summary), "first sentences of the last document"),
-        row("sumy LexRank", run(lambda i: sumy_summary(i, "lexrank")), sumy_note),
-        row("sumy TextRank", run(lambda i: sumy_summary(i, "textrank")), sumy_note),
+        row("Lead (D10)", baselines[0], "first sentences of the last document"),
+        row("sumy LexRank", baselines[1], sumy_note),
+        row("sumy TextRank", baselines[2], sumy_note),
     ]
-    say("baselines scored")
-
-    options = grid or tuning_grid()
-    per_config = {name: run(functools.partial(our_summary, options=opts)) for name, opts in options}
-    defaults = per_config.get("default") or run(our_summary)
     systems.append(row("newsdesk (defaults)", defaults, "product defaults, all 50 clusters"))
     chosen: list[str] = []
     if folds >= 2 and len(inputs) >= folds:
@@ -597,7 +666,7 @@ def evaluate_summaries(
                 "per fold, the set best on the other folds: " + ", ".join(best_chosen),
             )
         )
-    say("our summarizer scored")
+    say("baselines and our summarizer scored")
 
     if len(defaults) > 1:
         spread = statistics.stdev(100 * s[1] for s in defaults) / math.sqrt(len(defaults))
