@@ -46,7 +46,7 @@ import numpy.typing as npt
 
 from .duplicates import DuplicateMatch, DuplicateOptions, group_duplicates
 from .errors import InputError, MissingDependency
-from .models import Article, DuplicateGroup
+from .models import Article, DuplicateGroup, earliest_first
 from .stories import (
     ArticleFeatures,
     StoryOptions,
@@ -142,10 +142,6 @@ def band_keys(hashvalues: npt.NDArray[np.uint32], bands: int, rows: int) -> list
     return keys
 
 
-def _order_key(published: str | None, article_id: str) -> tuple[str, str]:
-    return (published or "9999", article_id)
-
-
 def _neg(key: str) -> tuple[int, ...]:
     return tuple(-ord(ch) for ch in key)
 
@@ -172,7 +168,7 @@ def resolve_duplicates(
             continue
         for x, y in ((a, b), (b, a)):
             neighbours.setdefault(x, {})[y] = sim
-    order = sorted(neighbours, key=lambda i: _order_key(info[i][0], i))
+    order = sorted(neighbours, key=lambda i: earliest_first(info[i][0], i))
     rank = {aid: pos for pos, aid in enumerate(order)}
     canonical: dict[str, str] = {}
     exact_root: dict[str, str] = {}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from .models import Article, DuplicateGroup
+from .models import Article, DuplicateGroup, earliest_first
 
 __all__ = [
     "DuplicateIndex",
@@ -207,7 +207,7 @@ def sketch_from_bytes(data: bytes, options: DuplicateOptions = DuplicateOptions(
 
 def _order_key(article: Article) -> tuple[str, str]:
     # Earlier publication first, so the original (not the copy) becomes canonical.
-    return (article.published or "9999", article.id)
+    return earliest_first(article.published, article.id)
 
 
 def find_duplicates(

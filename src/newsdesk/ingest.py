@@ -36,7 +36,7 @@ from .duplicates import (
     sketch_from_bytes,
 )
 from .errors import StoreError
-from .models import Article, Brief
+from .models import Article, Brief, earliest_first
 from .nlp import Models
 from .store import FeatureRow, Store
 from .stories import (
@@ -300,7 +300,7 @@ def _reroot(
     and the stored group is pointed at it (inside the caller's transaction), so duplicate
     groups do not depend on arrival order.
     """
-    key = {a.id: (a.published or "9999", a.id) for a in fresh}
+    key = {a.id: earliest_first(a.published, a.id) for a in fresh}
     roots = {
         m.duplicate_of for m in matches.values() if m.duplicate_of and m.duplicate_of not in key
     }
@@ -311,7 +311,7 @@ def _reroot(
         row = stored.get(root or "")
         if row is None or root in new_root:
             continue
-        if key[article.id] < (row.published or "9999", row.id):
+        if key[article.id] < earliest_first(row.published, row.id):
             new_root[row.id] = article
     if not new_root:
         return matches
@@ -554,7 +554,7 @@ def story_brief(store: Store, story_id: str, models: Models) -> Brief:
         except (ValueError, KeyError, TypeError):
             pass  # a cache entry from an older record layout: rebuild it
     articles = store.story_articles(story_id)
-    order = {a.id: (a.published or "9999", a.id) for a in articles}
+    order = {a.id: earliest_first(a.published, a.id) for a in articles}
     # Within a group of copies the brief names the earliest as the original, whichever of
     # them the store met first, so the brief does not depend on arrival order.
     duplicate_of: dict[str, str] = {}

@@ -30,7 +30,21 @@ __all__ = [
     "StoryInfo",
     "SummarySentence",
     "TimelineEntry",
+    "UNDATED",
+    "earliest_first",
 ]
+
+#: Sorts after every ISO date: undated articles come last (also in the store's SQL).
+UNDATED = "9999"
+
+
+def earliest_first(published: str | None, article_id: str) -> tuple[str, str]:
+    """The canonical order of articles: by publication date, undated last, then by id.
+
+    The earliest copy is a duplicate group's original and a story is named after its
+    earliest member, whatever order the articles arrived in.
+    """
+    return (published or UNDATED, article_id)
 
 
 @dataclass(frozen=True)

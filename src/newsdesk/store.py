@@ -28,7 +28,7 @@ from types import TracebackType
 from typing import Any
 
 from .errors import StoreError
-from .models import Article, DuplicateGroup, Story
+from .models import UNDATED, Article, DuplicateGroup, Story
 
 __all__ = [
     "MIGRATIONS",
@@ -45,6 +45,9 @@ __all__ = [
 # well under a second, so 60 s only runs out when another process hangs on its lock.
 BUSY_TIMEOUT_MS = 60_000
 _LOCK_RETRIES = 5
+
+# SQL for ``models.earliest_first``: by publication date, undated last, then by id.
+_EARLIEST_FIRST = f"coalesce(published, '{UNDATED}'), id"
 
 
 def default_db_path() -> Path:
@@ -703,7 +706,7 @@ class Store:
         for sid in sorted(set(story_ids)):
             members = self._query(
                 "SELECT id, title, outlet, location, published, duplicate_of, substr(text, 1, 300) "
-                "FROM articles WHERE story_id = ? ORDER BY coalesce(published, '9999'), id",
+                f"FROM articles WHERE story_id = ? ORDER BY {_EARLIEST_FIRST}",
                 (sid,),
             )
             if not members:
@@ -797,7 +800,7 @@ class Store:
         if not rows:
             return None
         members = self._query(
-            "SELECT id FROM articles WHERE story_id = ? ORDER BY coalesce(published, '9999'), id",
+            f"SELECT id FROM articles WHERE story_id = ? ORDER BY {_EARLIEST_FIRST}",
             (story_id,),
         )
         sid, headline, first, last = rows[0]
@@ -813,7 +816,7 @@ class Store:
         """Return the story's articles in publication order (undated last)."""
         rows = self._query(
             f"SELECT {self._ARTICLE_COLUMNS} FROM articles WHERE story_id = ? "
-            "ORDER BY coalesce(published, '9999'), id",
+            f"ORDER BY {_EARLIEST_FIRST}",
             (story_id,),
         )
         return [self._article(row) for row in rows]

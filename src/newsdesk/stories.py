@@ -35,7 +35,7 @@ from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
 from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
 from wordfreq import zipf_frequency
 
-from .models import Article
+from .models import Article, earliest_first
 from .nlp import Embedder
 
 __all__ = [
@@ -265,7 +265,7 @@ def featurize(
 
 def canonical_key(features: ArticleFeatures) -> tuple[str, str]:
     """The order clustering works in: by publication date (undated last), then id."""
-    return (features.published or "9999", features.article_id)
+    return earliest_first(features.published, features.article_id)
 
 
 def story_id_for(seed_article_id: str) -> str:
