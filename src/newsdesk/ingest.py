@@ -213,7 +213,7 @@ def _restory(
             ArticleFeatures.from_bytes(r.id, r.published, r.features)
             for r in rows_list[start : start + 4096]
         ]
-        pairs.update(links(fresh, chunk, opts.stories))
+        pairs.update(links(fresh, chunk, opts.stories, among_new=start == 0))
     # A stored article stands for its whole component, named by its smallest member id,
     # so the merged component is again named by its smallest member.
     nodes = sorted({(a, stored[b].component if b in stored else b) for a, b in pairs})

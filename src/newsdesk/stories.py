@@ -330,10 +330,18 @@ def links(
     new: Sequence[ArticleFeatures],
     stored: Sequence[ArticleFeatures],
     options: StoryOptions = StoryOptions(),
+    *,
+    among_new: bool = True,
 ) -> list[tuple[str, str]]:
-    """Return the pairs (new article, new or stored article) similar at the threshold or more."""
+    """Return the pairs (new article, new or stored article) similar at the threshold or more.
+
+    ``among_new=False`` leaves out the pairs of two new articles (a caller that links the
+    new ones to the store a slice at a time needs them once).
+    """
     new_ids = {n.article_id for n in new}
-    others = list(new) + [f for f in stored if f.article_id not in new_ids]
+    others = [f for f in stored if f.article_id not in new_ids]
+    if among_new:
+        others = list(new) + others
     out: list[tuple[str, str]] = []
     for start in range(0, len(others), 4096):  # bounded matrices against a large store
         part = others[start : start + 4096]
