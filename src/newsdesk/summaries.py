@@ -318,9 +318,6 @@ class _Summarizer:
         self.candidates: list[Candidate] = []
         per_group: dict[str, dict[tuple[str, str], float]] = {}
 
-        def trimmed_concepts(text: str) -> frozenset[tuple[str, str]]:
-            return bigrams_of(self.citer.words.plain(text))
-
         for row, (a, sentence) in enumerate(sentences):
             concepts = bigrams_of(self.citer.words.plain(sentence.text))
             weights = per_group.setdefault(self.group[a], {})
@@ -342,7 +339,11 @@ class _Summarizer:
                         row=row,
                         article=a,
                         words=n_words,
-                        concepts=concepts if text == sentence.text else trimmed_concepts(text),
+                        concepts=(
+                            concepts
+                            if text == sentence.text
+                            else bigrams_of(self.citer.words.plain(text))
+                        ),
                         bonus=opts.lead_bonus / (1 + sentence.index),
                     )
                 )
@@ -444,12 +445,12 @@ class _Selection:
         ranked = sorted(work.candidates, key=lambda c: (-density(c), c.row))
         if opts.pool:
             ranked = ranked[: opts.pool]
-        self.lead = work.first = work.lead() if opts.lead_first else None
-        if self.lead is not None:
+        lead = work.first = work.lead() if opts.lead_first else None
+        if lead is not None:
             # The lead opens the summary; nothing else may restate it.
-            lead_row = self.lead.row
+            lead_row = lead.row
             near = work.matrix[[c.row for c in ranked]] @ work.matrix[lead_row]
-            ranked = [self.lead] + [
+            ranked = [lead] + [
                 c
                 for c, cos in zip(ranked, near.tolist(), strict=True)
                 if c.row != lead_row and cos < opts.lead_repeat
@@ -530,8 +531,50 @@ class _Selection:
         return whole + cut
 
     def _solve(self, conflicts: set[tuple[int, int]]) -> list[int] | None:
+        """Solve the program with the pairs in ``conflicts`` kept apart (sentence items)."""
         from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
 
+        cost, base, per_owner = self._program
+        rows, cols, vals, upper = list(base[0]), list(base[1]), list(base[2]), list(base[3])
+        for a, b in conflicts:
+            for j in per_owner[a] + per_owner[b]:
+                rows.append(len(upper))
+                cols.append(j)
+                vals.append(1.0)
+            upper.append(1.0)
+        matrix = coo_matrix((vals, (rows, cols)), shape=(len(upper), len(cost)))
+        # The lead (pool item 0), when there is one, is chosen.
+        col_lower = np.zeros(len(cost))
+        col_lower[0] = float(self.work.first is not None)
+        n_items = len(self.owner)
+        x = _solve_program(
+            cost,
+            matrix.tocsc(),
+            np.full(len(upper), -np.inf),
+            np.asarray(upper),
+            col_lower,
+            # Only sentences are integer: at an integer choice of sentences, the best
+            # concept and pair variables are 0 or 1 anyway, and the solver branches less.
+            n_items,
+        )
+        if x is None:
+            return None
+        return [j for j in range(n_items) if x[j] > 0.5]
+
+    @functools.cached_property
+    def _program(
+        self,
+    ) -> tuple[
+        npt.NDArray[np.float64],
+        tuple[list[int], list[int], list[float], list[float]],
+        list[list[int]],
+    ]:
+        """The program without the lazy conflict rows, built once per summary.
+
+        Returns the cost of every variable (items, shared concepts, paraphrase pairs), the
+        constraint rows as (row, column, value) triples with their upper bounds (every lower
+        bound is -inf), and the items of each pool sentence (itself and its prefixes).
+        """
         weights = self.work.weights
         # Concepts used by the same items are one variable (their weights summed); one used
         # by a single item is part of that item's value. Same optimum, a smaller program.
@@ -551,13 +594,13 @@ class _Selection:
                 values[members[0]] += weight
             else:
                 shared.append((members, weight))
+        penalties = self._penalties
         n_items, n_concepts = len(self.owner), len(shared)
-        cost = np.zeros(n_items + n_concepts)
+        cost = np.zeros(n_items + n_concepts + len(penalties))
         cost[:n_items] = -np.asarray(values)
         rows: list[int] = []
         cols: list[int] = []
         vals: list[float] = []
-        lower: list[float] = []
         upper: list[float] = []
 
         def constrain(terms: list[tuple[int, float]], high: float) -> None:
@@ -565,7 +608,6 @@ class _Selection:
                 rows.append(len(upper))
                 cols.append(col)
                 vals.append(val)
-            lower.append(-np.inf)
             upper.append(high)
 
         constrain([(j, float(n)) for j, n in enumerate(self.lengths)], float(self.work.opts.words))
@@ -582,33 +624,13 @@ class _Selection:
             for items in per_owner:
                 if len(items) > 1:
                     constrain([(j, 1.0) for j in items], 1.0)
-        for a, b in conflicts:
-            constrain([(j, 1.0) for j in per_owner[a] + per_owner[b]], 1.0)
         # Paraphrases: choosing both of a close pair costs its penalty (a variable that
         # must be 1 when both are chosen).
-        penalties = self._penalties
-        extra = np.asarray([p for _, _, p in penalties], dtype=float)
-        for k, (a, b, _) in enumerate(penalties):
+        for k, (a, b, penalty) in enumerate(penalties):
             pair = n_items + n_concepts + k
+            cost[pair] = penalty
             constrain([(j, 1.0) for j in per_owner[a] + per_owner[b]] + [(pair, -1.0)], 1.0)
-        n_vars = n_items + n_concepts + len(penalties)
-        matrix = coo_matrix((vals, (rows, cols)), shape=(len(upper), n_vars))
-        # The lead (pool item 0), when there is one, is chosen.
-        col_lower = np.zeros(n_vars)
-        col_lower[0] = float(self.lead is not None)
-        x = _solve_program(
-            np.r_[cost, extra],
-            matrix.tocsc(),
-            np.asarray(lower),
-            np.asarray(upper),
-            col_lower,
-            # Only sentences are integer: at an integer choice of sentences, the best
-            # concept and pair variables are 0 or 1 anyway, and the solver branches less.
-            n_items,
-        )
-        if x is None:
-            return None
-        return [j for j in range(n_items) if x[j] > 0.5]
+        return cost, (rows, cols, vals, upper), per_owner
 
     @functools.cached_property
     def _penalties(self) -> list[tuple[int, int, float]]:
