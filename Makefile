@@ -9,8 +9,6 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	# torch first, from the CPU wheel: a bare requirement would pull a multi-GB CUDA build
-	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e '.[dev,eval,batch]'
 	touch $(STAMP)
 

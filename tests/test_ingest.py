@@ -361,31 +361,30 @@ def test_cli_ingest_urls_from_a_local_server(
         assert [h.title for h in store.search("capsized", limit=5)] == ["Ferry capsizes"]
 
 
-def test_story_embedder_is_int8_minilm_close_to_float32(models: Models) -> None:
+def test_story_embedder_is_the_brief_embedder_and_batch_invariant(models: Models) -> None:
     texts = [QUAKE, QUAKE_2, FERRY, "コルヴァスで地震があり、12人が死亡した。"]
     full = models.embedder.embed(texts)
-    fast = models.story_embedder.embed(texts)
-    assert models.story_embedder.name == "minilm-int8"
-    assert fast.shape == (4, 384) and fast.dtype == np.float32
-    assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
-    # Measured 0.94 mean, 0.88 min over 300 ECB+ snippets (MiniLMInt8Embedder).
-    assert float(np.min(np.sum(full * fast, axis=1))) > 0.8
-    sim = fast @ fast.T
+    assert models.story_embedder is models.embedder
+    assert models.embedder.name == "minilm"
+    assert full.shape == (4, 384) and full.dtype == np.float32
+    assert np.allclose(np.linalg.norm(full, axis=1), 1.0, atol=1e-5)
+    sim = full @ full.T
     assert sim[0, 1] > sim[0, 2]  # the two quake reports stay closer than quake and ferry
     hashing = Models(embedder_name="hashing")
     assert hashing.story_embedder is hashing.embedder
-    assert models.story_embedder.embed([]).shape == (0, 384)
+    assert models.embedder.embed([]).shape == (0, 384)
     # A text's vector does not depend on what it is embedded with (stories would).
-    alone = models.story_embedder.embed([QUAKE_2])
-    assert np.array_equal(alone[0], fast[1])
-    assert np.array_equal(models.story_embedder.embed([FERRY, QUAKE_2, QUAKE])[1], alone[0])
+    alone = models.embedder.embed([QUAKE_2])
+    assert np.array_equal(alone[0], full[1])
+    assert np.array_equal(models.embedder.embed([FERRY, QUAKE_2, QUAKE, QUAKE_2])[1], alone[0])
 
 
 def test_story_embedder_workers_give_the_same_vectors(models: Models) -> None:
-    from newsdesk.nlp import MiniLMInt8Embedder
+    from newsdesk.nlp import MiniLMEmbedder
 
     texts = [f"{QUAKE} Update {i}." if i % 2 else f"{FERRY} Update {i}." for i in range(70)]
-    pooled = MiniLMInt8Embedder(workers=2)
+    pooled = Models(story_workers=2).story_embedder
+    assert isinstance(pooled, MiniLMEmbedder)
     try:
         assert len(texts) >= pooled.parallel_from  # this call runs on worker processes
         inline = np.vstack([pooled.embed(texts[i : i + 10]) for i in range(0, 70, 10)])

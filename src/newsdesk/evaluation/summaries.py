@@ -321,7 +321,7 @@ def _pool(workers: int, initializer: Callable[..., None], initargs: tuple[Any, .
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # Spawned, not forked: the parent may hold torch's threads.
+    # Spawned, not forked: the parent may hold ONNX Runtime's and BLAS's threads.
     context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(workers, context, initializer, initargs)
 
@@ -329,10 +329,6 @@ def _pool(workers: int, initializer: Callable[..., None], initargs: tuple[Any, .
 def _start_worker(embedder_name: str, inputs: Sequence[ClusterInputs] | None) -> None:
     from ..nlp import Models
 
-    if inputs is None:  # preparing: one torch thread per worker, the workers share the cores
-        import torch
-
-        torch.set_num_threads(1)
     _WORKER["models"] = Models(embedder_name=embedder_name)
     _WORKER["inputs"] = inputs
 
