@@ -270,3 +270,35 @@ def test_read_articles_of_empty_and_missing_inputs(tmp_path: Path) -> None:
     result = read_articles([empty, tmp_path / "missing.txt"])
     assert result.articles == ()
     assert [f.reason for f in result.failures] == ["no such file or directory"]
+
+
+class _RecordingNlp:
+    """The real spaCy pipeline, recording the documents its parser is given (a work count)."""
+
+    def __init__(self, nlp: object) -> None:
+        self._nlp = nlp
+        self.docs: list[object] = []
+
+    def make_doc(self, text: str) -> object:
+        return self._nlp.make_doc(text)  # type: ignore[attr-defined]
+
+    def pipe(self, docs: list[object], batch_size: int) -> object:
+        self.docs = list(docs)
+        return self._nlp.pipe(self.docs, batch_size=batch_size)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("run", ["\U0001f642" * 30_000, '"' * 30_000])
+def test_one_long_token_run_is_bounded_before_parsing(run: str, models: object) -> None:
+    from newsdesk.articles import make_article
+    from newsdesk.sentences import MAX_TOKENS, analyze
+
+    nlp = _RecordingNlp(models.nlp)  # type: ignore[attr-defined]
+    article = make_article("Officials met on Monday. " + run, location="run.txt")
+    (analysis,) = analyze([article], nlp)
+    # The tokenizer's prefix/suffix loop is quadratic in the length of a run: no run the
+    # parser sees is longer than 200 characters, and the token count per article is capped.
+    longest = max(len(token.text) for doc in nlp.docs for token in doc)  # type: ignore[attr-defined]
+    assert longest <= 200
+    assert sum(len(doc) for doc in nlp.docs) <= MAX_TOKENS  # type: ignore[arg-type]
+    assert analysis.sentences[0].text == "Officials met on Monday."
+    assert analysis.sentences[0].start == 0

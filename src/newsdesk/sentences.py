@@ -8,14 +8,28 @@ from typing import Any
 
 from .models import Article, ArticleAnalysis, Mention, Sentence
 
-__all__ = ["MAX_SENTENCES", "analyze", "paragraph_spans"]
+__all__ = ["MAX_SENTENCES", "MAX_TOKENS", "analyze", "paragraph_spans"]
 
 # Bound the work per article: a hostile 10 MB "article" must not stall a batch. Real news
 # bodies stay far below this (DUC 2004's longest document has ~120 sentences).
 MAX_SENTENCES = 400
 _MAX_CHARS = 60_000
+# Tokens per article the tagger, parser and NER see (after _MAX_CHARS): 60k characters of
+# prose are ~12k tokens, but 60k emoji are 60k tokens and ~13 s of parsing.
+MAX_TOKENS = 20_000
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Longest run of non-space characters the tokenizer sees: spaCy's prefix/suffix splitting is
+# quadratic in the length of a run (10k emoji or quotation marks: ~15 s; 50k: minutes). Real
+# tokens stay far below this (long URLs ~150 characters); in a longer run every 200th
+# character is shown to the parser as a space, which keeps offsets and bounds the work.
+_MAX_RUN = 200
+_LONG_RUN = re.compile(rf"\S{{{_MAX_RUN}}}")
+
+
+def _bound_runs(text: str) -> str:
+    """Return ``text`` (same length) with a space closing every ``_MAX_RUN``-character run."""
+    return _LONG_RUN.sub(lambda m: m.group()[:-1] + " ", text)
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -74,7 +88,15 @@ def analyze(articles: Sequence[Article], nlp: Any) -> list[ArticleAnalysis]:
             jobs.append((a_index, p_index, start, text[start:end]))
     sentences: list[list[Sentence]] = [[] for _ in articles]
     mentions: list[list[Mention]] = [[] for _ in articles]
-    docs = nlp.pipe([" ".join(job[3].split("\n")) for job in jobs], batch_size=64)
+    budget = [MAX_TOKENS] * len(articles)
+    made = []
+    for a_index, _, _, text in jobs:
+        doc = nlp.make_doc(_bound_runs(" ".join(text.split("\n"))))
+        if len(doc) > budget[a_index]:
+            doc = doc[: budget[a_index]].as_doc()
+        budget[a_index] -= len(doc)
+        made.append(doc)
+    docs = nlp.pipe(made, batch_size=64)
     for (a_index, p_index, offset, _), doc in zip(jobs, docs, strict=True):
         article = articles[a_index]
         bucket = sentences[a_index]
