@@ -134,6 +134,9 @@ class DateMention:
     # True when the article has no publication date and a day-relative expression ("on
     # Thursday") was resolved against the story's date instead: joins, never makes, an entry.
     borrowed: bool = False
+    # event | prediction | conditional | background (``dates.ROLES``): only events are dated
+    # on a timeline.
+    role: str = "event"
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,10 @@ class Conflict:
 class TimelineEntry:
     date: str
     text: str
+    # Sources whose own sentence gives ``date`` at its precision.
     article_ids: tuple[str, ...]
+    # Sources that report the event with a coarser date ("in January" under 2020-01-05).
+    also_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
