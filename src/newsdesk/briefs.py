@@ -24,6 +24,7 @@ from .models import (
     SummarySentence,
 )
 from .nlp import Matrix, Models, detect_language
+from .scores import cosines
 from .sentences import analyze
 from .summaries import SummaryOptions, summarize
 
@@ -93,7 +94,7 @@ def _headline(
     A headline names the news the summary opens with, not a side story it also tells.
     """
     if titles and lead is not None:
-        return titles[int(np.argmax(title_vectors @ lead))]
+        return titles[int(np.argmax(cosines(title_vectors, lead)))]  # first of equals
     if titles:
         return titles[0]
     if summary:

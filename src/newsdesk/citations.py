@@ -22,6 +22,7 @@ from rapidfuzz.distance import Levenshtein
 __all__ = ["Citer", "Claim", "Statement", "Words"]
 
 Matrix = npt.NDArray[np.float32]
+Floats = npt.NDArray[np.float64]
 
 # --- words, stems, numbers -----------------------------------------------------------------
 
@@ -385,12 +386,12 @@ class Citer:
             for claim in said.claims
         ]
 
-    def reports(self, said: Statement, sims: Matrix, article: int) -> bool:
+    def reports(self, said: Statement, sims: Floats, article: int) -> bool:
         """Say whether article number ``article`` reports ``said``.
 
         Args:
             said: the sentence's claims (``statement(text, citer.words)``).
-            sims: the sentence's cosine with every sentence of the story.
+            sims: the sentence's cosine with every sentence of the story (``scores.cosines``).
             article: the article's number.
         """
         start, end = self._bounds[article]
@@ -400,7 +401,7 @@ class Citer:
         if float(local.max()) < self._same:
             return False
         found = [False] * len(said.claims)
-        for i in np.argsort(-local)[:4]:
+        for i in np.argsort(-local, kind="stable")[:4]:
             cos = float(local[i])
             if cos < self._same - 0.15:
                 break
@@ -434,6 +435,6 @@ class Citer:
         need = (self._loose if cos >= self._near else self._recall) - 0.1
         return all(self._holds(said, self._content[row], self._numbers[row], need))
 
-    def sources(self, said: Statement, sims: Matrix, own: int) -> list[int]:
+    def sources(self, said: Statement, sims: Floats, own: int) -> list[int]:
         """Return the numbers of the articles that report ``said``, its own included."""
         return [a for a in range(len(self._bounds)) if a == own or self.reports(said, sims, a)]

@@ -32,6 +32,7 @@ sentence's numbers, dates and polarity into claims, then:
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -66,6 +67,7 @@ from .models import (
 )
 from .quantities import QuantityInfo, compatible, demonym_country, extract_quantities, unit_class
 from .quotes import find_quotes, merge_quotes
+from .scores import cosine, cosines, quantize
 from .timelines import DatedSentence, TimelineOptions, build_timeline, dates_agree, find_dates
 
 __all__ = ["CrossCheck", "FactOptions", "cross_check", "independent_roots"]
@@ -380,7 +382,7 @@ def _statement_conflicts(
     conflicts: list[Conflict] = []
     if not rows:
         return conflicts
-    sims = matrix @ matrix.T
+    sims = cosines(matrix, matrix)
     gate = min(options.same_clause, options.same_statement)
     pairs = [
         (int(i), int(j))
@@ -482,7 +484,7 @@ def _date_conflicts(
                 continue
             if ma.date.count("-") != mb.date.count("-") or ma.date == mb.date:
                 continue
-            if not (entities_of[i] & entities_of[j]) or float(a.vector @ b.vector) < threshold:
+            if not (entities_of[i] & entities_of[j]) or cosine(a.vector, b.vector) < threshold:
                 continue
             # One event: the dates hang on clauses with the same verb and participants
             # ("appointed on March 3" / "appointed on March 5", not "sworn in on March 5").
@@ -546,21 +548,19 @@ def _facts(
 ) -> tuple[Fact, ...]:
     if not rows:
         return ()
-    sims = matrix @ matrix.T
-    centroid = matrix.mean(axis=0)
+    sims = cosines(matrix, matrix)
+    centroid = matrix.astype(np.float64).mean(axis=0)
     norm = float(np.linalg.norm(centroid)) or 1.0
-    salience = (matrix @ centroid) / norm
     lengths = [max(1, len(analyses[r.article].sentences)) for r in rows]
-    salience = salience + options.position_weight * np.array(
-        [1.0 - r.sentence / n for r, n in zip(rows, lengths, strict=True)], dtype=np.float32
-    )
+    position = np.array([1.0 - r.sentence / n for r, n in zip(rows, lengths, strict=True)])
+    salience = np.round(cosines(matrix, centroid / norm) + options.position_weight * position, 6)
     row_roots = np.array([roots[r.article] for r in rows])
     # For each row: the best supporting row of every other independent source.
     support: list[dict[str, int]] = []
     for i, row in enumerate(rows):
         best: dict[str, int] = {roots[row.article]: i}
         close = np.nonzero(sims[i] >= options.same_claim)[0]
-        for j in sorted(close.tolist(), key=lambda j: -float(sims[i, j])):
+        for j in sorted(close.tolist(), key=lambda j: (-float(sims[i, j]), j)):
             root = str(row_roots[j])
             if root in best:
                 continue
@@ -577,7 +577,7 @@ def _facts(
         range(len(rows)),
         key=lambda i: (
             -len(support[i]),
-            -sum(float(sims[i, j]) for j in support[i].values()),
+            -quantize(math.fsum(float(sims[i, j]) for j in support[i].values())),
             -float(salience[i]),
             i,
         ),
@@ -588,7 +588,8 @@ def _facts(
         # A centre that restates a chosen fact (close to its centre, or on average close to
         # its members: a paraphrase of a quote) would list one fact twice.
         if i in used or any(
-            sims[i, c] >= options.same_claim or float(np.mean(sims[i, m])) >= options.same_fact
+            sims[i, c] >= options.same_claim
+            or quantize(math.fsum(sims[i, m].tolist()) / len(m)) >= options.same_fact
             for c, m in chosen
         ):
             continue
@@ -633,10 +634,10 @@ def _facts(
 
 
 def _representativeness(
-    m: int, members: Sequence[int], sims: Matrix, rows: Sequence[_Row]
+    m: int, members: Sequence[int], sims: npt.NDArray[np.float64], rows: Sequence[_Row]
 ) -> float:
     others = [o for o in members if o != m]
-    score = float(np.mean([sims[m, o] for o in others])) if others else 0.0
+    score = quantize(math.fsum(float(sims[m, o]) for o in others) / len(others)) if others else 0.0
     text = rows[m].text
     # A clean sentence reads best: no quotation marks, not overlong.
     if any(c in text for c in '“”"'):
@@ -645,7 +646,7 @@ def _representativeness(
         score -= 0.15
     if len(text.split()) > 35:
         score -= 0.05
-    return score
+    return quantize(score)
 
 
 def cross_check(

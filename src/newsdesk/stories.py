@@ -37,6 +37,7 @@ from wordfreq import zipf_frequency
 
 from .models import Article, earliest_first
 from .nlp import Embedder
+from .scores import cosines
 
 __all__ = [
     "ArticleFeatures",
@@ -303,7 +304,7 @@ def similarity(
         return np.zeros((len(left), len(right)))
     emb_l = np.vstack([f.embedding for f in left]).astype(np.float64)
     emb_r = np.vstack([f.embedding for f in right]).astype(np.float64)
-    sim = options.embedding_weight * (emb_l @ emb_r.T)
+    sim = options.embedding_weight * cosines(emb_l, emb_r)
     for prefix, weight in (("e:", options.entity_weight), ("w:", options.word_weight)):
         vocab: dict[str, int] = {}
         lr, lc, lv = _term_matrix(left, vocab, prefix)
@@ -322,7 +323,7 @@ def similarity(
     factor[np.isnan(gap)] = 1.0  # undated: time says nothing
     # Rounded so that the last-bit noise of the matrix products cannot make a pair link in
     # one order and not in the other.
-    result: npt.NDArray[np.float64] = np.round(sim * factor, 9)
+    result: npt.NDArray[np.float64] = np.round(sim * factor, 6)
     return result
 
 

@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from .citations import Citer, Statement, bigrams_of, statement
 from .models import ArticleAnalysis, Sentence, SummarySentence
+from .scores import cosine, cosines, quantize
 
 __all__ = [
     "Candidate",
@@ -354,7 +355,7 @@ class _Summarizer:
             mass.update(weights)
         min_df = _min_df(opts, len(per_group))
         self.weights = {
-            c: float(w**opts.concept_power) for c, w in mass.items() if users[c] >= min_df
+            c: quantize(w**opts.concept_power) for c, w in mass.items() if users[c] >= min_df
         }
         self._said: dict[int, Statement] = {}
         #: The sentence the summary must open with, if the selection fixed one.
@@ -371,7 +372,7 @@ class _Summarizer:
         """The articles that report ``cand`` (computed once)."""
         found = self._cited.get(cand.row)
         if found is None:
-            sims = self.matrix @ self.matrix[cand.row]
+            sims = cosines(self.matrix, self.matrix[cand.row])
             found = self._cited[cand.row] = self.citer.sources(self.said(cand), sims, cand.article)
         return found
 
@@ -384,7 +385,7 @@ class _Summarizer:
 
     def repeats(self, cand: Candidate, other: Candidate) -> bool:
         """Whether ``other`` says what ``cand`` says."""
-        cos = float(self.matrix[cand.row] @ self.matrix[other.row])
+        cos = cosine(self.matrix[cand.row], self.matrix[other.row])
         return cos >= self.opts.redundancy or self.citer.covers(self.said(cand), cos, other.row)
 
     def lead(self) -> Candidate | None:
@@ -402,7 +403,8 @@ class _Summarizer:
 
         def rank(cand: Candidate) -> tuple[float, int, float, int]:
             gain = _weight_of(self.weights, cand.concepts)
-            return (-self.support(cand), -len(self.cited(cand)), -gain / cand.words, cand.row)
+            density = quantize(gain / cand.words)
+            return (-self.support(cand), -len(self.cited(cand)), -density, cand.row)
 
         return min(openings, key=rank)
 
@@ -436,11 +438,11 @@ class _Selection:
         weights = work.weights
         # The opening-sentence bonus is in units of the mean concept weight, so it pulls as
         # hard in a story of five reports as in one of twenty, whatever ``concept_power``.
-        self.unit = math.fsum(weights.values()) / len(weights) if weights else 1.0
+        self.unit = quantize(math.fsum(weights.values()) / len(weights)) if weights else 1.0
 
         def density(cand: Candidate) -> float:
             gain = _weight_of(weights, cand.concepts)
-            return (gain + cand.bonus * self.unit) / cand.words
+            return quantize((gain + cand.bonus * self.unit) / cand.words)
 
         ranked = sorted(work.candidates, key=lambda c: (-density(c), c.row))
         if opts.pool:
@@ -449,7 +451,7 @@ class _Selection:
         if lead is not None:
             # The lead opens the summary; nothing else may restate it.
             lead_row = lead.row
-            near = work.matrix[[c.row for c in ranked]] @ work.matrix[lead_row]
+            near = cosines(work.matrix[[c.row for c in ranked]], work.matrix[lead_row])
             ranked = [lead] + [
                 c
                 for c, cos in zip(ranked, near.tolist(), strict=True)
@@ -460,7 +462,7 @@ class _Selection:
         self.owner: list[int] = list(range(len(ranked)))
         self.lengths: list[int] = [c.words for c in ranked]
         self.concepts: list[frozenset[tuple[str, str]]] = [c.concepts for c in ranked]
-        self.values: list[float] = [self._bonus(c) for c in ranked]
+        self.values: list[float] = [quantize(self._bonus(c)) for c in ranked]
         if opts.overflow and opts.prefix_step > 0:
             for j, cand in enumerate(ranked):
                 tokens = cand.text.split()
@@ -469,7 +471,7 @@ class _Selection:
                     self.owner.append(j)
                     self.lengths.append(count_words(head))
                     self.concepts.append(bigrams_of(work.citer.words.plain(head)))
-                    self.values.append(cand.bonus * self.unit * k / len(tokens))
+                    self.values.append(quantize(cand.bonus * self.unit * k / len(tokens)))
 
     def _bonus(self, cand: Candidate) -> float:
         opts = self.work.opts
@@ -597,7 +599,7 @@ class _Selection:
         penalties = self._penalties
         n_items, n_concepts = len(self.owner), len(shared)
         cost = np.zeros(n_items + n_concepts + len(penalties))
-        cost[:n_items] = -np.asarray(values)
+        cost[:n_items] = -np.asarray([quantize(v) for v in values])
         rows: list[int] = []
         cols: list[int] = []
         vals: list[float] = []
@@ -613,7 +615,7 @@ class _Selection:
         constrain([(j, float(n)) for j, n in enumerate(self.lengths)], float(self.work.opts.words))
         for i, (members, weight) in enumerate(shared):
             # The concept counts (once) only if a chosen item has it.
-            cost[n_items + i] = -weight
+            cost[n_items + i] = -quantize(weight)
             constrain([(n_items + i, 1.0)] + [(j, -1.0) for j in members], 0.0)
         per_owner: list[list[int]] = [[] for _ in self.pool]
         for j, owner in enumerate(self.owner):
@@ -649,12 +651,12 @@ class _Selection:
             self.values[j] + _weight_of(weights, self.concepts[j]) for j in range(len(self.pool))
         ]
         rows = [c.row for c in self.pool]
-        sims = self.work.matrix[rows] @ self.work.matrix[rows].T
+        sims = cosines(self.work.matrix[rows], self.work.matrix[rows])
         out = []
         floor = self.work.opts.novelty_from
         for a, b in zip(*np.nonzero(np.triu(sims > floor, k=1)), strict=True):
             share = novelty * min(1.0, (float(sims[a, b]) - floor) / (1.0 - floor))
-            out.append((int(a), int(b), share * min(worth[a], worth[b])))
+            out.append((int(a), int(b), quantize(share * min(worth[a], worth[b]))))
         return out
 
     def _greedy(self) -> list[Candidate]:
@@ -671,7 +673,10 @@ class _Selection:
             best = max(
                 fits,
                 key=lambda c: (
-                    (_weight_of(weights, c.concepts - covered) + c.bonus * self.unit) / c.words
+                    quantize(
+                        (_weight_of(weights, c.concepts - covered) + c.bonus * self.unit) / c.words
+                    ),
+                    -c.row,
                 ),
             )
             pool.remove(best)

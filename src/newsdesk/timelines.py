@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .models import DateMention, TimelineEntry
+from .scores import cosine, cosines
 
 __all__ = [
     "DatedSentence",
@@ -366,7 +367,7 @@ def build_timeline(
                 continue
             if _precision(item.mention.date) > _precision(head):
                 continue
-            sim = max(float(items[m].vector @ item.vector) for m in members)
+            sim = max(cosine(items[m].vector, item.vector) for m in members)
             if sim >= best_sim:
                 best, best_sim = e_index, sim
         if best >= 0:
@@ -378,7 +379,7 @@ def build_timeline(
         head = items[members[0]].mention.date
         stating = [m for m in members if items[m].mention.date == head]
         vectors = np.stack([items[m].vector for m in members])
-        centrality = vectors @ vectors.mean(axis=0)
+        centrality = cosines(vectors, vectors.astype(np.float64).mean(axis=0))
         best_member = max(stating, key=lambda m: (float(centrality[members.index(m)]), -m))
         result.append(
             TimelineEntry(
