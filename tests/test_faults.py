@@ -302,3 +302,15 @@ def test_one_long_token_run_is_bounded_before_parsing(run: str, models: object) 
     assert sum(len(doc) for doc in nlp.docs) <= MAX_TOKENS  # type: ignore[arg-type]
     assert analysis.sentences[0].text == "Officials met on Monday."
     assert analysis.sentences[0].start == 0
+
+
+def test_element_with_many_attributes_is_cut_before_parsing() -> None:
+    from newsdesk.readers.html import MAX_ATTRIBUTES, _cap_attributes, read_html
+
+    attrs = " ".join(f'data-a{i}="v{i}"' for i in range(20_000))
+    page = f"<html><body><article><p {attrs}>{BODY}</p></article></body></html>".encode()
+    # libxml2 compares each attribute with the element's earlier ones: the parser gets 256.
+    capped = _cap_attributes(page)
+    assert capped.count(b"data-a") == MAX_ATTRIBUTES
+    assert b'data-a255="v255">' in capped
+    assert read_html(page, location="attrs.html").text == BODY
