@@ -200,6 +200,26 @@ def test_entity_bomb_in_utf16_refused() -> None:
         parse_feed(data, location="bomb16.xml")
 
 
+def test_entity_hidden_behind_a_cdata_opener_in_a_comment_is_refused() -> None:
+    # A pattern that strips CDATA first sees "<![CDATA[" in the comment and skips to "]]>";
+    # expat reads the comment as a comment and the DTD as a DTD.
+    data = (
+        b'<?xml version="1.0"?><!-- <![CDATA[ --><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;"><!-- ]]> -->]>'
+        b'<rss version="2.0"><channel><title>&b;</title><item><title>&b;</title>'
+        b"<description>&b;</description></item></channel></rss>"
+    )
+    with pytest.raises(InputError, match="XML entity declarations are refused"):
+        parse_feed(data, location="hidden.xml")
+
+
+def test_entity_text_in_a_comment_is_not_a_declaration() -> None:
+    data = b"""<?xml version="1.0"?><!-- write <!ENTITY x "y"> to declare -->
+<rss version="2.0"><channel><title>Notes</title><item><title>Dock</title>
+<description>The dock reopened.</description></item></channel></rss>"""
+    assert [a.text for a in parse_feed(data, location="c.xml").articles] == ["The dock reopened."]
+
+
 def test_external_entity_refused_without_fetching(server: LocalServer) -> None:
     server.routes["/secret"] = Reply(b"top secret")
     xxe = f"""<?xml version="1.0"?>
