@@ -9,6 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _paths import EXAMPLE, FIXTURES
+from newsdesk.articles import make_article
+from newsdesk.models import ReadFailure
 from newsdesk.readers import detect_format, read_articles, read_stream
 from newsdesk.readers.dates import parse_date
 from newsdesk.readers.jsonl import iter_jsonl
@@ -148,7 +150,10 @@ def test_jsonl_reports_true_line_numbers() -> None:
     assert failures == [
         ("dump.jsonl:2", "invalid JSON (Expecting property name enclosed in double quotes)"),
         ("dump.jsonl:4", "expected a JSON object per line"),
-        ("dump.jsonl:5", "no 'text' field"),
+        (
+            "dump.jsonl:5",
+            "no article text (accepted keys: text, maintext, raw_text, body, content, articleBody)",
+        ),
     ]
     articles = [i for i in items if hasattr(i, "text")]
     assert [a.published for a in articles] == ["2021-05-02", None]
@@ -193,3 +198,89 @@ def test_detect_format_sniffs_content() -> None:
 def test_text_reader_never_crashes(data: bytes) -> None:
     items = list(read_stream(io.BytesIO(data), name="x.txt", location="x.txt"))
     assert len(items) == 1
+
+
+# --- Hard-wrapped text ----------------------------------------------------------------------
+
+WIRE = FIXTURES / "wire"
+
+
+def test_unwrap_joins_sentences_and_keeps_header_list_and_boilerplate_lines() -> None:
+    from newsdesk.articles import clean
+
+    [article] = read_articles([WIRE / "harbour-strike.txt"]).articles
+    cleaned = clean(article)
+    assert (cleaned.title, cleaned.author, cleaned.dateline) == (
+        "Dock workers walk out at Velmora harbour",
+        "Ines Tarrow",
+        "VELMORA",
+    )
+    assert cleaned.removed == ("READ MORE: Velmora grain prices climb",)
+    assert cleaned.text.split("\n\n") == [
+        "Dock workers at the port of Velmora walked off the job on Tuesday, halting the "
+        "loading of grain ships for the first time in eleven years, union officials said. "
+        "``We have waited long enough for a fair contract,'' said union leader Pavel Orsk, "
+        "who spoke to reporters at the harbour gate.",
+        "The port authority said talks would resume on Oct. 9. It listed three demands the "
+        "union had made:",
+        "- a six percent pay rise",
+        "- shorter night shifts",
+        "- new cranes on pier four",
+        "The strike is expected to cost the regional economy about 2 million euros a day, "
+        "according to the chamber of commerce.",
+    ]
+
+
+def test_unwrap_leaves_unwrapped_text_and_headline_lists_alone() -> None:
+    from newsdesk.readers.wrapping import is_hard_wrapped, unwrap
+
+    one_per_line = "The bridge shut on Monday.\nTraffic moved to the ferry.\nIt reopens in May."
+    assert unwrap(one_per_line) == one_per_line
+    long_lines = ("A sentence that runs on and on past any wrapping width. " * 4 + "\n") * 3
+    assert not is_hard_wrapped(long_lines)
+    wrapped = (
+        "Engineers opened the gates of the Tarn dam on Sunday after a week of\n"
+        "rain raised the reservoir to its highest level since records began in\n"
+        "the town, officials said.\n\n"
+        "More Stories From Around The Region\n"
+        "Council Approves New Tram Line For Eastport\n"
+        "Local Team Wins Regional Rowing Final Again\n"
+    )
+    assert unwrap(wrapped).split("\n\n") == [
+        "Engineers opened the gates of the Tarn dam on Sunday after a week of rain raised the "
+        "reservoir to its highest level since records began in the town, officials said.",
+        "More Stories From Around The Region",
+        "Council Approves New Tram Line For Eastport",
+        "Local Team Wins Regional Rowing Final Again",
+    ]
+
+
+def test_unwrap_in_jsonl_text_fields() -> None:
+    record = {
+        "title": "Dam opens",
+        "text": "Engineers opened the gates of the Tarn dam on Sunday after a week of\n"
+        "rain raised the reservoir to its highest level since records began in\n"
+        "the town, officials said.",
+    }
+    [article] = list(iter_jsonl([json.dumps(record).encode()], location="d.jsonl"))
+    assert not isinstance(article, ReadFailure)
+    assert article.text == (
+        "Engineers opened the gates of the Tarn dam on Sunday after a week of rain raised the "
+        "reservoir to its highest level since records began in the town, officials said."
+    )
+
+
+def test_article_opening_with_update_stamps_on_one_line_is_kept() -> None:
+    from newsdesk.articles import clean
+
+    body = "A Spiro man was found guilty of two counts of murder on Thursday evening. " * 40
+    raw = "Posted September 26, 2013 - 3: 47pm Updated September 27, 2013 - 6: 56am " + body
+    article = clean(parse_text(raw, location="x.txt"))
+    assert article.published == "2013-09-26"
+    assert article.text == body.strip()
+    assert article.removed == (
+        "Posted September 26, 2013 - 3: 47pm Updated September 27, 2013 - 6: 56am",
+    )
+    # The same line reaching cleaning from another reader keeps its article too.
+    other = clean(make_article(raw, location="y"))
+    assert (other.text, other.removed) == (body.strip(), article.removed)

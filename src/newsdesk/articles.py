@@ -24,8 +24,10 @@ __all__ = [
     "article_id",
     "canonical_url",
     "clean",
+    "is_boilerplate_line",
     "make_article",
     "normalize_text",
+    "split_stamps",
 ]
 
 # Longest body we keep. The longest DUC 2004 / ECB+ article is ~30k characters; a 10 MB
@@ -131,7 +133,9 @@ _PROMO_WORDS = (
 )
 _LEAD_SYMBOLS = r"(?:[^\w\s\"“'‘(\[]{1,3}\s*)?"
 _PROMO_LABEL = re.compile(
-    rf"^\s*{_LEAD_SYMBOLS}((?:{_PROMO_WORDS})(?:[\s']+(?:{_PROMO_WORDS})){{0,4}})\s*[:|»>–—-]+\s*\S",
+    # A hyphen separates a label only with a space before it: "Top-level talks" is prose.
+    rf"^\s*{_LEAD_SYMBOLS}((?:{_PROMO_WORDS})(?:[\s']+(?:{_PROMO_WORDS})){{0,4}})"
+    r"(?:\s*[:|»>–—]+|\s+-+)\s*\S",
     re.IGNORECASE,
 )
 # A whole line that is only a promo heading ("Related Posts", "Recommended Stories").
@@ -179,6 +183,42 @@ _CAPTION_CREDIT = re.compile(
     r"[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}\s*/\s*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})"
     r"[)\]]\s*$"
 )
+# One stamp with its date and time: "Posted September 26, 2013 - 3: 47pm", "Updated: 12:05 GMT".
+_STAMP_DATE = (
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"(?:[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|"
+    r"\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}/\d{1,2}/\d{2,4})"
+)
+_STAMP_TIME = r"\d{1,2}\s*[:.]\s*\d{2}\s*(?:[ap]\.?\s?m\.?)?(?:\s*[A-Z]{2,4}\b)?"
+_STAMP_PART = re.compile(
+    r"\s*(?:published|updated|last\s+updated|first\s+published|posted|modified|"
+    r"last\s+modified)\s*(?:on|at)?\s*[:|]?\s*"
+    rf"(?:{_STAMP_DATE}|{_STAMP_TIME})(?:\s*(?:[-,|@]|at)?\s*(?:{_STAMP_DATE}|{_STAMP_TIME})){{0,2}}"
+    r"\s*[|,;-]?",
+    re.IGNORECASE,
+)
+# A line that goes on this many words after its stamps is an article that opens with a stamp
+# (ECB+ 45_1ecbplus: 5,952 characters on one line after "Posted ... Updated ..."): only the
+# stamps go. Real stamp lines carry a few words at most.
+_STAMP_REST_WORDS = 8
+
+
+def split_stamps(line: str) -> tuple[str, str]:
+    """Split the update stamps opening ``line`` from the text after them.
+
+    Example:
+        >>> split_stamps("Posted May 2, 2013 - 3: 47pm Updated May 3, 2013 A man was found guilty.")
+        ('Posted May 2, 2013 - 3: 47pm Updated May 3, 2013', 'A man was found guilty.')
+    """
+    end = 0
+    while True:
+        match = _STAMP_PART.match(line, end)
+        if match is None or match.end() == end or not _STAMP.match(line[end:]):
+            break
+        end = match.end()
+    return line[:end].strip(" |,;-"), line[end:].strip()
+
+
 # A whole line in brackets is an embed, a caption or a promo, never news copy.
 _BRACKETED = re.compile(r"^\s*\[[^\]]{3,300}\]\s*$")
 _SEPARATOR = re.compile(r"^[\W_]{1,12}$")
@@ -253,6 +293,16 @@ def _is_pull_quote(paragraph: str, others: Sequence[str]) -> bool:
     )
 
 
+def is_boilerplate_line(line: str) -> bool:
+    """Return True when ``line`` is boilerplate on its own (a promo, credit, stamp, caption).
+
+    Example:
+        >>> is_boilerplate_line("READ MORE: Sun shines"), is_boilerplate_line("Rain fell.")
+        (True, False)
+    """
+    return bool(line.strip()) and _classify(line)
+
+
 def _classify(line: str) -> bool:
     """Return True when a single line is boilerplate on its own."""
     stripped = line.strip()
@@ -297,6 +347,14 @@ def clean(article: Article) -> Article:
         ('READ MORE: Sun shines',)
     """
     lines = article.text.split("\n")
+    stamps: list[str] = []
+    for i, line in enumerate(lines):
+        if _STAMP.match(line):
+            stamp, rest = split_stamps(line)
+            if stamp and len(rest.split()) >= _STAMP_REST_WORDS:
+                # Never drop a line that carries the article: only its stamps go.
+                stamps.append(stamp)
+                lines[i] = rest
     # The body's vocabulary comes from full sentences only, so a tail of headlines cannot
     # vouch for itself.
     body_words = {
@@ -324,7 +382,7 @@ def clean(article: Article) -> Article:
             while j < tail and lines[j].strip() and _is_link_text(lines[j]):
                 drop[j] = True
                 j += 1
-    removed = [
+    removed = stamps + [
         line.strip() for line, gone in zip(lines, drop, strict=True) if gone and line.strip()
     ]
     keep: list[str | None] = [

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..articles import make_article
+from ..articles import make_article, split_stamps
 from ..models import Article
 from .dates import parse_date
+from .wrapping import unwrap
 
 __all__ = ["parse_text", "read_text"]
 
@@ -69,7 +70,9 @@ def parse_text(raw: str, *, location: str) -> Article:
         >>> (a.title, a.author, a.dateline, a.text)
         ('Bridge closes', 'Ann Lee', 'PORTVILLE', 'The bridge shut.')
     """
-    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # Unwrap first (header and boilerplate lines are kept as lines, see ``wrapping``), so a
+    # wrapped story's first line is not taken for its title.
+    lines = unwrap(raw).split("\n")
     meta: dict[str, str | None] = {}
     removed: list[str] = []
     body_start = 0
@@ -93,6 +96,14 @@ def parse_text(raw: str, *, location: str) -> Article:
             continue
         stamp = _STAMP_LINE.match(line)
         if stamp:
+            stamps, rest = split_stamps(line)
+            if stamps and len(rest.split()) >= 8:
+                # An article on one line that opens with its stamps: keep the article.
+                if parse_date(stamps):
+                    meta.setdefault("published", parse_date(stamps))
+                removed.append(stamps)
+                lines[i] = rest
+                break
             for part in line.split("|"):
                 part_match = _STAMP_LINE.match(part)
                 if (
