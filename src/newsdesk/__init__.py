@@ -1,15 +1,25 @@
-"""newsdesk: turn many news reports into one trustworthy, sourced brief."""
+"""newsdesk: turn many news reports into one trustworthy, sourced brief.
+
+>>> import newsdesk
+>>> brief = newsdesk.brief(["examples/harbour-bridge"])  # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
+from .config import Options, load_options
 from .errors import InputError, NewsdeskError
 from .models import Article, Brief
+from .pipeline import brief, dedupe
 
 __all__ = [
     "Article",
     "Brief",
     "InputError",
     "NewsdeskError",
+    "Options",
+    "brief",
+    "dedupe",
+    "load_options",
 ]
 
 __version__ = "0.1.0"

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .config import MIN_POLL_INTERVAL
 from .errors import InputError
 from .fetch import Fetcher
 from .models import Article, ReadFailure
@@ -43,7 +44,7 @@ __all__ = [
 
 # The politeness floor: feed publishers commonly ask for no more than one poll a minute
 # (RSS <ttl> values and the Feedly/Inoreader defaults are 15-60 minutes).
-MIN_INTERVAL = 60.0
+MIN_INTERVAL = MIN_POLL_INTERVAL
 # A watch is a reading list, not a crawler.
 MAX_FEEDS = 1000
 # Links remembered per feed to avoid re-delivering items; a busy feed carries 20-100 items,

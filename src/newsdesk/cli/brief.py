@@ -7,16 +7,16 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ..articles import clean
-from ..briefs import BriefOptions, build_brief
-from ..duplicates import DuplicateIndex, find_duplicates
-from ..models import Article, Brief
-from ..nlp import Models
-from ..readers import read_articles
-from ..renderers import FORMATS, render
+from ..config import FORMAT_NAMES, load_options
+from ..pipeline import brief, dedupe
 
-__all__ = ["brief_from_paths", "register"]
+if TYPE_CHECKING:
+    from ..models import Brief
+    from ..nlp import Models
+
+__all__ = ["brief_from_paths", "dedupe", "register"]
 
 EXAMPLE = """\
 examples:
@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "-f",
         "--format",
-        choices=sorted(FORMATS),
+        choices=sorted(FORMAT_NAMES),
         default="markdown",
         help="output format (default: markdown)",
     )
@@ -54,8 +54,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "-o", "--output", metavar="FILE", default="-", help="write here (default: - for stdout)"
     )
     parser.add_argument(
-        "--words", type=int, default=120, metavar="N", help="summary length in words (default: 120)"
+        "--words",
+        type=int,
+        default=None,
+        metavar="N",
+        help="summary length in words (default: 120)",
     )
+    parser.add_argument("--config", metavar="FILE", help="options from this TOML file")
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="no warnings or progress on stderr"
     )
@@ -81,70 +86,31 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
         yield lambda stage: status.update(stage)
 
 
-def dedupe(articles: Sequence[Article]) -> dict[str, str]:
-    """Map each syndicated copy's id to the id of the article it copies."""
-    matches = find_duplicates(articles, DuplicateIndex())
-    by_id = {a.id: a for a in articles}
-    groups: dict[str, set[str]] = {}
-    for match in matches:
-        if match.duplicate_of:
-            groups.setdefault(match.duplicate_of, {match.duplicate_of}).add(match.article_id)
-    out: dict[str, str] = {}
-    for members in groups.values():
-        # The original is the earliest published; on a tie, the first by location, so the
-        # answer does not depend on ids (hashes) or input order.
-        ordered = sorted(
-            members, key=lambda i: (by_id[i].published or "9999", by_id[i].location, i)
-        )
-        out.update({member: ordered[0] for member in ordered[1:]})
-    return out
-
-
-def brief_from_paths(
-    paths: Sequence[str],
-    models: Models,
-    *,
-    options: BriefOptions | None = None,
-    warn: Callable[[str], None] = lambda _msg: None,
-    progress: Callable[[str], None] = lambda _stage: None,
-) -> Brief | None:
-    """Read, clean, dedupe and brief; report each unreadable input through ``warn``."""
-    result = read_articles(paths)
-    for failure in result.failures:
-        warn(f"{failure.location}: {failure.reason} (skipped)")
-    for warning in result.warnings:
-        warn(warning)
-    # One order whatever the argument order, and one copy per id (the same text at two paths
-    # keeps the first by location), so the brief never depends on how the inputs were listed.
-    unique: dict[str, Article] = {}
-    for article in sorted(result.articles, key=lambda a: (a.location, a.id)):
-        unique.setdefault(article.id, article)
-    articles = [clean(a) for a in unique.values()]
-    articles = [a for a in articles if a.text.strip()]
-    if not articles:
-        return None
-    progress("duplicates")
-    return build_brief(
-        articles, models, options=options, duplicate_of=dedupe(articles), progress=progress
-    )
+def brief_from_paths(paths: Sequence[str], models: Models, **kwargs: Any) -> Brief | None:
+    """``newsdesk.brief`` with loaded models (kept for callers of the earlier name)."""
+    return brief(paths, models=models, **kwargs)
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.story and args.paths:
         print("newsdesk brief: error: give PATHs or --story, not both", file=sys.stderr)
         return 2
+    if args.words is not None and args.words < 10:
+        print("newsdesk brief: error: --words must be at least 10", file=sys.stderr)
+        return 2
+    options = load_options(args.config, words=args.words, db=args.db)
+    from ..nlp import Models
+    from ..renderers import render
+
     if args.story:
         from ..ingest import story_brief
         from ..store import Store, default_db_path
 
-        with Store(args.db or default_db_path()) as store:
-            stored = story_brief(store, args.story, Models())
+        with Store(options.db or default_db_path()) as store:
+            stored = story_brief(store, args.story, Models(embedder_name=options.embedder))
         return _write(render(stored, args.format), args.output)
     if not args.paths:
         print("newsdesk brief: error: give at least one PATH (or - for stdin)", file=sys.stderr)
-        return 2
-    if args.words < 10:
-        print("newsdesk brief: error: --words must be at least 10", file=sys.stderr)
         return 2
 
     def warn(message: str) -> None:
@@ -152,17 +118,17 @@ def _run(args: argparse.Namespace) -> int:
             print(f"newsdesk: {message}", file=sys.stderr)
 
     with _progress(not args.quiet) as progress:
-        brief = brief_from_paths(
+        written = brief(
             args.paths,
-            Models(),
-            options=BriefOptions(words=args.words),
+            options,
+            models=Models(embedder_name=options.embedder),
             warn=warn,
             progress=progress,
         )
-    if brief is None:
+    if written is None:
         print("newsdesk: error: no readable article in the inputs", file=sys.stderr)
         return 1
-    return _write(render(brief, args.format), args.output)
+    return _write(render(written, args.format), args.output)
 
 
 def _write(text: str, output: str) -> int:

@@ -8,6 +8,7 @@ import os
 import sys
 from typing import Any
 
+from ..config import EMBEDDER_NAMES
 from ..errors import ConfigError
 from ..store import Store, default_db_path
 
@@ -28,7 +29,6 @@ def is_loopback(host: str) -> bool:
 
 def register(subparsers: Any) -> None:
     """Add the ``serve`` command."""
-    from ..nlp import EMBEDDERS
 
     parser = subparsers.add_parser(
         "serve",
@@ -48,7 +48,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to bind (8000)")
     parser.add_argument(
-        "--embedder", choices=sorted(EMBEDDERS), default="minilm", help="text embedder (minilm)"
+        "--embedder",
+        choices=sorted(EMBEDDER_NAMES),
+        default="minilm",
+        help="text embedder (minilm)",
     )
     parser.set_defaults(handler=_serve)
 

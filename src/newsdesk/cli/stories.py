@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from ..config import EMBEDDER_NAMES
 from ..errors import InputError
 from ..models import Article, ReadFailure
 from ..store import Store, default_db_path
@@ -34,7 +35,6 @@ def _open(args: argparse.Namespace) -> Store:
 
 def register(subparsers: Any) -> None:
     """Add the ``ingest``, ``stories`` and ``search`` commands."""
-    from ..nlp import EMBEDDERS
 
     ingest = subparsers.add_parser(
         "ingest",
@@ -81,7 +81,10 @@ def register(subparsers: Any) -> None:
         "--batch-size", type=int, default=256, help="articles per transaction (256)"
     )
     ingest.add_argument(
-        "--embedder", choices=sorted(EMBEDDERS), default="minilm", help="text embedder (minilm)"
+        "--embedder",
+        choices=sorted(EMBEDDER_NAMES),
+        default="minilm",
+        help="text embedder (minilm)",
     )
     ingest.set_defaults(handler=_ingest)
 

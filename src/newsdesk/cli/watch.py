@@ -8,11 +8,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..config import EMBEDDER_NAMES
+from ..config import MIN_POLL_INTERVAL as MIN_INTERVAL
 from ..errors import InputError
 from ..models import Article
-from ..watch import MIN_INTERVAL, FeedState, PollResult
+
+if TYPE_CHECKING:
+    from ..watch import FeedState, PollResult
 
 __all__ = ["register"]
 
@@ -47,7 +51,6 @@ def _positive(kind: type[int] | type[float]) -> Any:
 
 def register(subparsers: Any) -> None:
     """Add the ``watch`` command."""
-    from ..nlp import EMBEDDERS
     from ..store import default_db_path
 
     parser = subparsers.add_parser(
@@ -108,7 +111,10 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the backoff jitter (0)")
     parser.add_argument(
-        "--embedder", choices=sorted(EMBEDDERS), default="minilm", help="text embedder (minilm)"
+        "--embedder",
+        choices=sorted(EMBEDDER_NAMES),
+        default="minilm",
+        help="text embedder (minilm)",
     )
     parser.set_defaults(handler=_watch)
 
