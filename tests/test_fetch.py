@@ -297,3 +297,57 @@ def test_address_problem_allows_listed_networks() -> None:
 def test_options_validation(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         FetchOptions(**kwargs)  # type: ignore[arg-type]
+
+
+class DripServer:
+    """A raw TCP server on 127.0.0.1 that sends its reply one byte at a time (slow loris)."""
+
+    def __init__(self, reply: bytes, gap: float) -> None:
+        import threading
+
+        self.sent = 0
+        self._reply = reply
+        self._gap = gap
+        self._sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}/feed"
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        conn, _ = self._sock.accept()
+        with conn:
+            conn.recv(65536)
+            try:
+                for byte in self._reply:
+                    conn.sendall(bytes([byte]))
+                    self.sent += 1
+                    time.sleep(self._gap)
+            except OSError:
+                return  # the client hung up: what the test wants
+
+    def close(self) -> None:
+        self._sock.close()
+        self._thread.join(timeout=10)
+
+
+def test_deadline_holds_while_headers_drip() -> None:
+    # 800 header bytes, one every 50 ms (40 s in all): each read gets a byte before the
+    # per-read timeout, so only a deadline on the whole fetch stops it.
+    head = b"HTTP/1.1 200 OK\r\n" + b"X-Pad: " + b"a" * 760 + b"\r\n\r\n"
+    drip = DripServer(head, gap=0.05)
+    try:
+        with pytest.raises(FetchError, match=r"timed out after 1 s"):
+            fetch(drip.url, options=FetchOptions(timeout=1.0, allow_networks=LOOPBACK))
+    finally:
+        drip.close()
+    # Work count, not wall clock: the client gave up long before the headers were done.
+    assert drip.sent < 400
+
+
+def test_stacked_content_encoding_is_refused(server: LocalServer) -> None:
+    body = gzip.compress(gzip.compress(gzip.compress(b"\0" * 1_000_000)))
+    server.routes["/stack"] = Reply(body, headers={"Content-Encoding": "gzip, gzip, gzip"})
+    with pytest.raises(FetchError, match=r"refusing stacked Content-Encoding \(gzip, gzip, gzip\)"):
+        fetch(server.url("/stack"), options=LOCAL)
+    server.routes["/one"] = Reply(gzip.compress(b"fine"), headers={"Content-Encoding": "gzip"})
+    assert fetch(server.url("/one"), options=LOCAL).content == b"fine"

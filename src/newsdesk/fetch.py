@@ -8,8 +8,11 @@ Everything newsdesk takes from the network comes through ``Fetcher.fetch``:
   resolved and *every* address checked before the request, again on every redirect, and
   once more at connect time by the transport, which connects only to an address it has just
   vetted (so a DNS answer that changes between check and connect cannot slip through);
-- bounded redirects, a total deadline per fetch, and a maximum body size enforced while
-  streaming (on the decoded bytes, so a gzip bomb stops at the limit too);
+- bounded redirects, and one total deadline per fetch (connect, every header and body
+  read: the socket itself is given only the time left, so a server that drips header
+  bytes cannot stretch it); a maximum body size enforced while streaming (on the decoded
+  bytes, so a gzip bomb stops at the limit too) and at most one ``Content-Encoding``
+  layer (``gzip, gzip, gzip`` would inflate each layer whole before any check);
 - conditional GET: pass the ``etag``/``last_modified`` of the previous answer and a
   ``304 Not Modified`` comes back as a result with ``not_modified`` set and no body.
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -263,6 +267,50 @@ class _Refused(Exception):
         self.reason = reason
 
 
+class _Deadline(threading.local):
+    """The monotonic deadline of the fetch running on this thread (None: no fetch)."""
+
+    at: float | None = None
+
+    def left(self, timeout: float | None) -> float | None:
+        """Return ``timeout`` cut to the time left; raise ReadTimeout when none is left."""
+        if self.at is None:
+            return timeout
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise httpcore.ReadTimeout("fetch deadline passed")
+        return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write gets only the time left in the fetch."""
+
+    def __init__(self, inner: httpcore.NetworkStream, deadline: _Deadline) -> None:
+        self._inner = inner
+        self._deadline = deadline
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._deadline.left(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._deadline.left(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(ssl_context, server_hostname, self._deadline.left(timeout))
+        return _DeadlineStream(inner, self._deadline)
+
+    def get_extra_info(self, info: str) -> object:
+        return self._inner.get_extra_info(info)
+
+
 class _GuardedBackend(httpcore.NetworkBackend):
     """Connects only to addresses it has itself resolved and vetted (defeats DNS rebinding)."""
 
@@ -270,6 +318,7 @@ class _GuardedBackend(httpcore.NetworkBackend):
         self._resolver = resolver
         self._allow = tuple(allow_networks)
         self._inner = httpcore.SyncBackend()
+        self.deadline = _Deadline()
 
     def connect_tcp(
         self,
@@ -286,13 +335,14 @@ class _GuardedBackend(httpcore.NetworkBackend):
         last: Exception | None = None
         for address in addresses:
             try:
-                return self._inner.connect_tcp(
+                stream = self._inner.connect_tcp(
                     address,
                     port,
-                    timeout=timeout,
+                    timeout=self.deadline.left(timeout),
                     local_address=local_address,
                     socket_options=socket_options,
                 )
+                return _DeadlineStream(stream, self.deadline)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last = exc
         assert last is not None
@@ -313,6 +363,7 @@ class _GuardedBackend(httpcore.NetworkBackend):
 class _GuardedTransport(httpx.HTTPTransport):
     def __init__(self, resolver: Resolver, allow_networks: Sequence[str]) -> None:
         super().__init__(trust_env=False)
+        self.backend = _GuardedBackend(resolver, allow_networks)
         # httpx builds its pool in __init__ without a way to pass a network backend, so we
         # replace the pool with one that has the same settings plus our guarded backend.
         self._pool = httpcore.ConnectionPool(
@@ -320,7 +371,7 @@ class _GuardedTransport(httpx.HTTPTransport):
             max_connections=10,
             max_keepalive_connections=5,
             keepalive_expiry=5.0,
-            network_backend=_GuardedBackend(resolver, allow_networks),
+            network_backend=self.backend,
         )
 
 
@@ -356,8 +407,10 @@ class Fetcher:
     ) -> None:
         self.options = options or FetchOptions()
         self._resolver = resolver
+        transport = _GuardedTransport(resolver, self.options.allow_networks)
+        self._deadline = transport.backend.deadline
         self._client = httpx.Client(
-            transport=_GuardedTransport(resolver, self.options.allow_networks),
+            transport=transport,
             timeout=httpx.Timeout(self.options.timeout),
             follow_redirects=False,
             trust_env=False,
@@ -412,6 +465,16 @@ class Fetcher:
         if accept:
             headers["Accept"] = accept
         current = url.split("#", 1)[0]
+        self._deadline.at = deadline
+        try:
+            return self._follow(url, current, headers, deadline)
+        finally:
+            self._deadline.at = None
+
+    def _follow(
+        self, url: str, current: str, headers: dict[str, str], deadline: float
+    ) -> FetchResult:
+        opts = self.options
         for hop in range(opts.max_redirects + 1):
             try:
                 check_url(current, options=opts, resolver=self._resolver)
@@ -481,6 +544,18 @@ class Fetcher:
 
     def _read_body(self, url: str, response: httpx.Response, deadline: float) -> bytes:
         limit = self.options.max_bytes
+        layers = [
+            c.strip().lower()
+            for c in response.headers.get("content-encoding", "").split(",")
+            if c.strip() and c.strip().lower() != "identity"
+        ]
+        if len(layers) > 1:
+            # Each layer is decoded whole per network chunk before the size check sees it:
+            # 298 bytes of "gzip, gzip, gzip" inflate to 4 GB in one step. No real server
+            # stacks encodings.
+            raise FetchError(
+                url, f"refusing stacked Content-Encoding ({', '.join(layers)}): one layer at most"
+            )
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise FetchError(url, f"response of {int(declared):,} bytes exceeds {limit:,} bytes")
