@@ -1,7 +1,8 @@
 """Browser tests: the real ``newsdesk serve`` on loopback, driven through Debian's Chromium.
 
 Skipped when chromium or playwright is missing (never ``playwright install``). Screenshots go
-to ``test-artifacts/`` (gitignored) for a person to look at.
+to ``test-artifacts/screenshots/`` (gitignored; CI keeps it) for a person to look at: every
+page at a phone's width (390 px) and a laptop's (1366 px).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from _webdata import XSS_BODY, XSS_TITLE, example_payloads
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+WIDTHS = {390: 844, 1366: 900}
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FOLLOW_UP = {
     "title": "Korvane Harbour Bridge collapse: divers reach the fallen span in Velmora",
@@ -96,7 +98,7 @@ def posted(server: str) -> dict[str, Any]:
 def browser(server: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         chromium = p.chromium.launch(
             executable_path=CHROMIUM,
@@ -106,9 +108,8 @@ def browser(server: str) -> Iterator[Any]:
         chromium.close()
 
 
-@pytest.fixture()
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def _new_page(browser: Any, width: int = 1280, height: int = 900) -> tuple[Any, Any]:
+    context = browser.new_context(viewport={"width": width, "height": height})
     tab = context.new_page()
     problems: list[str] = []
     tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -123,6 +124,12 @@ def page(browser: Any) -> Iterator[Any]:
         ),
     )
     tab.problems = problems
+    return context, tab
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[Any]:
+    context, tab = _new_page(browser)
     yield tab
     context.close()
 
@@ -197,3 +204,177 @@ def test_hostile_article_stays_inert_in_the_browser(server: str, page: Any) -> N
     assert "<script>alert('body')</script>" in page.locator(".body").inner_text()
     page.screenshot(path=str(ARTIFACTS / "06-hostile-article.png"), full_page=True)
     assert not [p for p in page.problems if p.startswith("dialog")]
+
+
+# --- Layout and accessibility at a phone's and a laptop's width ------------------------------
+
+# Runs in the page: the effective background of an element (first opaque one up the tree).
+_CONTRAST_JS = """
+(sel) => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length >= 3 && (c.length === 3 || c[3] > 0.5)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const out = [];
+  for (const el of document.querySelectorAll(sel)) {
+    const box = el.getBoundingClientRect();
+    if (!box.width || !box.height || !el.textContent.trim()) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden" || Number(style.opacity) < 1) continue;
+    const a = lum(rgb(style.color)), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    out.push([el.tagName + "." + el.className + " " + el.textContent.trim().slice(0, 30), Math.round(ratio * 100) / 100]);
+  }
+  return out;
+}
+"""
+
+# Runs in the page: the interactive elements a keyboard user must be able to reach.
+_FOCUSABLE_JS = """
+() => Array.from(document.querySelectorAll(
+    'a[href], button, input, summary, [tabindex="0"]'))
+  .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden'
+               && !e.closest('[aria-hidden="true"]') && e.tabIndex >= 0)
+  .map((e, i) => { e.dataset.kb = String(i); return i; }).length
+"""
+
+
+def _pages(server: str, posted: dict[str, Any]) -> dict[str, str]:
+    story_id = posted["results"][0]["story_id"]
+    article_id = posted["results"][1]["id"]
+    return {
+        "story-list": f"{server}/",
+        "story": f"{server}/stories/{story_id}",
+        "article": f"{server}/articles/{article_id}",
+        "search": f"{server}/?q=Ostrova",
+        "api-docs": f"{server}/docs",
+    }
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_every_page_fits_and_is_accessible(
+    server: str, posted: dict[str, Any], browser: Any, width: int
+) -> None:
+    context, tab = _new_page(browser, width, WIDTHS[width])
+    try:
+        for name, url in _pages(server, posted).items():
+            tab.goto(url)
+            tab.wait_for_load_state("networkidle")
+            tab.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+            # No page-level horizontal scroll: wide tables scroll inside their own box.
+            overflow = tab.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            assert overflow[0] <= overflow[1], (name, overflow)
+            # Landmarks: one banner, one main, one contentinfo, and navigation.
+            roles = tab.evaluate(
+                "['body > header', 'main', 'body > footer', 'nav'].map("
+                "s => document.querySelectorAll(s).length)"
+            )
+            assert roles[:3] == [1, 1, 1] and roles[3] >= 1, (name, roles)
+            # Headings: one h1, first; never a level skipped on the way down.
+            levels = tab.evaluate(
+                "Array.from(document.querySelectorAll('main h1, main h2, main h3, main h4'))"
+                ".map(h => Number(h.tagName[1]))"
+            )
+            assert levels and levels[0] == 1 and levels.count(1) == 1, (name, levels)
+            assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), (
+                name,
+                levels,
+            )
+            # Every chart has a text alternative: a labelled image, or hidden beside a
+            # caption that points at the list with the same content.
+            charts = tab.evaluate(
+                "Array.from(document.querySelectorAll('main svg')).map(s => ["
+                "s.getAttribute('role'), s.getAttribute('aria-label'), "
+                "s.getAttribute('aria-hidden'), "
+                "!!(s.closest('figure') && s.closest('figure').querySelector('figcaption'))])"
+            )
+            for role, label, hidden, captioned in charts:
+                assert (role == "img" and label) or (hidden == "true" and captioned), name
+            # Contrast of badges, citations, links and small print.
+            ratios = tab.evaluate(
+                _CONTRAST_JS,
+                "main a, .pill, a.cite, .kind, .key, .label, .note, .meta, .support-n, "
+                "header.site a, header.site button, footer.site",
+            )
+            low = [(what, r) for what, r in ratios if r < 4.5]
+            assert not low, (name, low)
+            # Every control is reachable with the Tab key.
+            total = tab.evaluate(_FOCUSABLE_JS)
+            reached: set[str] = set()
+            tab.locator("body").focus()
+            for _ in range(total + 40):
+                tab.keyboard.press("Tab")
+                mark = tab.evaluate("document.activeElement && document.activeElement.dataset.kb")
+                if mark is not None:
+                    reached.add(mark)
+                if len(reached) == total:
+                    break
+            assert len(reached) == total, (name, total - len(reached), "controls never focused")
+        assert tab.problems == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_story_pictures_stay_legible(
+    server: str, posted: dict[str, Any], browser: Any, width: int
+) -> None:
+    context, tab = _new_page(browser, width, WIDTHS[width])
+    try:
+        tab.goto(_pages(server, posted)["story"])
+        # The timeline's labels as drawn on screen (font size times the SVG's scale).
+        sizes = tab.evaluate(
+            "Array.from(document.querySelectorAll('figure.timeline-chart svg text'))"
+            ".filter(t => t.getClientRects().length)"
+            ".map(t => t.getScreenCTM().a * parseFloat(getComputedStyle(t).fontSize))"
+        )
+        assert sizes and min(sizes) >= 11, sizes
+        # The picture and its list show the same dates.
+        listed = tab.evaluate(
+            "new Set(Array.from(document.querySelectorAll('ol.timeline time'))"
+            ".map(t => t.getAttribute('datetime'))).size"
+        )
+        drawn = tab.evaluate(
+            "Array.from(document.querySelectorAll('figure.timeline-chart svg'))"
+            ".filter(s => s.getClientRects().length)"
+            ".map(s => s.querySelectorAll('circle.dot').length)"
+        )
+        assert drawn == [listed], (drawn, listed)
+        headers = tab.locator("table.matrix thead th")
+        assert headers.count() > 2
+        tab.locator("#coverage").scroll_into_view_if_needed()
+        tab.screenshot(path=str(ARTIFACTS / f"story-coverage-{width}.png"))
+        if width >= 1366:
+            # Every column of the coverage matrix is visible without scrolling its box.
+            wrap = tab.locator(".matrix-wrap").evaluate("w => [w.scrollWidth, w.clientWidth]")
+            assert wrap[0] <= wrap[1], wrap
+            inside = tab.evaluate(
+                "(() => { const w = document.querySelector('.matrix-wrap')"
+                ".getBoundingClientRect(); return Array.from(document.querySelectorAll("
+                "'table.matrix thead th')).every(th => { const b = th.getBoundingClientRect();"
+                " return b.left >= w.left - 1 && b.right <= w.right + 1; }); })()"
+            )
+            assert inside
+            # The conflict column is there with its values.
+            assert tab.locator("table.matrix td.conflict.on").count() > 0
+        # An abbreviated heading shows its full text on keyboard focus.
+        first = tab.locator("table.matrix thead th a").first
+        tip = tab.locator("table.matrix thead th .tip").first
+        assert not tip.is_visible()
+        first.focus()
+        assert tip.is_visible()
+        assert len(tip.inner_text()) > 20
+        tab.screenshot(path=str(ARTIFACTS / f"story-coverage-tip-{width}.png"))
+        assert tab.problems == []
+    finally:
+        context.close()

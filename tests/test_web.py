@@ -28,8 +28,12 @@ from newsdesk.web import create_app
 from newsdesk.web.app import CSP, MAX_ARTICLES_PER_REQUEST
 from newsdesk.web.cache import LRU, SingleFlight
 from newsdesk.web.pages import (
+    after_first,
     article_href,
+    counts,
     locate,
+    news_span,
+    outlet_name,
     safe_url,
     snippet_segments,
     timeline_chart,
@@ -533,13 +537,27 @@ def test_small_helpers() -> None:
         ("d", True),
     ]
     assert snippet_segments("") == []
-    chart = timeline_chart(["1974", "2025-10-14", "2025-10-14", "2025-10-15"], width=200)
-    assert [(p["x"], p["date"], p["count"], p["first"]) for p in chart["points"]] == [
-        (40.0, "1974", 1, 0),
-        (100.0, "2025-10-14", 2, 1),
-        (160.0, "2025-10-15", 1, 3),
+    chart = timeline_chart(["1974", "2025-10-14", "2025-10-14", "2025-10-15"])
+    assert [(p["x"], p["y"], p["label"], p["count"], p["first"]) for p in chart["points"]] == [
+        (6.0, 16.0, "1974", 1, 0),
+        (55.74, 50.0, "14 Oct 2025", 2, 1),
+        (94.0, 80.0, "15 Oct", 1, 3),
     ]
-    assert chart["years"] == [{"x": 40.0, "year": "1974"}, {"x": 100.0, "year": "2025"}]
+    # 52 years are a labelled break, not 99% of the axis; one day is to scale after it.
+    assert chart["breaks"] == [{"label": "52 years", "x": 30.87, "y": 33.0}]
+    assert outlet_name(None, None, "examples/harbour-bridge/01_meridian_press.txt") == (
+        "Meridian Press"
+    )
+    assert outlet_name(None, "https://www.tide.example/a.html", "api") == "tide.example"
+    assert outlet_name(None, None, "dump.jsonl:3") == "unknown outlet"
+    assert outlet_name(" Harbour Courier ", "https://x.example/") == "Harbour Courier"
+    assert after_first("2025-10-15", "2025-10-14") == "1 day after the first report"
+    assert after_first("2025-10-14T12:30", "2025-10-14T09:10") == "3 hours after the first report"
+    assert after_first("2025-10", "2025-10-14") is None
+    assert counts(7, 1) == "6 sources · 7 reports (1 syndicated copy)"
+    assert counts(1, 0) == "1 source"
+    assert news_span("2025-10-14", "2025-10-16") == "first report 14 Oct 2025 · latest 16 Oct 2025"
+    assert news_span("2024-03", None) == "published Mar 2024"
     assert timeline_chart([])["points"] == []
     lru: LRU[str, int] = LRU(2)
     lru.put("a", 1)

@@ -40,6 +40,10 @@ from .cache import LRU, RenderedStory, SingleFlight
 from .pages import (
     ArticleText,
     article_paragraphs,
+    counts,
+    human_date,
+    news_span,
+    outlet_name,
     safe_url,
     snippet_segments,
     split_article,
@@ -646,14 +650,41 @@ def _install_pages(api: FastAPI, web: _Web) -> None:
             search=query or None, limit=per_page + 1, offset=(page - 1) * per_page
         )
         hits = web.reader.search(query, limit=30) if query else []
+        cards = []
+        for row in stories[:per_page]:
+            story = web.reader.story(row.id)
+            members = set(story.article_ids) if story else set()
+            n_copies = sum(
+                1
+                for g in web.reader.duplicate_groups(sorted(members))
+                for m in g.article_ids
+                if m != g.canonical_id and m in members
+            )
+            cards.append(
+                {
+                    "id": row.id,
+                    "headline": row.headline,
+                    "counts": counts(row.n_articles, n_copies),
+                    "n_copies": n_copies,
+                    "span": news_span(row.first_published, row.last_published),
+                }
+            )
         return _render(
             web,
             "index.html",
             query=query,
-            stories=stories[:per_page],
+            stories=cards,
             more=len(stories) > per_page,
             page=page,
-            hits=[{"hit": h, "snippet": snippet_segments(h.snippet)} for h in hits],
+            hits=[
+                {
+                    "hit": h,
+                    "outlet": outlet_name(h.outlet),
+                    "published": human_date(h.published) if h.published else None,
+                    "snippet": snippet_segments(h.snippet),
+                }
+                for h in hits
+            ],
         )
 
     @api.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -696,6 +727,8 @@ def _install_pages(api: FastAPI, web: _Web) -> None:
             web,
             "article.html",
             article=article,
+            outlet=outlet_name(article.outlet, article.url, article.location),
+            published=human_date(article.published) if article.published else None,
             url=safe_url(article.url),
             story_id=row.story_id if row else None,
             duplicate_of=row.duplicate_of if row else None,

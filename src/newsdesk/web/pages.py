@@ -17,15 +17,21 @@ from rapidfuzz import fuzz, process, utils
 
 from ..models import Article, Brief, BriefSource, Evidence, Sentence
 from ..sentences import analyze, paragraph_spans
+from .charts import day_number, human_date, timeline_chart
 
 __all__ = [
     "MATCH_THRESHOLD",
     "ArticleText",
     "Cite",
     "Segment",
+    "after_first",
     "article_href",
     "article_paragraphs",
+    "counts",
+    "human_date",
     "locate",
+    "news_span",
+    "outlet_name",
     "safe_url",
     "snippet_segments",
     "split_article",
@@ -171,8 +177,79 @@ def snippet_segments(snippet: str) -> list[tuple[str, bool]]:
     return out
 
 
+_LEADING_NUMBER = re.compile(r"^[\d\s._-]+(?=[^\d\s._-])")
+_SEPARATORS = re.compile(r"[\s._-]+")
+
+
+def outlet_name(outlet: str | None, url: str | None = None, location: str | None = None) -> str:
+    """Name the outlet of a report: its metadata, else the site it came from, else its file.
+
+    ``01_meridian_press.txt`` reads "Meridian Press"; ``https://www.tide.example/a`` reads
+    "tide.example". Only when nothing names it does it say "unknown outlet".
+    """
+    if outlet and outlet.strip():
+        return outlet.strip()
+    for where in (url, location):
+        if where and where.lower().startswith(("http://", "https://")):
+            host = (urlsplit(where).hostname or "").removeprefix("www.")
+            if host:
+                return host
+    if location and location not in ("-", "api", "<stdin>"):
+        name = location.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+        if re.search(r":\d+$", name):  # a line or record of a dump, not a page of its own
+            return "unknown outlet"
+        stem = name.rsplit(".", 1)[0] if "." in name else name
+        words = _SEPARATORS.split(_LEADING_NUMBER.sub("", stem))
+        words = [w for w in words if w]
+        if words and any(c.isalpha() for c in stem):
+            return " ".join(w if w.isupper() else w.capitalize() for w in words)
+    return "unknown outlet"
+
+
+def after_first(published: str | None, first: str | None) -> str | None:
+    """Say when a report came out against the story's first report ("1 day after the first
+    report", "3 hours after…", "the first report"), or None when either date is unknown."""
+    if not published or not first:
+        return None
+    if len(published) >= 13 and len(first) >= 13 and published[:10] == first[:10]:
+        try:
+            hours = int(published[11:13]) - int(first[11:13])
+        except ValueError:
+            hours = 0
+        if hours > 0:
+            return f"{hours} hour{'' if hours == 1 else 's'} after the first report"
+    a, b = day_number(first), day_number(published)
+    if a is None or b is None or len(published) < 10 or len(first) < 10:
+        return None
+    days = b - a
+    if days <= 0:
+        return "the day of the first report"
+    return f"{days} day{'' if days == 1 else 's'} after the first report"
+
+
+def counts(n_reports: int, n_copies: int) -> str:
+    """Say how many independent sources and how many reports: "6 sources · 7 reports (1 is a
+    syndicated copy)"; copies repeat another report and do not count as sources."""
+    n_sources = n_reports - n_copies
+    text = f"{n_sources} source{'' if n_sources == 1 else 's'}"
+    if n_copies:
+        text += f" · {n_reports} report{'' if n_reports == 1 else 's'}"
+        text += f" ({n_copies} syndicated cop{'y' if n_copies == 1 else 'ies'})"
+    return text
+
+
+def news_span(first: str | None, last: str | None) -> str | None:
+    """Say when a story was reported, in news time: "first report 14 Oct 2025 · latest
+    16 Oct 2025" (or "published 14 Oct 2025"); None when no report is dated."""
+    if not first:
+        return None
+    if not last or last == first:
+        return f"published {human_date(first)}"
+    return f"first report {human_date(first)} · latest {human_date(last)}"
+
+
 def _source_name(source: BriefSource) -> str:
-    return source.outlet or source.title or source.location
+    return outlet_name(source.outlet, source.url, source.location)
 
 
 class _Citer:
@@ -222,41 +299,6 @@ def _label_key(label: str) -> tuple[int, str]:
     return (int(digits), label) if digits.isdigit() else (1 << 30, label)
 
 
-def timeline_chart(dates: Sequence[str], *, width: int = 960) -> dict[str, Any]:
-    """Lay out one dot per distinct date on an ordinal axis (dates span decades: even spacing).
-
-    Args:
-        dates: the entries' dates in timeline order (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``).
-        width: the SVG's viewBox width.
-
-    Returns:
-        ``{"width", "height", "axis_y", "points": [{"x", "date", "count", "r", "first"}],
-        "years": [{"x", "year"}]}``: ``first`` is the index of the date's first entry,
-        ``r`` the dot radius (grows with the entries on that date), and a year label sits
-        over the first dot of each year.
-    """
-    distinct: list[tuple[str, int, int]] = []  # (date, first entry index, count)
-    for i, day in enumerate(dates):
-        if distinct and distinct[-1][0] == day:
-            distinct[-1] = (day, distinct[-1][1], distinct[-1][2] + 1)
-        else:
-            distinct.append((day, i, 1))
-    n = len(distinct)
-    margin = 40
-    step = (width - 2 * margin) / max(n - 1, 1)
-    points = []
-    years = []
-    last_year = None
-    for i, (day, first, count) in enumerate(distinct):
-        x = round(margin + (i * step if n > 1 else (width - 2 * margin) / 2), 1)
-        radius = min(4.0 + 1.5 * count, 11.0)
-        points.append({"x": x, "date": day, "count": count, "r": radius, "first": first})
-        if day[:4] != last_year:
-            years.append({"x": x, "year": day[:4]})
-            last_year = day[:4]
-    return {"width": width, "height": 100, "axis_y": 40, "points": points, "years": years}
-
-
 def story_view(
     brief: Brief, texts: Mapping[str, ArticleText], *, version: str, n_articles: int
 ) -> dict[str, Any]:
@@ -300,11 +342,25 @@ def story_view(
                 }
                 for side in c.sides
             ],
+            # Reports that fit every side ("more than a dozen" beside 14 and 17).
+            "compatible": [
+                {
+                    "value": side.value,
+                    "cites": citer.cites(side.article_ids, side.value, side.evidence),
+                    "evidence": citer.evidence(side.evidence),
+                }
+                for side in c.also
+            ],
         }
         for i, c in enumerate(brief.conflicts[:MAX_ITEMS], start=1)
     ]
     timeline = [
-        {"date": t.date, "text": t.text, "cites": citer.cites(t.article_ids, t.text)}
+        {
+            "date": t.date,
+            "when": human_date(t.date),
+            "text": t.text,
+            "cites": citer.cites(t.article_ids, t.text),
+        }
         for t in brief.timeline[:MAX_ITEMS]
     ]
     entities = [
@@ -321,9 +377,12 @@ def story_view(
         {"speaker": q.speaker, "text": q.text, "cites": citer.cites(q.article_ids, q.text)}
         for q in brief.quotes[:MAX_ITEMS]
     ]
+    first = brief.story.first_published
     sources = [
         {
             "label": s.id,
+            "when": after_first(s.published, first),
+            "published_human": human_date(s.published) if s.published else None,
             "article_id": s.article_id,
             "href": article_href(s.article_id),
             "name": _source_name(s),
@@ -338,8 +397,12 @@ def story_view(
         }
         for s in brief.sources
     ]
+    n_copies = sum(1 for s in brief.sources if s.duplicate_of)
     return {
         "story": brief.story,
+        "counts": counts(len(brief.sources), n_copies),
+        "n_copies": n_copies,
+        "span": news_span(brief.story.first_published, brief.story.last_published),
         "version": version,
         "n_articles": n_articles,
         "summary": summary,
@@ -361,7 +424,8 @@ def _matrix(
     fact_cols = facts[:MAX_MATRIX_COLUMNS]
     conflict_cols = conflicts[: max(0, MAX_MATRIX_COLUMNS - len(fact_cols))]
     columns = [{"key": f["key"], "title": f["text"], "kind": "fact"} for f in fact_cols] + [
-        {"key": c["key"], "title": c["subject"], "kind": "conflict"} for c in conflict_cols
+        {"key": c["key"], "title": f"where sources differ: {c['subject']}", "kind": "conflict"}
+        for c in conflict_cols
     ]
     rows = []
     for source in brief.sources:
@@ -375,12 +439,21 @@ def _matrix(
         for c in conflict_cols:
             value = None
             href = None
-            for side in c["sides"]:
+            compatible = False
+            for side, fits in [(s, False) for s in c["sides"]] + [
+                (s, True) for s in c["compatible"]
+            ]:
                 cite = next((x for x in side["cites"] if x.article_id == aid), None)
-                if cite is not None:
-                    value, href = side["value"], cite.href
+                if cite is not None and value is None:
+                    value, href, compatible = side["value"], cite.href, fits
             cells.append(
-                {"kind": "conflict", "on": value is not None, "value": value, "href": href}
+                {
+                    "kind": "conflict",
+                    "on": value is not None,
+                    "value": value,
+                    "href": href,
+                    "compatible": compatible,
+                }
             )
         rows.append(
             {
