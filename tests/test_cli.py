@@ -96,3 +96,31 @@ def test_stdin_and_html_output() -> None:
     page = result.stdout.decode()
     assert page.startswith("<!doctype html>") and "Tarn dam" in page
     assert "http://" not in page.split("<body>")[0] and "<script" not in page
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["stories"], ["search", "bridge"], ["brief", "--story", "st-000000000000"]],
+)
+def test_read_only_commands_never_create_a_store(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "typo.db"
+    assert main([*command, "--db", str(missing)]) == 1
+    assert capsys.readouterr().err == f"newsdesk: error: no such store: {missing}\n"
+    assert not missing.exists()
+
+
+def test_stories_since_is_checked_like_the_api(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for bad in ("2020-13", "June", "2020-02-30", "20200101"):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["stories", "--since", bad, "--db", str(tmp_path / "x.db")])
+        assert exit_info.value.code == 2
+        assert f"argument --since: '{bad}' is not a date" in capsys.readouterr().err
+    from newsdesk.store import Store
+
+    Store(tmp_path / "news.db").close()
+    for good in ("2020", "2020-06", "2020-06-12"):
+        assert main(["stories", "--since", good, "--db", str(tmp_path / "news.db")]) == 0

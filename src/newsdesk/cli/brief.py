@@ -104,9 +104,9 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.story:
         from ..ingest import story_brief
-        from ..store import Store, default_db_path
+        from .stories import open_store
 
-        with Store(options.db or default_db_path()) as store:
+        with open_store(options.db, create=False) as store:
             stored = story_brief(store, args.story, Models(embedder_name=options.embedder))
         return _write(render(stored, args.format), args.output)
     if not args.paths:

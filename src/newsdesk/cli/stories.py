@@ -6,16 +6,22 @@ import argparse
 import dataclasses
 import itertools
 import json
+import re
 import sys
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from ..config import EMBEDDER_NAMES
-from ..errors import InputError
+from ..errors import InputError, StoreError
 from ..models import Article, ReadFailure
 from ..store import Store, default_db_path
 
-__all__ = ["register"]
+__all__ = ["open_store", "register", "since_date"]
+
+# The same form the web API accepts for ``since`` (YYYY, YYYY-MM or YYYY-MM-DD).
+_SINCE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -29,8 +35,31 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def open_store(db: str | None, *, create: bool) -> Store:
+    """Open the store at ``db`` (default: the data directory's); a read-only command
+    (``create=False``) never creates one: a missing file is "no such store: PATH"."""
+    path = db or str(default_db_path())
+    if not create and path != ":memory:" and not Path(path).expanduser().is_file():
+        raise StoreError(f"no such store: {path}")
+    return Store(path)
+
+
+def since_date(value: str) -> str:
+    """Check a ``--since`` value as the web API does: YYYY, YYYY-MM or YYYY-MM-DD."""
+    match = _SINCE.match(value)
+    try:
+        if match is None:
+            raise ValueError(value)
+        date(int(match.group(1)), int(match.group(2) or 1), int(match.group(3) or 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"
+        ) from None
+    return value
+
+
 def _open(args: argparse.Namespace) -> Store:
-    return Store(args.db or default_db_path())
+    return open_store(args.db, create=args.handler is _ingest)
 
 
 def register(subparsers: Any) -> None:
@@ -97,7 +126,12 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_db(stories)
-    stories.add_argument("--since", metavar="DATE", help="only stories last published >= DATE")
+    stories.add_argument(
+        "--since",
+        type=since_date,
+        metavar="DATE",
+        help="only stories last published >= DATE (YYYY, YYYY-MM or YYYY-MM-DD)",
+    )
     stories.add_argument("--search", metavar="QUERY", help="only stories with a matching article")
     stories.add_argument("--limit", type=int, default=50, help="at most N stories (50)")
     stories.add_argument("--json", action="store_true", help="print a JSON array")
