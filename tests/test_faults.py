@@ -314,3 +314,39 @@ def test_element_with_many_attributes_is_cut_before_parsing() -> None:
     assert capped.count(b"data-a") == MAX_ATTRIBUTES
     assert b'data-a255="v255">' in capped
     assert read_html(page, location="attrs.html").text == BODY
+
+
+def test_dates_at_the_calendar_ends_are_dropped_and_the_batch_read() -> None:
+    records = [
+        {"text": f"{BODY} One.", "published": "9999-12-25"},
+        {"text": f"{BODY} Two.", "published": "0001-01-03"},
+        {"text": f"{BODY} Three.", "date": "Dec 31 9999"},
+        {"text": f"{BODY} Four.", "published": "2022-03-07"},
+    ]
+    data = b"".join(json.dumps(r).encode() + b"\n" for r in records)
+    items = _read(data, "ends.jsonl")
+    assert [i.published for i in items if isinstance(i, Article)] == [
+        None,
+        None,
+        None,
+        "2022-03-07",
+    ]
+    text = b"Quake at the end of time\n\nDec 31 9999\n\n" + BODY.encode()
+    (article,) = _read(text, "end.txt")
+    assert isinstance(article, Article) and article.published is None
+
+
+def test_story_window_clamps_at_the_calendar_end(hashing_models: object) -> None:
+    from newsdesk.articles import make_article
+    from newsdesk.ingest import ingest
+    from newsdesk.nlp import Models
+    from newsdesk.store import Store
+
+    assert isinstance(hashing_models, Models)
+    # Made directly (not read), so the date reaches the 14-day story window unfiltered.
+    late = make_article(BODY, location="late", published="9999-12-30")
+    ferry = "A ferry ran aground off Selvik harbour on Friday; all 80 passengers were rescued."
+    early = make_article(ferry, location="early", published="0001-01-01")
+    with Store() as store:
+        report = ingest(store, [late, early], hashing_models)
+        assert [r.status for r in report.results] == ["new", "new"]

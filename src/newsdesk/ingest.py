@@ -18,7 +18,7 @@ import typing
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence, Sized
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -117,7 +117,9 @@ def _shift(published: str | None, days: int) -> str | None:
     number = day_number(published)
     if number is None:
         return None
-    return (date.fromordinal(number) + timedelta(days=days)).isoformat()
+    # Clamped at the calendar's ends: a date within the window of 9999-12-31 is still a date.
+    shifted = min(max(number + days, date.min.toordinal()), date.max.toordinal())
+    return date.fromordinal(shifted).isoformat()
 
 
 def _window(articles: Iterable[Article], days: int) -> tuple[str | None, str | None]:

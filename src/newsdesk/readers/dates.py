@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
-__all__ = ["parse_date"]
+__all__ = ["MAX_YEAR", "MIN_YEAR", "check_date", "parse_date"]
+
+# Publication years believed. Calendar arithmetic on dates within days of 0001-01-01 or
+# 9999-12-31 (story windows, "next week" in the timeline) overflows, and no news is dated
+# there: a date outside these years is dropped like an impossible one.
+MIN_YEAR = 1000
+MAX_YEAR = 9000
 
 _MONTHS = {
     m: i + 1
@@ -34,10 +40,26 @@ _SLASH = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 
 
 def _valid(year: int, month: int, day: int) -> str | None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
     try:
         return date(year, month, day).isoformat()
     except ValueError:
         return None
+
+
+def check_date(value: str) -> str | None:
+    """Return ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as given when it names a real date.
+
+    Example:
+        >>> check_date("2025-10"), check_date("2025-13-45"), check_date("9999-12-31")
+        ('2025-10', None, None)
+    """
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value)
+    if match is None:
+        return None
+    year, month, day = match[1], match[2], match[3]
+    return value if _valid(int(year), int(month or 1), int(day or 1)) else None
 
 
 def parse_date(text: str) -> str | None:

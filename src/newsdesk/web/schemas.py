@@ -6,7 +6,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..readers.dates import parse_date
+from ..readers.dates import MAX_YEAR, MIN_YEAR, check_date, parse_date
 from .pages import safe_url
 
 __all__ = [
@@ -55,11 +55,12 @@ class ArticleIn(BaseModel):
     def _date(cls, value: str | None) -> str | None:
         if not value:
             return None
-        if _COARSE_DATE.fullmatch(value):
-            return value
-        parsed = parse_date(value)
+        parsed = check_date(value) if _COARSE_DATE.fullmatch(value) else parse_date(value)
         if parsed is None:
-            raise ValueError("published must be a date such as 2025-10-14")
+            raise ValueError(
+                f"published must be a real date between {MIN_YEAR} and {MAX_YEAR} "
+                "such as 2025-10-14"
+            )
         return parsed
 
 
