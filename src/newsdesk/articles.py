@@ -26,6 +26,7 @@ __all__ = [
     "clean",
     "is_boilerplate_line",
     "make_article",
+    "neutralize",
     "normalize_text",
     "split_stamps",
 ]
@@ -36,10 +37,29 @@ MAX_ARTICLE_CHARS = 200_000
 
 _TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|mc_|ref$|ref_src$|cmpid$|ocid$)")
 
+# Characters that are not text. Lone surrogates (a JSON "\ud800" escape, an undecodable file
+# name) cannot be stored or printed as UTF-8: they become U+FFFD. C0/C1 controls other than
+# tab, newline, CR, VT and FF, and the bidi embedding/override/isolate controls (U+202A-202E,
+# U+2066-2069: an "RTL override" in a title spoofs what a reader sees) are dropped; the
+# U+200E/U+200F direction marks that Arabic and Hebrew text uses stay.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def neutralize(text: str) -> str:
+    """Return ``text`` with lone surrogates replaced and control/bidi-override characters dropped.
+
+    Example:
+        >>> neutralize("Evil\u202etxt.exe\x07 \ud800")
+        'Eviltxt.exe \ufffd'
+    """
+    return _NOT_TEXT.sub("", _SURROGATE.sub("\ufffd", text))
+
 
 def normalize_text(text: str) -> str:
     """Return ``text`` in NFC with typographic quotes kept but whitespace runs folded."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", neutralize(text))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00a0", " ").replace("\ufeff", "")
     text = re.sub(r"[ \t\f\v]+", " ", text)
     return re.sub(r" *\n *", "\n", text).strip()
@@ -114,7 +134,7 @@ def make_article(
 def _clip(value: str | None, limit: int) -> str | None:
     if value is None:
         return None
-    value = " ".join(value.split())
+    value = " ".join(neutralize(value).split())
     return value[:limit] or None
 
 
