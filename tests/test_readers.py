@@ -284,3 +284,130 @@ def test_article_opening_with_update_stamps_on_one_line_is_kept() -> None:
     # The same line reaching cleaning from another reader keeps its article too.
     other = clean(make_article(raw, location="y"))
     assert (other.text, other.removed) == (body.strip(), article.removed)
+
+
+# --- Other tools' records, clean metadata ---------------------------------------------------
+
+
+def test_news_please_trafilatura_and_html_records_read_as_they_are() -> None:
+    from newsdesk.articles import clean
+
+    result = read_articles([FIXTURES / "records" / "tools.jsonl"])
+    got = [
+        (a.title, a.outlet, a.author, a.published, a.dateline, a.url, a.text, a.removed)
+        for a in map(clean, result.articles)
+    ]
+    assert got == [
+        (
+            "Dock workers walk out at Velmora harbour",
+            "Velmora Ledger",
+            "Tom Krisher",
+            "2024-05-02",
+            "VELMORA",
+            "https://www.velmoraledger.com/news/strike",
+            "Dock workers at the port of Velmora walked off the job on Thursday, halting grain "
+            "shipments, union officials said.\n\nThe port authority said talks would resume "
+            "next week.",
+            (),
+        ),
+        (
+            "Grain ships wait off Velmora",
+            "Harbour Times",
+            "Ines Tarrow",
+            "2024-05-03",
+            None,
+            "https://harbourtimes.example/2024/05/03/grain-ships",
+            "Twelve grain ships waited off Velmora on Friday as the dock strike entered its "
+            "second day.\n\nThe harbour master said the queue would grow.",
+            ("Grain ships wait off Velmora",),
+        ),
+        (
+            "Velmora strike ends",
+            "example.org",
+            None,
+            "2024-05-06",
+            "WASHINGTON",
+            "https://example.org/velmora-ends",
+            "The Velmora dock strike ended on Monday after five days, the union said.\n\n"
+            "Ships began loading at dawn.",
+            (),
+        ),
+    ]
+    assert [(f.location, f.reason) for f in result.failures] == [
+        (
+            str(FIXTURES / "records" / "tools.jsonl") + ":4",
+            "no article text (accepted keys: text, maintext, raw_text, body, content, articleBody)",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2020-06-12T23:30:00+02:00", "2020-06-12"),
+        ("2020-06-12 10:00:00", "2020-06-12"),
+        (1591920000, "2020-06-12"),
+        ("1591920000", "2020-06-12"),
+        (1591920000.5, "2020-06-12"),
+        (10**30, None),
+        (-5, None),
+        (True, None),
+    ],
+)
+def test_jsonl_dates(value: object, expected: str | None) -> None:
+    line = json.dumps({"text": "Rain fell on the plain.", "date": value}).encode()
+    [article] = list(iter_jsonl([line], location="d.jsonl"))
+    assert not isinstance(article, ReadFailure)
+    assert article.published == expected
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "dateline", "rest"),
+    [
+        ("WASHINGTON -- The Senate voted.", "WASHINGTON", "The Senate voted."),
+        ("CARACAS, July 25 -- Voters queued.", "CARACAS", "Voters queued."),
+        ("VELMORA — Dock workers struck.", "VELMORA", "Dock workers struck."),
+        ("WASHINGTON _ NASA and Russia agreed.", "WASHINGTON", "NASA and Russia agreed."),
+        ("US troops will stay. NATO said so.", None, "US troops will stay. NATO said so."),
+    ],
+)
+def test_datelines_leave_the_body_whatever_the_reader(
+    paragraph: str, dateline: str | None, rest: str
+) -> None:
+    from newsdesk.articles import clean
+
+    article = clean(make_article(f"{paragraph}\n\nMore followed.", location="x"))
+    assert (article.dateline, article.text) == (dateline, f"{rest}\n\nMore followed.")
+
+
+def test_titles_outlets_authors_and_wire_lines_are_cleaned() -> None:
+    from newsdesk.articles import clean
+
+    article = clean(
+        make_article(
+            "Dock workers walk out\n\nVELMORA — Dock workers walked out on Tuesday.\n\n"
+            "NYT-SF-STRIKE-NYT\n\nFor use by clients of The New York Times News Service\n\n"
+            "Contact: jane@example.com",
+            location="x",
+            title="Dock workers walk out - Velmora Ledger",
+            outlet="https://www.velmoraledger.com/",
+            author="Tom Krisher; Ap Auto Writer",
+            url="https://velmoraledger.com/a",
+        )
+    )
+    assert (article.title, article.outlet, article.author, article.dateline, article.text) == (
+        "Dock workers walk out",
+        "Velmora Ledger",
+        "Tom Krisher",
+        "VELMORA",
+        "Dock workers walked out on Tuesday.",
+    )
+    assert article.removed == (
+        "NYT-SF-STRIKE-NYT",
+        "For use by clients of The New York Times News Service",
+        "Contact: jane@example.com",
+        "Dock workers walk out",
+    )
+    # A dash inside a title is not a site name unless it names the outlet.
+    kept = clean(make_article("Rain.", location="y", title="Storm hits coast - live"))
+    assert kept.title == "Storm hits coast - live"

@@ -20,14 +20,17 @@ from rapidfuzz import fuzz
 from .models import Article
 
 __all__ = [
+    "DATELINE",
     "MAX_ARTICLE_CHARS",
     "article_id",
     "canonical_url",
     "clean",
+    "host_name",
     "is_boilerplate_line",
     "make_article",
     "neutralize",
     "normalize_text",
+    "split_dateline",
     "split_stamps",
 ]
 
@@ -47,11 +50,11 @@ _NOT_TEXT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]
 
 
 def neutralize(text: str) -> str:
-    """Return ``text`` with lone surrogates replaced and control/bidi-override characters dropped.
+    r"""Return ``text`` with lone surrogates replaced and control/bidi-override characters dropped.
 
     Example:
-        >>> neutralize("Evil\u202etxt.exe\x07 \ud800")
-        'Eviltxt.exe \ufffd'
+        >>> neutralize("Evil\u202etxt.exe\x07 \ud800") == "Eviltxt.exe \ufffd"
+        True
     """
     return _NOT_TEXT.sub("", _SURROGATE.sub("\ufffd", text))
 
@@ -245,6 +248,156 @@ _SEPARATOR = re.compile(r"^[\W_]{1,12}$")
 _END_PUNCT = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$")
 
 
+# A dateline opening a story: "WASHINGTON --", "CARACAS, July 25 --", "VELMORA —",
+# "NEW YORK, June 3 (Reuters) -", "WASHINGTON / CAIRO -", "BAGHDAD:", "WASHINGTON _" (wire
+# copy writes the dash as an underscore), "CARACAS, Venezuela (AP) --".
+DATELINE = re.compile(
+    r"^\s*((?:[A-Z][A-Z.'’-]+)(?:[ ]+[A-Z][A-Z.'’-]+){0,3}"
+    r"(?:\s*[/,]\s*(?:[A-Z][A-Z.'’-]+)(?:[ ]+[A-Z][A-Z.'’-]+){0,3}){0,3}"
+    r"(?:,\s*[A-Z][a-z]+\.?(?:[ ]+[A-Z][a-z]+){0,2}(?=\s*(?:\(|—|–|--?|_\s)))?)"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"(?:\s*\(([\w .&'-]{2,40})\))?"
+    r"\s*(?:—|–|--?|:|_(?=\s))\s+(?=\S)"
+)
+
+
+def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:
+    """Split a dateline (and an agency in brackets) from the paragraph it opens.
+
+    Returns:
+        (dateline, agency, rest); dateline is None when the paragraph has none.
+
+    Example:
+        >>> split_dateline("CARACAS, July 25 -- Voters queued before dawn.")
+        ('CARACAS', None, 'Voters queued before dawn.')
+    """
+    match = DATELINE.match(paragraph)
+    if match is None or len(match.group(1)) > 60:
+        return None, None, paragraph
+    place = " ".join(match.group(1).split())
+    # "CARACAS, Venezuela" names the place; keep the capitalised city alone.
+    place = place.split(",")[0].strip() if re.search(r",\s*[A-Z][a-z]", place) else place
+    agency = match.group(2).strip() if match.group(2) else None
+    return place, agency, paragraph[match.end() :]
+
+
+# Wire-service syndication lines: slugs ("NYT-SF-KOSOVO-NYT", "BC-STRIKE-NYT"), the
+# distribution notice, take markers and contact lines. Shapes from the NYT News Service and
+# AP wire formats, not from any one story.
+_SLUG = re.compile(r"^\s*(?:[A-Z]{2,6}-){1,5}[A-Z0-9]{2,}(?:-[A-Z0-9]+)*(?:\s+\S+){0,3}\s*$")
+_SYNDICATION = re.compile(
+    r"^\s*\(?\s*(?:for\s+(?:release|use)\s+by\s+(?:\w+\s+){0,2}clients\s+of\b|"
+    r"story\s+can\s+end\s+here|optional\s+(?:\w+\s+)?(?:take|trim|add)\b|end\s+optional\b|"
+    r"(?:c\.|\(c\)|©)\s*\d{4}\s.{0,80}(?:news\s+service|times|post|syndicate|press)|"
+    r"(?:contact|e-?mail|phone|tel|fax|send\s+(?:questions|comments))\b[^.]{0,80}"
+    r"(?:@|\d{3}[-.\s]\d{3,4}))",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+
+
+def _is_syndication(line: str) -> bool:
+    stripped = line.strip()
+    if _SLUG.match(stripped) or _SYNDICATION.match(stripped):
+        return True
+    return bool(_EMAIL.search(stripped)) and len(stripped.split()) <= 15
+
+
+# "Title - News Nation", "Title | The Daily Ledger", "Title — Site": a site name after the
+# last separator, at most this many words.
+_TITLE_SUFFIX = re.compile(r"^(?P<title>.{8,}?)\s+(?:[|–—-]|::)\s+(?P<site>[^|–—]{2,60})$")
+_SITE_WORDS = 5
+# Job titles that wire bylines append to a name ("Tom Krisher; AP Auto Writer").
+_JOB = re.compile(
+    r"\b(?:writer|correspondent|editor|reporter|staff|producer|contributor|columnist|"
+    r"bureau|chief|special\s+to|associated\s+press|news\s+service|analyst|critic)\b",
+    re.IGNORECASE,
+)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def host_name(url: str | None) -> str | None:
+    """The host of ``url`` without "www.": the outlet when only an address is known."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+_URLISH = re.compile(r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/?$", re.I)
+
+
+def _site_suffix(title: str, outlet: str | None, url: str | None) -> tuple[str, str | None]:
+    """Split a site name off the end of a title: (title, site) or (title, None)."""
+    match = _TITLE_SUFFIX.match(title.strip())
+    if match is None:
+        return title, None
+    site = match.group("site").strip()
+    words = site.split()
+    if len(words) > _SITE_WORDS or not all(w[:1].isupper() or w[:1].isdigit() for w in words):
+        return title, None
+    key = _squash(site)
+    known = [_squash(v) for v in (outlet, host_name(url)) if v]
+    named = bool(key) and any(key in k or k in key for k in known if k)
+    # Without a known outlet to match, only the "|" separator marks a site name.
+    if named or " | " in title:
+        return match.group("title").strip(), site
+    return title, None
+
+
+def _author_name(author: str | None) -> str | None:
+    """Drop job titles from a byline: "Tom Krisher; Ap Auto Writer" -> "Tom Krisher"."""
+    if not author:
+        return author
+    parts = [p.strip() for p in re.split(r"\s*[;|,]\s*|\s+[-–—]\s+|\s+and\s+", author)]
+    names = [
+        re.sub(r"^by\s+", "", p, flags=re.IGNORECASE) for p in parts if p and not _JOB.search(p)
+    ]
+    name = ", ".join(names).strip(" ,")
+    return name or None
+
+
+def _metadata(article: Article, text: str) -> tuple[Article, str, list[str]]:
+    """Clean the metadata and take it out of the body: a repeated headline and a dateline
+    opening the body go, a site name leaves the title, the outlet is a name, not a URL."""
+    removed: list[str] = []
+    title, outlet = article.title, article.outlet
+    if outlet and _URLISH.match(outlet.strip()):
+        outlet = host_name(outlet)
+    if title:
+        title, site = _site_suffix(title, outlet, article.url)
+        if site and (outlet is None or outlet == host_name(article.url)):
+            outlet = site
+    if outlet is None and article.url:
+        outlet = host_name(article.url)
+    paragraphs = text.split("\n\n")
+    heads = {_squash(t) for t in (title, article.title) if t}
+    while paragraphs and heads and _squash(paragraphs[0]) in heads:
+        removed.append(paragraphs.pop(0).strip())
+    dateline = article.dateline
+    if paragraphs and dateline is None:
+        place, agency, rest = split_dateline(paragraphs[0])
+        if place is not None and rest.strip():
+            dateline, paragraphs[0] = place, rest
+            outlet = outlet or agency
+    updated = dataclasses.replace(
+        article,
+        title=title,
+        outlet=outlet,
+        author=_author_name(article.author),
+        dateline=dateline,
+    )
+    return updated, "\n\n".join(paragraphs), removed
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
 
@@ -328,7 +481,7 @@ def _classify(line: str) -> bool:
     stripped = line.strip()
     if _SEPARATOR.match(stripped):
         return True
-    if _CREDIT.match(stripped) or _STAMP.match(stripped):
+    if _CREDIT.match(stripped) or _STAMP.match(stripped) or _is_syndication(stripped):
         return True
     if _PROMO_LABEL.match(stripped) and len(stripped.split()) <= 30:
         return True
@@ -423,4 +576,7 @@ def clean(article: Article) -> Article:
     if "\n\n" not in text:
         # One paragraph per line: files that separate paragraphs with single newlines.
         text = "\n\n".join(line for line in text.split("\n") if line.strip())
-    return dataclasses.replace(article, text=text, removed=article.removed + tuple(removed))
+    article, text, repeated = _metadata(article, text)
+    return dataclasses.replace(
+        article, text=text, removed=article.removed + tuple(removed) + tuple(repeated)
+    )

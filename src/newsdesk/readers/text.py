@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..articles import make_article, split_stamps
+from ..articles import make_article, split_dateline, split_stamps
 from ..models import Article
 from .dates import parse_date
 from .wrapping import unwrap
@@ -25,14 +25,6 @@ _STAMP_LINE = re.compile(
 )
 _BYLINE = re.compile(r"^\s*[Bb][Yy]\s+([A-Z][\w.'’-]*(?:[\s,]+(?:and\s+)?[A-Z][\w.'’-]*){0,6})\s*$")
 _OUTLET_TAG = re.compile(r"^\s*\(([A-Z][\w&.' -]{1,50})\)\s*[-—–:]?\s*(?=\S)")
-# WASHINGTON / CAIRO -   BAGHDAD —   BAGHDAD:   NEW YORK, June 3 (Reuters) -
-_DATELINE = re.compile(
-    r"^\s*((?:[A-Z][A-Z.'’-]+)(?:[ ]+[A-Z][A-Z.'’-]+){0,3}"
-    r"(?:\s*[/,]\s*(?:[A-Z][A-Z.'’-]+)(?:[ ]+[A-Z][A-Z.'’-]+){0,3}){0,3})"
-    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
-    r"(?:\s*\(([\w .&'-]{2,40})\))?"
-    r"\s*(?:—|–|--?|:)\s+(?=\S)"
-)
 # "Sunday, 9 November 2025", "October 14, 2025", "Thursday 16 October 2025 10:05"
 _DATE_LINE = re.compile(
     r"^\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
@@ -157,12 +149,12 @@ def parse_text(raw: str, *, location: str) -> Article:
         if tag:
             meta["outlet"] = tag.group(1).strip()
             first = first[tag.end() :]
-        dateline = _DATELINE.match(first)
-        if dateline and len(dateline.group(1)) <= 60:
-            meta["dateline"] = " ".join(dateline.group(1).split())
-            if dateline.group(2) and "outlet" not in meta:
-                meta["outlet"] = dateline.group(2).strip()
-            first = first[dateline.end() :]
+        place, agency, rest = split_dateline(first)
+        if place is not None:
+            meta["dateline"] = place
+            if agency and "outlet" not in meta:
+                meta["outlet"] = agency
+            first = rest
         if first is not line:
             body_lines[j] = first
             break

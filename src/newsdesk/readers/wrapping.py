@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import statistics
 
-from ..articles import is_boilerplate_line
+from ..articles import DATELINE, is_boilerplate_line
 
 __all__ = ["is_hard_wrapped", "unwrap"]
 
@@ -33,7 +33,8 @@ MAX_WRAP_WIDTH = 100
 # A line is "short" when the line plus the next line's first word is under this share of
 # the usual line length (the upper quartile of the lengths of lines another line follows, so
 # that short list items do not lower it). On DUC 2004 (the first 25 clusters in file order,
-# 11,851 wrapped line pairs) every continuation reaches >= 0.90 of it; 0.80 leaves margin. Re-run tests/test_readers.py -k unwrap after a change.
+# 11,851 wrapped line pairs) every continuation reaches >= 0.90 of it; 0.80 leaves margin.
+# Re-run tests/test_readers.py -k unwrap after a change.
 SHORT_LINE = 0.80
 
 _BULLET = re.compile(r"^\s*[-*•·–]\s+\S")
@@ -53,11 +54,6 @@ _DATE_LINE = re.compile(
     r"(?:\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})"
     r"[\w\s:.,]{0,20}$",
     re.IGNORECASE,
-)
-# "WASHINGTON --", "CARACAS, July 25 --", "BAGHDAD (Reuters) -", "VELMORA —"
-_DATELINE = re.compile(
-    r"^\s*[A-Z][A-Z.'’-]+(?:[ /,]+[A-Z][A-Za-z.'’-]+){0,4}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
-    r"(?:\s*\([\w .&'-]{2,40}\))?\s*(?:—|–|--|-|_)\s+\S"
 )
 _SEPARATOR = re.compile(r"^\s*[\W_]{1,12}\s*$")
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$|''$")
@@ -84,7 +80,7 @@ def _starts_own(line: str, before: str) -> bool:
         before.rstrip().endswith(":") or _NUMBERED.match(before) or _BULLET.match(before)
     ):
         return True
-    return bool(_INDENTED.match(line) or _BULLET.match(line) or _DATELINE.match(line)) or (
+    return bool(_INDENTED.match(line) or _BULLET.match(line) or DATELINE.match(line)) or (
         _own_line(line)
     )
 
@@ -113,7 +109,7 @@ def is_hard_wrapped(text: str) -> bool:
     # Most lines that another line follows end mid-sentence in wrapped prose; a list of
     # one-sentence lines or of headlines does not.
     mid = sum(1 for a in inner if not _SENTENCE_END.search(a) and not _headline_like(a))
-    return mid * 2 >= len(inner)
+    return mid >= 2 and mid * 2 >= len(inner)
 
 
 def _continues(line: str, following: str, width: float) -> bool:
