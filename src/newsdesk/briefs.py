@@ -1,4 +1,4 @@
-"""Briefs: assemble a story's sourced account and turn it into the ``newsdesk.brief/1`` JSON.
+"""Briefs: assemble a story's sourced account and turn it into the ``newsdesk.brief/2`` JSON.
 
 ``build_brief`` runs the analysis stages over cleaned articles; ``brief_to_dict`` is the JSON
 contract (article ids become source labels S1, S2, ...). Renderers for Markdown and HTML
@@ -37,7 +37,9 @@ __all__ = [
     "story_id_for",
 ]
 
-SCHEMA = "newsdesk.brief/1"
+# /2 (from /1): ``quotes`` hold only words between quotation marks, each with a speaker (never
+# null); reported speech moved to ``statements``. README "The brief (JSON contract)" lists it.
+SCHEMA = "newsdesk.brief/2"
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ def _cross_check(
         "timeline": tuple(result.timeline),
         "entities": tuple(result.entities),
         "quotes": tuple(result.quotes),
+        "statements": tuple(result.statements),
     }
 
 
@@ -205,7 +208,7 @@ def source_labels(articles: Sequence[Article]) -> dict[str, str]:
 
 
 def brief_to_dict(brief: Brief) -> dict[str, Any]:
-    """Return the brief as the ``newsdesk.brief/1`` JSON object.
+    """Return the brief as the ``newsdesk.brief/2`` JSON object.
 
     Raises:
         ValueError: a summary sentence cites no source (provenance is required).
@@ -300,8 +303,15 @@ def brief_to_dict(brief: Brief) -> dict[str, Any]:
             }
             for e in brief.entities
         ],
+        # Words between quotation marks in every cited source, verbatim (an interrupted
+        # quote's pieces are joined with " … "); the speaker is a name or a description.
         "quotes": [
             {"speaker": q.speaker, "text": q.text, "sources": cite(q.article_ids)}
             for q in brief.quotes
+        ],
+        # Reported speech ("X said that ..."): the reported clause, shown without marks.
+        "statements": [
+            {"speaker": s.speaker, "text": s.text, "sources": cite(s.article_ids)}
+            for s in brief.statements
         ],
     }

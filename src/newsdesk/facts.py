@@ -63,6 +63,7 @@ from .models import (
     Evidence,
     Fact,
     Quote,
+    Statement,
     TimelineEntry,
 )
 from .quantities import QuantityInfo, compatible, demonym_country, extract_quantities, unit_class
@@ -126,6 +127,7 @@ class CrossCheck:
     timeline: tuple[TimelineEntry, ...]
     entities: tuple[Entity, ...]
     quotes: tuple[Quote, ...]
+    statements: tuple[Statement, ...] = ()
 
 
 def independent_roots(
@@ -764,11 +766,14 @@ def cross_check(
         + _statement_conflicts(rows, stacked, roots, opts, parses)
     )
     timeline = build_timeline(dated, TimelineOptions())
-    quotes = merge_quotes([q for analysis in analyses for q in find_quotes(analysis, index)])
+    said = [find_quotes(analysis, index, models.nlp) for analysis in analyses]
+    quotes = merge_quotes([q for found, _ in said for q in found])
+    statements = merge_quotes([s for _, found in said for s in found])
     return CrossCheck(
         facts=facts,
         conflicts=tuple(conflicts),
         timeline=timeline,
         entities=index.entities,
         quotes=quotes,
+        statements=statements,
     )

@@ -495,8 +495,15 @@ def ingest(
 
 
 def brief_to_json(brief: Brief) -> str:
-    """Serialise a ``Brief`` record (all fields, article ids kept) for the brief cache."""
-    return json.dumps(dataclasses.asdict(brief), ensure_ascii=False, sort_keys=True)
+    """Serialise a ``Brief`` record (all fields, article ids kept) for the brief cache.
+
+    The entry names the JSON contract it was built for: a brief cached under another
+    (``newsdesk.brief/1``: reported speech among the quotes) is rebuilt, never served.
+    """
+    from .briefs import SCHEMA
+
+    record = {"schema": SCHEMA, **dataclasses.asdict(brief)}
+    return json.dumps(record, ensure_ascii=False, sort_keys=True)
 
 
 def _decode(kind: Any, value: Any) -> Any:
@@ -522,8 +529,18 @@ def _decode(kind: Any, value: Any) -> Any:
 
 
 def brief_from_json(text: str) -> Brief:
-    """Rebuild a ``Brief`` written by ``brief_to_json``."""
-    brief = _decode(Brief, json.loads(text))
+    """Rebuild a ``Brief`` written by ``brief_to_json``.
+
+    Raises:
+        ValueError: the entry was written for another contract (or none): rebuild it.
+    """
+    from .briefs import SCHEMA
+
+    record = json.loads(text)
+    if not isinstance(record, dict) or record.get("schema") != SCHEMA:
+        found = record.get("schema", "newsdesk.brief/1") if isinstance(record, dict) else None
+        raise ValueError(f"cached brief is {found}, not {SCHEMA}: rebuild it")
+    brief = _decode(Brief, record)
     assert isinstance(brief, Brief)
     return brief
 

@@ -26,6 +26,7 @@ __all__ = [
     "Quote",
     "ReadFailure",
     "Sentence",
+    "Statement",
     "Story",
     "StoryInfo",
     "SummarySentence",
@@ -219,10 +220,24 @@ class Entity:
 
 @dataclass(frozen=True)
 class Quote:
-    speaker: str | None
+    """Words that stand between quotation marks in the sources, verbatim, and who said them.
+
+    ``speaker`` is a name ("David Schenker") or an explicit description ("a WeWork
+    spokesperson"), never an outlet or a bare generic noun.
+    """
+
+    speaker: str
     text: str
     article_ids: tuple[str, ...]
-    kind: str = "direct"  # direct ("..." said X) | reported (X said that ...)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """Reported speech ("X said that ..."): the speaker and the reported clause, no quote."""
+
+    speaker: str
+    text: str
+    article_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -252,7 +267,7 @@ class Story:
     last_published: str | None = None
 
 
-# --- The brief: the JSON contract ``newsdesk.brief/1`` is rendered from these records.
+# --- The brief: the JSON contract ``newsdesk.brief/2`` is rendered from these records.
 # Inside a Brief every record still cites article ids; the renderers map them to the
 # source labels (S1, S2, ...) listed in ``Brief.sources``.
 
@@ -293,3 +308,4 @@ class Brief:
     timeline: tuple[TimelineEntry, ...] = ()
     entities: tuple[Entity, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    statements: tuple[Statement, ...] = ()

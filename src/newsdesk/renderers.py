@@ -32,7 +32,7 @@ def _cites(sources: list[str]) -> str:
 
 
 def render_json(brief: Brief) -> str:
-    """Return the brief as ``newsdesk.brief/1`` JSON (sorted, stable, UTF-8)."""
+    """Return the brief as ``newsdesk.brief/2`` JSON (sorted, stable, UTF-8)."""
     return json.dumps(brief_to_dict(brief), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -81,12 +81,13 @@ def render_markdown(brief: Brief) -> str:
                 f"- **{_md(e['name'])}**, {e['type']}{aliases}: {e['mentions']} mentions "
                 f"{_cites(e['sources'])}"
             )
-    if d["quotes"]:
+    if d["quotes"] or d["statements"]:
         out += ["", "## Who said what", ""]
+        # Direct quotes carry quotation marks; reported statements never do.
         for q in d["quotes"]:
-            out.append(
-                f"- {_md(q['speaker'] or 'unnamed')}: “{_md(q['text'])}” {_cites(q['sources'])}"
-            )
+            out.append(f"- {_md(q['speaker'])}: “{_md(q['text'])}” {_cites(q['sources'])}")
+        for st in d["statements"]:
+            out.append(f"- {_md(st['speaker'])} said: {_md(st['text'])} {_cites(st['sources'])}")
     out += ["", "## Sources", ""]
     for s in d["sources"]:
         bits = [b for b in (s["outlet"], s["published"], s["author"] and f"by {s['author']}") if b]

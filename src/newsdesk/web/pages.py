@@ -377,6 +377,11 @@ def story_view(
         {"speaker": q.speaker, "text": q.text, "cites": citer.cites(q.article_ids, q.text)}
         for q in brief.quotes[:MAX_ITEMS]
     ]
+    # Reported speech: shown without quotation marks, apart from the quotes.
+    statements = [
+        {"speaker": s.speaker, "text": s.text, "cites": citer.cites(s.article_ids, s.text)}
+        for s in brief.statements[:MAX_ITEMS]
+    ]
     first = brief.story.first_published
     sources = [
         {
@@ -413,6 +418,7 @@ def story_view(
         "matrix": _matrix(brief, facts, conflicts),
         "entities": entities,
         "quotes": quotes,
+        "statements": statements,
         "sources": sources,
     }
 

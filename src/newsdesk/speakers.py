@@ -1,0 +1,376 @@
+"""Who is speaking: the speech verb of a quote or report, its subject, and the name behind it.
+
+Works on a spaCy parse (``Models().nlp``: dependencies and NER; the lemmatizer is off, so
+speech verbs are listed by form). A subject resolves, in this order, to:
+
+1. a person or organisation the NER found in it, under its story-wide name ("Mr Schenker"
+   -> "David Schenker"); a news outlet is never a speaker ("said a WeWork spokesperson when
+   contacted by Reuters" -> the spokesperson; "Reuters reported" -> nobody);
+2. a pronoun (he/she) -> the last person named outside quotes who spoke or was the subject
+   of a clause before it; it/they -> the last speaker;
+3. a role with a definite article ("the minister said") -> the person the story named with
+   that role ("Transport minister Ilyas Varkonen", "Varkonen, the minister");
+4. an explicit description, as written: "one of the officials", "a WeWork spokesperson",
+   "the joint statement" -- but never a bare generic noun ("the statement", "a document"):
+   that becomes the body that issued it ("a statement from the ministry") or nobody.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .entities import EntityIndex, display_form
+from .models import ArticleAnalysis, Mention
+
+__all__ = ["SPEECH_VERBS", "Speaker", "SpeakerContext", "cue_of", "is_cue", "speaker_of"]
+
+# Forms of verbs that introduce speech (the pipeline runs without a lemmatizer). Chosen on
+# PolNeAR train (the cues of its direct quotes, by frequency); re-run benchmarks/quotes.py.
+_BASES = (
+    "say tell add state write ask explain note insist warn argue claim declare announce reply "
+    "respond continue recall tweet post acknowledge admit shout exclaim concede joke quip remark "
+    "observe suggest predict promise vow call describe read put testify confirm deny boast "
+    "complain lament urge plead scoff counter retort stress emphasize emphasise assert allege "
+    "agree caution charge maintain mock muse tout wonder conclude confess interject"
+)
+_IRREGULAR = {
+    "say": ("said", "says", "saying"),
+    "tell": ("told", "tells", "telling"),
+    "write": ("wrote", "writes", "writing", "written"),
+    "read": ("reads", "reading"),
+    "put": ("puts", "putting"),
+}
+
+
+def _forms(base: str) -> set[str]:
+    if base in _IRREGULAR:
+        return {base, *_IRREGULAR[base]}
+    stem = base[:-1] if base.endswith("e") else base
+    if base.endswith("y") and base[-2] not in "aeiou":
+        past, third = base[:-1] + "ied", base[:-1] + "ies"
+    else:
+        past = stem + "ed"
+        third = base + ("es" if base.endswith(("s", "sh", "ch", "x")) else "s")
+    doubled = base + base[-1] if base in {"admit", "quip"} else stem
+    return {base, past, third, stem + "ing", doubled + "ed", doubled + "ing"}
+
+
+SPEECH_VERBS: frozenset[str] = frozenset(f for b in _BASES.split() for f in _forms(b))
+# Verbs that report a claim ("X said that ..."): the cues of statements.
+_REPORTING = frozenset(
+    f
+    for b in [
+        "say",
+        "tell",
+        "state",
+        "add",
+        "announce",
+        "warn",
+        "insist",
+        "argue",
+        "claim",
+        "explain",
+        "note",
+        "stress",
+        "emphasize",
+        "emphasise",
+        "acknowledge",
+        "admit",
+        "confirm",
+        "deny",
+        "assert",
+        "allege",
+        "predict",
+        "maintain",
+    ]
+    for f in _forms(b)
+)
+
+_PRONOUNS_PERSON = {"he", "she"}
+_PRONOUNS_GROUP = {"it", "they"}
+# Documents and messages: a speaker only with a modifier ("the joint statement") or the body
+# that issued them ("a statement from the ministry").
+_GENERIC = {
+    "statement", "document", "report", "letter", "communique", "communiqué", "release",
+    "memo", "email", "e-mail", "post", "tweet", "message", "notice", "declaration", "study",
+    "survey", "filing", "website", "page", "text", "note", "transcript", "video", "ad",
+}  # fmt: skip
+# A subject that is a news outlet reports, it does not speak.
+_OUTLET_WORDS = re.compile(
+    r"\b(?:news agency|newspaper|broadcaster|news service|wire service|tv|television|radio|"
+    r"magazine|daily|press agency)\b",
+    re.I,
+)
+_WIRES = {
+    "reuters", "associated press", "ap", "afp", "agence france-presse", "agence france presse",
+    "bloomberg", "xinhua", "tass", "interfax", "ria novosti", "efe", "ansa", "dpa", "upi",
+    "cnn", "bbc", "fox news", "nbc", "cbs", "abc", "msnbc", "npr", "politico",
+}  # fmt: skip
+_CUT = {"appos", "relcl", "acl", "advcl", "punct", "cc", "conj", "parataxis", "ccomp"}
+_TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "president", "senator"}
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A resolved speaker: the name or description, and the mention (article offsets)."""
+
+    name: str
+    start: int
+    end: int
+    person: bool = False
+
+
+@dataclass
+class SpeakerContext:
+    """What the article said before the current point: candidates for pronouns and roles.
+
+    Owned by one pass over one article (``quotes.attribute``); never shared.
+    """
+
+    analysis: ArticleAnalysis
+    index: EntityIndex
+    last_person: str | None = None
+    last_speaker: Speaker | None = None
+    outlet: str = ""
+    _people: list[tuple[int, Mention]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.outlet = (self.analysis.article.outlet or "").casefold()
+        self._people = [
+            (m.start, m) for m in self.analysis.mentions if m.label in {"PERSON", "ORG"}
+        ]
+
+    def name_of(self, mention: Mention) -> str:
+        entity = self.index.entity_of(mention)
+        return entity.name if entity is not None else display_form(mention.text)
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.analysis.mentions if m.start < end and start < m.end]
+
+    def role_holder(self, role: str, before: int) -> str | None:
+        """The last person named before ``before`` with ``role`` next to the name, or the
+        last organisation whose name holds it ("the directorate" -> "National Roads
+        Directorate")."""
+        text = self.analysis.article.text
+        word = re.compile(rf"\b{re.escape(role)}\b", re.I)
+        for start, mention in reversed(self._people):
+            if start >= before:
+                continue
+            if mention.label == "ORG":
+                if word.search(mention.text):
+                    return self.name_of(mention)
+                continue
+            left = text[max(0, mention.start - 40) : mention.start]
+            right = text[mention.end : mention.end + 50]
+            left = re.split(r"[.;!?\"“”]", left)[-1]
+            right = re.split(r"[.;!?\"“”]", right)[0]
+            if word.search(left) or (right.startswith(",") and word.search(right)):
+                return self.name_of(mention)
+        return None
+
+    def heard(self, speaker: Speaker) -> None:
+        self.last_speaker = speaker
+        if speaker.person:
+            self.last_person = speaker.name
+
+    def subject_seen(self, name: str) -> None:
+        self.last_person = name
+
+
+def is_cue(token: Any) -> bool:
+    """Say whether ``token`` introduces speech: a speech verb, or "according" (to)."""
+    lower = token.lower_
+    if lower == "according":
+        return any(c.lower_ == "to" for c in token.children)
+    return lower in SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}
+
+
+def is_reporting(token: Any) -> bool:
+    """Say whether ``token`` is a verb that reports a claim ("said that ...")."""
+    return token.lower_ in _REPORTING and token.pos_ == "VERB"
+
+
+def _subject(cue: Any) -> Any | None:
+    if cue.lower_ == "according":
+        for to in cue.children:
+            if to.lower_ == "to":
+                objects = [c for c in to.children if c.dep_ == "pobj"]
+                return objects[0] if objects else None
+        return None
+    verb = cue
+    for _ in range(3):
+        subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if subjects:
+            subject = subjects[0]
+            # "was quoted as saying": the passive subject is the speaker too.
+            return subject
+        if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head is not verb:
+            verb = verb.head
+            continue
+        break
+    # "said X" parsed with X as an object of the verb (inverted attribution).
+    objects = [c for c in cue.children if c.dep_ in {"dobj", "attr"} and c.i > cue.i]
+    if objects and cue.lower_ in {"said", "says", "added", "continued", "wrote"}:
+        return objects[0]
+    return None
+
+
+def cue_of(tokens: Sequence[Any], inside: set[int]) -> Any | None:
+    """The speech verb a quoted span hangs from: walk up the parse from the quote's tokens.
+
+    Args:
+        tokens: the quote's tokens.
+        inside: indices of every token within quotation marks in the paragraph.
+    """
+    for token in tokens:
+        head = token.head
+        for _ in range(4):
+            if head.i in inside:
+                break
+            if is_cue(head):
+                return head
+            if head.head is head:
+                break
+            head = head.head
+    for token in tokens:
+        for child in token.children:
+            if child.i not in inside and is_cue(child):
+                return child
+    return _adjacent_cue(tokens, inside)
+
+
+def _adjacent_cue(tokens: Sequence[Any], inside: set[int]) -> Any | None:
+    """A speech verb next to the quote that the parse did not link to it.
+
+    After the quote: the first speech verb with a subject in the rest of the sentence ("…!"
+    one person tweeted; "…," Trump, the front-runner, said). Before it: the last speech verb
+    of the sentence when only a colon, a comma or nothing stands between them.
+    """
+    doc = tokens[0].doc
+    last = tokens[-1].i + 1
+    while last < len(doc) and doc[last].is_punct and last not in inside:
+        last += 1
+    if last < len(doc) and last not in inside:
+        sentence = doc[last].sent
+        for token in doc[last : sentence.end]:
+            if token.i in inside:
+                break
+            if is_cue(token) and _subject(token) is not None:
+                return token
+    first = tokens[0].i - 1
+    while first >= 0 and doc[first].is_punct and first not in inside:
+        first -= 1
+    if first >= 0 and first not in inside and is_cue(doc[first]):
+        return doc[first]
+    return None
+
+
+def _phrase(subject: Any, inside: set[int]) -> list[Any]:
+    """The subject's own words: no appositions, relative clauses or quoted words."""
+    keep: list[Any] = []
+
+    def walk(token: Any) -> None:
+        if token.i in inside:
+            return
+        keep.append(token)
+        for child in token.children:
+            if child.dep_ not in _CUT:
+                walk(child)
+
+    walk(subject)
+    keep.sort(key=lambda t: t.i)
+    # A contiguous run around the head.
+    run = [subject]
+    by_i = {t.i: t for t in keep}
+    i = subject.i - 1
+    while i in by_i:
+        run.insert(0, by_i[i])
+        i -= 1
+    i = subject.i + 1
+    while i in by_i:
+        run.append(by_i[i])
+        i += 1
+    while run and run[-1].is_punct:
+        run.pop()
+    while run and (run[0].is_punct or run[0].dep_ == "preconj"):
+        run.pop(0)
+    return run or [subject]
+
+
+def _is_outlet(name: str, context: SpeakerContext) -> bool:
+    folded = name.casefold()
+    return folded in _WIRES or (bool(context.outlet) and folded == context.outlet)
+
+
+def _description(words: Sequence[Any]) -> str:
+    text = "".join(t.text_with_ws for t in words).strip()
+    first = words[0]
+    if first.pos_ in {"DET", "NUM", "PRON"} or first.lower_ == "one":
+        text = text[:1].lower() + text[1:]
+    return text
+
+
+def speaker_of(cue: Any, base: int, inside: set[int], context: SpeakerContext) -> Speaker | None:
+    """Resolve who speaks through ``cue`` (a token of a paragraph starting at ``base``).
+
+    Returns:
+        The speaker, or None when the text names none we may print (outlet, bare noun).
+    """
+    subject = _subject(cue)
+    if subject is None or subject.i in inside:
+        return None
+    words = _phrase(subject, inside)
+    start = base + words[0].idx
+    end = base + words[-1].idx + len(words[-1].text)
+    lower = subject.lower_
+    if subject.pos_ == "PRON" or lower in _PRONOUNS_PERSON | _PRONOUNS_GROUP:
+        if lower in _PRONOUNS_PERSON and context.last_person:
+            return Speaker(context.last_person, start, end, person=True)
+        if lower in _PRONOUNS_GROUP and context.last_speaker is not None:
+            return Speaker(context.last_speaker.name, start, end, context.last_speaker.person)
+        return None
+    phrase = "".join(t.text_with_ws for t in words).strip()
+    if _OUTLET_WORDS.search(phrase):
+        return None
+    mentions = [
+        m for m in context.mentions_in(start, end) if m.label in {"PERSON", "ORG", "GPE", "NORP"}
+    ]
+    head_at = base + subject.idx
+    named = [m for m in mentions if m.label in {"PERSON", "ORG"}] or [
+        m for m in mentions if m.start <= head_at < m.end
+    ]
+    if named:
+        person = [m for m in named if m.label == "PERSON"]
+        mention = (person or named)[0]
+        name = context.name_of(mention)
+        if _is_outlet(name, context) or _is_outlet(mention.text, context):
+            return None
+        return Speaker(name, start, end, person=mention.label == "PERSON")
+    if lower in _GENERIC:
+        for token in subject.subtree:
+            if token.lower_ in {"from", "by", "of"} and token.head is subject:
+                issuers = context.mentions_in(base + token.idx, end)
+                if issuers:
+                    return Speaker(context.name_of(issuers[0]), start, end)
+        modified = any(t.dep_ in {"amod", "compound", "poss", "nmod"} for t in subject.children)
+        return Speaker(_description(words), start, end) if modified else None
+    if subject.pos_ == "PROPN":
+        if _is_outlet(phrase, context):
+            return None
+        entity = context.index.resolve(phrase, context.analysis.article.id)
+        if entity is not None:
+            return Speaker(entity.name, start, end, person=entity.type == "PERSON")
+        if phrase[:1].isupper() and phrase.casefold() not in _TITLE_WORDS:
+            return Speaker(display_form(phrase), start, end)
+        return None
+    if subject.pos_ != "NOUN":
+        return None
+    determiners = [t for t in words if t.dep_ in {"det", "poss"} and t.i < subject.i]
+    if determiners and determiners[0].lower_ in {"the", "this", "that"}:
+        holder = context.role_holder(lower, start)
+        if holder is not None:
+            return Speaker(holder, start, end, person=holder[:1].isupper())
+    return Speaker(_description(words), start, end)
