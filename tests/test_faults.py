@@ -350,3 +350,32 @@ def test_story_window_clamps_at_the_calendar_end(hashing_models: object) -> None
     with Store() as store:
         report = ingest(store, [late, early], hashing_models)
         assert [r.status for r in report.results] == ["new", "new"]
+
+
+def test_text_that_is_not_text_is_neutralised_and_stored(hashing_models: object) -> None:
+    from newsdesk.ingest import ingest
+    from newsdesk.nlp import Models
+    from newsdesk.store import Store
+
+    assert isinstance(hashing_models, Models)
+    lines = [
+        b'{"text": "' + BODY.encode() + b' \\ud800 One.", "title": "Lone \\udc80 half"}',
+        b'{"text": "' + BODY.encode() + b' Two.", "n": ' + b"9" * 5000 + b"}",
+        b'{"text": "' + BODY.encode() + b' Three.", "title": "\\u202egnp.exe", '
+        b'"outlet": "Wire\\u0007\\u2066"}',
+    ]
+    items = _read(b"\n".join(lines) + b"\n", "odd.jsonl")
+    failures = [i for i in items if isinstance(i, ReadFailure)]
+    assert [(f.location, f.reason) for f in failures] == [
+        ("f:2", "invalid JSON (a number too long to read)")
+    ]
+    one, three = (i for i in items if isinstance(i, Article))
+    assert one.title == "Lone \ufffd half"
+    assert one.text.endswith("\ufffd One.")
+    assert (three.title, three.outlet) == ("gnp.exe", "Wire")
+    with Store() as store:
+        report = ingest(store, [one, three], hashing_models)
+        # The two differ in one word: the second is stored as a copy of the first.
+        assert [r.status for r in report.results] == ["new", "duplicate"]
+        stored = store.articles([one.id, three.id])
+        assert sorted(a.title or "" for a in stored) == ["Lone \ufffd half", "gnp.exe"]

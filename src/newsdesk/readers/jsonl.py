@@ -83,8 +83,15 @@ def iter_jsonl(lines: Iterable[bytes], *, location: str) -> Iterator[Article | R
             continue
         try:
             record = json.loads(raw.decode("utf-8", errors="replace"))
-        except (json.JSONDecodeError, RecursionError) as exc:
-            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+        except (ValueError, RecursionError) as exc:
+            # ValueError beyond JSONDecodeError: an integer of more than 4,300 digits
+            # (Python's int-parsing limit), in any field.
+            if isinstance(exc, json.JSONDecodeError):
+                reason = exc.msg
+            elif isinstance(exc, RecursionError):
+                reason = "nested too deeply"
+            else:
+                reason = "a number too long to read"
             yield ReadFailure(where, f"invalid JSON ({reason})")
             continue
         if not isinstance(record, dict):
