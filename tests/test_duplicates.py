@@ -119,3 +119,22 @@ def test_idempotent_and_order_independent(picks: list[int], rnd: random.Random) 
     rnd.shuffle(shuffled)
     other = find_duplicates(shuffled, DuplicateIndex())
     assert group_duplicates(other) == group_duplicates(first)
+
+
+def test_an_exact_repeat_at_another_location_is_listed_as_its_copy() -> None:
+    from newsdesk.articles import make_article
+    from newsdesk.duplicates import separate_repeats
+
+    text = "The river rose two metres overnight in the old town, officials said."
+    first = make_article(text, location="wire/a.txt")
+    repeat = make_article(text, location="wire/b.txt")
+    other = make_article("A new bridge opened across the river on Monday.", location="c.txt")
+    separated = separate_repeats([repeat, other, first, first])
+    assert [a.location for a in separated] == ["c.txt", "wire/a.txt", "wire/b.txt"]
+    assert separated[1].id == first.id and separated[2].id != first.id
+    matches = find_duplicates(separated, DuplicateIndex())
+    assert [(m.duplicate_of, m.kind) for m in matches] == [
+        (None, None),
+        (None, None),
+        (first.id, "exact"),
+    ]

@@ -8,9 +8,10 @@ how long it remembers; ``find_duplicates`` is a pure function of the index and t
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,7 @@ __all__ = [
     "find_duplicates",
     "group_duplicates",
     "minhash",
+    "separate_repeats",
     "shingles",
     "signature_bytes",
     "sketch_from_bytes",
@@ -265,6 +267,39 @@ def find_duplicates(
         )
         verdicts[article.id] = match
     return [verdicts[aid] for aid in dict.fromkeys(a.id for a in articles)]
+
+
+def separate_repeats(articles: Iterable[Article]) -> list[Article]:
+    """Give each repeat of an article (the same id read at another location) an id of its own.
+
+    Two inputs with the same text (and no URL, or the same URL) get the same content id; kept
+    under one id, the second would vanish from a brief without a trace. With an id of its own
+    it reaches ``find_duplicates`` and is listed as an exact copy of the first. The first by
+    location keeps the id, so the answer does not depend on input order; a repeat of the
+    same location is the same input and is dropped.
+
+    Example:
+        >>> from newsdesk.articles import make_article
+        >>> a = make_article("Rain fell on the plain.", location="b.txt")
+        >>> b = make_article("Rain fell on the plain.", location="a.txt")
+        >>> [(x.location, x.id == a.id) for x in separate_repeats([a, b, a])]
+        [('a.txt', True), ('b.txt', False)]
+    """
+    seen: set[tuple[str, str]] = set()
+    first: set[str] = set()
+    out: list[Article] = []
+    for article in sorted(articles, key=lambda a: (a.location, a.id)):
+        if (article.id, article.location) in seen:
+            continue
+        seen.add((article.id, article.location))
+        if article.id in first:
+            digest = hashlib.blake2b(digest_size=8)
+            digest.update(f"{article.id}\x00{article.location}".encode("utf-8", "surrogatepass"))
+            article = dataclasses.replace(article, id=digest.hexdigest())
+        else:
+            first.add(article.id)
+        out.append(article)
+    return out
 
 
 def group_duplicates(matches: Sequence[DuplicateMatch]) -> list[DuplicateGroup]:
