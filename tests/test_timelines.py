@@ -97,8 +97,10 @@ def vec(*values):
     return v / np.linalg.norm(v)
 
 
-def item(article, date, text, vector, borrowed=False, sentence=0):
-    return DatedSentence(DateMention(article, sentence, "x", date, borrowed), text, vector)
+def item(article, date, text, vector, borrowed=False, sentence=0, role="event"):
+    return DatedSentence(
+        DateMention(article, sentence, "x", date, borrowed, role=role), text, vector
+    )
 
 
 def test_build_timeline_merges_refines_and_sorts():
@@ -112,10 +114,11 @@ def test_build_timeline_merges_refines_and_sorts():
         item("f", "2017", "Victory was declared in 2017.", other),
     ]
     timeline = build_timeline(items)
-    assert [(e.date, e.text, e.article_ids) for e in timeline] == [
-        ("2017", "Victory was declared in 2017.", ("f",)),
-        ("2020-01", "A strike killed the general in January.", ("a", "d")),
-        ("2020-01-05", "Parliament voted on Jan 5.", ("b", "c")),
+    assert [(e.date, e.text, e.article_ids, e.also_ids) for e in timeline] == [
+        ("2017", "Victory was declared in 2017.", ("f",), ()),
+        ("2020-01", "A strike killed the general in January.", ("a", "d"), ()),
+        # "b" says only "in January": it reports the vote, not its day.
+        ("2020-01-05", "Parliament voted on Jan 5.", ("c",), ("b",)),
     ]  # the borrowed Thursday alone makes no entry
 
 
@@ -126,12 +129,49 @@ def test_borrowed_mention_joins_a_dated_entry():
         item("b", "2020-06-11", "Talks began Thursday.", talks, borrowed=True),
     ]
     (entry,) = build_timeline(items)
-    assert entry.article_ids == ("a", "b")
+    # "b" has no date of its own: its Thursday was resolved against the story's date.
+    assert (entry.article_ids, entry.also_ids) == (("a",), ("b",))
 
 
 def test_different_dates_never_merge_and_options_cap_entries():
     same = vec(1, 0, 0)
-    items = [item("a", "2020-01-05", "Vote.", same), item("b", "2020-01-07", "Vote.", same)]
+    items = [item("a", "2020-01-05", "Vote.", same), item("b", "2020-01-07", "A vote.", same)]
     assert [e.date for e in build_timeline(items)] == ["2020-01-05", "2020-01-07"]
     assert len(build_timeline(items, TimelineOptions(max_entries=1))) == 1
     assert build_timeline([]) == ()
+
+
+def test_only_events_make_or_join_entries():
+    v = vec(1, 0, 0)
+    items = [
+        item("a", "2026", "The closure could last well into next year.", v, role="prediction"),
+        item("b", "2020-02", "Data from February show 7,500 jobs.", v, role="background"),
+        item(
+            "c", "2020-06-15", "If talks fail, the strike starts on Monday.", v, role="conditional"
+        ),
+        item("d", "2020-06-11", "The strike began on Thursday.", v),
+    ]
+    assert [(e.date, e.article_ids) for e in build_timeline(items)] == [("2020-06-11", ("d",))]
+
+
+def test_one_sentence_lives_under_one_date():
+    v = vec(1, 0, 0)
+    text = "The bridge, opened in 1974, closed on 14 October 2025."
+    items = [item("a", "1974", text, v), item("a", "2025-10-14", text, v)]
+    assert [(e.date, e.text) for e in build_timeline(items)] == [("2025-10-14", text)]
+    # A copy of one sentence under another date (another publication date) is dropped.
+    copies = [item("a", "2020-01-05", "Vote.", v), item("b", "2020-01-07", "Vote.", v)]
+    assert [e.date for e in build_timeline(copies)] == ["2020-01-05"]
+
+
+def test_coarse_mentions_do_not_chain_to_another_event():
+    a, ab, b = vec(1, 0, 0), vec(1, 1, 0), vec(0, 1, 0)
+    items = [
+        item("a", "2020-01-05", "Parliament voted on Jan 5.", a),
+        item("b", "2020-01", "Parliament voted in January amid the strike.", ab),
+        item("c", "2020-01", "The strike spread in January.", b),
+    ]
+    assert [(e.date, e.article_ids, e.also_ids) for e in build_timeline(items)] == [
+        ("2020-01", ("c",), ()),
+        ("2020-01-05", ("a",), ("b",)),
+    ]

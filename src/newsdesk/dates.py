@@ -353,7 +353,7 @@ def _fallback_clause(text: str, start: int) -> tuple[str, str]:
         role = "prediction"
     elif re.search(r"\b(?:if|unless)\b", text, re.I):
         role = "conditional"
-    return ("future" if future else "none"), role
+    return ("future" if future else "unparsed"), role
 
 
 # --- resolution -----------------------------------------------------------------------------
@@ -398,10 +398,14 @@ def _direction(
         return "back" if direct or kind == "wd" else "near"
     if _FORWARD.search(before):
         return "forward"
-    if _FROM.search(before) and kind in {"m", "md", "dm"}:
-        return "near"
+    if _FROM.search(before):
+        # "data from February" looks back, "ferries from March" ahead: the nearer month;
+        # "from Thursday" starts something.
+        return "forward" if kind == "wd" else "near"
     if tense == "future":
         return "forward"
+    if tense == "unparsed":
+        return "back"
     if kind == "wd":
         # "The GM move follows Tuesday's declaration": a weekday in the present tense is
         # mostly a headline's past.
