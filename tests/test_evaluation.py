@@ -233,3 +233,30 @@ def test_summary_eval_is_the_same_on_two_workers_as_on_one(tmp_path: Path) -> No
     names = [system for system, _ in parallel]
     assert names[:3] == ["Lead (D10)", "sumy LexRank", "sumy TextRank"]
     assert "newsdesk (defaults)" in names
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DUC.is_dir(), reason="DUC 2004 data not present")
+def test_eval_scores_exactly_what_newsdesk_brief_prints(tmp_path: Path) -> None:
+    """The eval's summary of a cluster is `newsdesk brief --words 100` on its shipped files."""
+    import subprocess
+    import sys
+
+    from newsdesk.evaluation.summaries import load_duc, our_summary, prepare_clusters
+    from newsdesk.nlp import Models
+
+    cluster = load_duc(DUC)[0]
+    for index, text in enumerate(cluster.docs, 1):
+        (tmp_path / f"D{index:02d}.txt").write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "newsdesk", "brief", str(tmp_path), "--words", "100", "-q"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    summary = done.stdout.split("## Summary\n\n", 1)[1].split("\n\n", 1)[0]
+    printed = [line.rsplit(" [S", 1)[0] for line in summary.splitlines()]
+    (inputs,) = prepare_clusters([cluster], Models())
+    assert our_summary(inputs).splitlines() == printed
+    assert sum(len(line.split()) for line in printed) <= 100

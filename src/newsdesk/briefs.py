@@ -31,8 +31,10 @@ from .summaries import SummaryOptions, summarize
 __all__ = [
     "SCHEMA",
     "BriefOptions",
+    "StoryInputs",
     "brief_to_dict",
     "build_brief",
+    "prepare_story",
     "source_labels",
     "story_id_for",
 ]
@@ -127,6 +129,41 @@ def _cross_check(
     }
 
 
+@dataclass(frozen=True)
+class StoryInputs:
+    """A story's articles in brief order, their sentences and the sentences' vectors."""
+
+    articles: tuple[Article, ...]
+    analyses: tuple[ArticleAnalysis, ...]
+    embeddings: tuple[Matrix, ...] = field(repr=False)
+    titles: tuple[str, ...] = ()
+    title_vectors: Matrix = field(default_factory=lambda: np.zeros((0, 384), np.float32))
+
+
+def prepare_story(
+    articles: Sequence[Article],
+    models: Models,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> StoryInputs:
+    """Order a story's cleaned articles, split them into sentences and embed the sentences.
+
+    The first half of ``build_brief``, public so that the summary evaluation runs exactly
+    the product's steps (and can cache their result).
+    """
+    step = progress or (lambda _name: None)
+    ordered = [
+        a if a.language else dataclasses.replace(a, language=detect_language(a.text))
+        for a in _sorted_articles(articles)
+    ]
+    step("sentences")
+    analyses = analyze(ordered, models.nlp)
+    step("embeddings")
+    titles = tuple(a.title for a in ordered if a.title)
+    embeddings, title_vectors = _embed_sentences(analyses, models, titles)
+    return StoryInputs(tuple(ordered), tuple(analyses), tuple(embeddings), titles, title_vectors)
+
+
 def build_brief(
     articles: Sequence[Article],
     models: Models,
@@ -156,17 +193,11 @@ def build_brief(
     """
     opts = options or BriefOptions()
     dupes = dict(duplicate_of or {})
-    ordered = _sorted_articles(articles)
-    ordered = [
-        a if a.language else dataclasses.replace(a, language=detect_language(a.text))
-        for a in ordered
-    ]
     step = progress or (lambda _name: None)
-    step("sentences")
-    analyses = analyze(ordered, models.nlp)
-    step("embeddings")
-    titles = [a.title for a in ordered if a.title]
-    embeddings, title_vectors = _embed_sentences(analyses, models, titles)
+    story_inputs = prepare_story(articles, models, progress=step)
+    ordered = list(story_inputs.articles)
+    analyses, embeddings = story_inputs.analyses, story_inputs.embeddings
+    titles, title_vectors = story_inputs.titles, story_inputs.title_vectors
     step("summary")
     summary_options = dataclasses.replace(opts.summary, words=opts.words)
     summary = summarize(analyses, embeddings, options=summary_options, duplicate_of=dupes)

@@ -7,7 +7,7 @@ function runs, so ``import newsdesk`` stays light.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from .config import Options
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .models import Article, Brief
     from .nlp import Models
 
-__all__ = ["brief", "dedupe"]
+__all__ = ["brief", "dedupe", "prepare"]
 
 
 def dedupe(articles: Sequence[Article]) -> dict[str, str]:
@@ -40,6 +40,25 @@ def dedupe(articles: Sequence[Article]) -> dict[str, str]:
         )
         out.update({member: ordered[0] for member in ordered[1:]})
     return out
+
+
+def prepare(articles: Iterable[Article]) -> tuple[list[Article], dict[str, str]]:
+    """Clean raw articles and find their syndicated copies: the inputs of a brief.
+
+    One order whatever the input order, and one copy per id (the same text at two paths keeps
+    the first by location), so a brief never depends on how its inputs were listed.
+
+    Returns:
+        The cleaned articles that kept a body, and each copy's id mapped to its original's.
+    """
+    from .articles import clean
+
+    unique: dict[str, Article] = {}
+    for article in sorted(articles, key=lambda a: (a.location, a.id)):
+        unique.setdefault(article.id, article)
+    cleaned = [clean(a) for a in unique.values()]
+    kept = [a for a in cleaned if a.text.strip()]
+    return kept, dedupe(kept) if kept else {}
 
 
 def brief(
@@ -67,7 +86,6 @@ def brief(
         >>> newsdesk.brief(["examples/harbour-bridge"]).story.n_sources  # doctest: +SKIP
         6
     """
-    from .articles import clean
     from .briefs import BriefOptions, build_brief
     from .nlp import Models
     from .readers import read_articles
@@ -78,20 +96,14 @@ def brief(
         warn(f"{failure.location}: {failure.reason} (skipped)")
     for warning in result.warnings:
         warn(warning)
-    # One order whatever the argument order, and one copy per id (the same text at two paths
-    # keeps the first by location), so the brief never depends on how the inputs were listed.
-    unique: dict[str, Article] = {}
-    for article in sorted(result.articles, key=lambda a: (a.location, a.id)):
-        unique.setdefault(article.id, article)
-    articles = [clean(a) for a in unique.values()]
-    articles = [a for a in articles if a.text.strip()]
+    progress("cleaning")
+    articles, duplicate_of = prepare(result.articles)
     if not articles:
         return None
-    progress("duplicates")
     return build_brief(
         articles,
         models or Models(embedder_name=opts.embedder),
         options=BriefOptions(words=opts.words),
-        duplicate_of=dedupe(articles),
+        duplicate_of=duplicate_of,
         progress=progress,
     )
