@@ -700,6 +700,8 @@ def cross_check(
     published = [a.article.published for a in analyses if a.article.published]
     story_date = max(published) if published else None
 
+    # One parser for the dates' tenses and the conflicts' clauses (it caches by text).
+    parses = ClauseParser(models.nlp)
     dates: dict[tuple[int, int], list[DateMention]] = {}
     dated: list[DatedSentence] = []
     dated_entities: list[frozenset[str]] = []
@@ -711,6 +713,7 @@ def cross_check(
                 sentence=sentence.index,
                 published=analysis.article.published,
                 story_date=story_date,
+                parse=parses.doc,
             )
             if found:
                 dates[(a_index, sentence.index)] = found
@@ -759,7 +762,6 @@ def cross_check(
 
     facts = _facts(rows, stacked, roots, quantities, analyses, opts)
     number_infos = [(a, info) for (a, _), infos in sorted(quantities.items()) for info in infos]
-    parses = ClauseParser(models.nlp)
     conflicts = (
         _number_conflicts(number_infos, analyses, index)
         + _date_conflicts(dated, dated_entities, opts.same_statement, root_of, parses)
