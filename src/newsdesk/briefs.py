@@ -322,7 +322,13 @@ def brief_to_dict(brief: Brief) -> dict[str, Any]:
             for c in brief.conflicts
         ],
         "timeline": [
-            {"date": t.date, "text": t.text, "sources": cite(t.article_ids)} for t in brief.timeline
+            {
+                "date": t.date,
+                "text": t.text,
+                "sources": cite(t.article_ids),
+                "also": cite(t.also_ids),
+            }
+            for t in brief.timeline
         ],
         "entities": [
             {

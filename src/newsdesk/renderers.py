@@ -31,6 +31,12 @@ def _cites(sources: list[str]) -> str:
     return "[" + ", ".join(sources) + "]"
 
 
+def _also(entry: dict[str, Any]) -> str:
+    """Sources that report a timeline event without its date at the entry's precision."""
+    also = entry.get("also") or []
+    return f" (also reported, less precisely, by {', '.join(also)})" if also else ""
+
+
 def render_json(brief: Brief) -> str:
     """Return the brief as ``newsdesk.brief/2`` JSON (sorted, stable, UTF-8)."""
     return json.dumps(brief_to_dict(brief), ensure_ascii=False, indent=2) + "\n"
@@ -71,7 +77,8 @@ def render_markdown(brief: Brief) -> str:
     if d["timeline"]:
         out += ["", "## Timeline", ""]
         out += [
-            f"- **{t['date']}**: {_md(t['text'])} {_cites(t['sources'])}" for t in d["timeline"]
+            f"- **{t['date']}**: {_md(t['text'])} {_cites(t['sources'])}{_also(t)}"
+            for t in d["timeline"]
         ]
     if d["entities"]:
         out += ["", "## People and organisations", ""]
