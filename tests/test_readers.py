@@ -411,3 +411,34 @@ def test_titles_outlets_authors_and_wire_lines_are_cleaned() -> None:
     # A dash inside a title is not a site name unless it names the outlet.
     kept = clean(make_article("Rain.", location="y", title="Storm hits coast - live"))
     assert kept.title == "Storm hits coast - live"
+
+
+def test_paragraph_per_line_text_with_short_lines_between_is_not_unwrapped() -> None:
+    from newsdesk.readers.wrapping import is_hard_wrapped
+
+    text = (
+        "Council backs tram extension\n"
+        "Sunday, 9 November 2025\n\n"
+        + "The council voted late on Friday to extend the tram line to the hospital, ending "
+        "two years of argument over the route and the cost.\n\n"
+        "A tram waits at the terminus.\n"
+        "Photograph: Mika Lorne/Calder Times\n\n"
+        "Trending now\n"
+        "Celebrity Chef Opens Restaurant On A Moving Train\n"
+        "These Wireless Earbuds Are Half Price Today Only\n"
+    )
+    assert not is_hard_wrapped(text)
+    assert parse_text(text, location="x").text.endswith(
+        "Trending now\nCelebrity Chef Opens Restaurant On A Moving Train\n"
+        "These Wireless Earbuds Are Half Price Today Only"
+    )
+
+
+def test_short_wrapped_wire_item_is_not_taken_for_a_title() -> None:
+    raw = (
+        "The radical group on Monday denounced the President Of The Republic \n"
+        "over his upcoming visit to the Gaza Strip but carefully avoided \n"
+        "making any threats against him."
+    )
+    article = parse_text(raw, location="x")
+    assert (article.title, article.text) == (None, " ".join(raw.split()))

@@ -105,10 +105,15 @@ def is_hard_wrapped(text: str) -> bool:
     width = _usual_width(lines)
     if width is None or width > MAX_WRAP_WIDTH:
         return False
+    # A wrapper leaves no line much longer than its width: text with paragraphs on long
+    # lines between short ones (headings, captions, link lists) is not wrapped.
+    filled = [line for line in lines if line.strip()]
+    if sum(len(line.rstrip()) > MAX_WRAP_WIDTH for line in filled) * 10 > len(filled):
+        return False
     inner = [a.rstrip() for a, b in zip(lines, lines[1:], strict=False) if a.strip() and b.strip()]
     # Most lines that another line follows end mid-sentence in wrapped prose; a list of
-    # one-sentence lines or of headlines does not.
-    mid = sum(1 for a in inner if not _SENTENCE_END.search(a) and not _headline_like(a))
+    # one-sentence lines does not (a block of headlines is kept apart in ``unwrap``).
+    mid = sum(1 for a in inner if not _SENTENCE_END.search(a))
     return mid >= 2 and mid * 2 >= len(inner)
 
 
@@ -143,7 +148,8 @@ def unwrap(text: str) -> str:
     start = 0
     for end in [*(i for i, line in enumerate(lines) if not line.strip()), len(lines)]:
         block = range(start, end)
-        if len(block) >= 2 and all(_headline_like(lines[i]) for i in block):
+        # (The first line may be the list's heading: "Trending now".)
+        if len(block) >= 2 and all(_headline_like(lines[i]) for i in block[1:]):
             listed.update(block)
         start = end + 1
     out: list[str] = []
