@@ -339,6 +339,10 @@ def speaker_of(cue: Any, base: int, inside: set[int], context: SpeakerContext) -
         m for m in context.mentions_in(start, end) if m.label in {"PERSON", "ORG", "GPE", "NORP"}
     ]
     head_at = base + subject.idx
+    common = subject.pos_ in {"NOUN", "NUM"} or subject.text.islower()
+    if common:
+        # "a WeWork spokesperson": the organisation only modifies the describing noun.
+        mentions = [m for m in mentions if m.start <= head_at < m.end]
     named = [m for m in mentions if m.label in {"PERSON", "ORG"}] or [
         m for m in mentions if m.start <= head_at < m.end
     ]
@@ -357,7 +361,7 @@ def speaker_of(cue: Any, base: int, inside: set[int], context: SpeakerContext) -
                     return Speaker(context.name_of(issuers[0]), start, end)
         modified = any(t.dep_ in {"amod", "compound", "poss", "nmod"} for t in subject.children)
         return Speaker(_description(words), start, end) if modified else None
-    if subject.pos_ == "PROPN":
+    if subject.pos_ == "PROPN" and not common:
         if _is_outlet(phrase, context):
             return None
         entity = context.index.resolve(phrase, context.analysis.article.id)
@@ -366,7 +370,7 @@ def speaker_of(cue: Any, base: int, inside: set[int], context: SpeakerContext) -
         if phrase[:1].isupper() and phrase.casefold() not in _TITLE_WORDS:
             return Speaker(display_form(phrase), start, end)
         return None
-    if subject.pos_ != "NOUN":
+    if not common or (subject.pos_ == "NUM" and lower != "one"):
         return None
     determiners = [t for t in words if t.dep_ in {"det", "poss"} and t.i < subject.i]
     if determiners and determiners[0].lower_ in {"the", "this", "that"}:
