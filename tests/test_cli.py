@@ -124,3 +124,30 @@ def test_stories_since_is_checked_like_the_api(
     Store(tmp_path / "news.db").close()
     for good in ("2020", "2020-06", "2020-06-12"):
         assert main(["stories", "--since", good, "--db", str(tmp_path / "news.db")]) == 0
+
+
+@pytest.mark.slow
+def test_brief_on_shipped_duc_text_gives_whole_sentences(tmp_path: Path) -> None:
+    """DUC 2004 as shipped: wire text hard-wrapped near 70 characters, ``LDC quotes''."""
+    from _paths import DATA
+
+    data = DATA / "duc2004" / "duc2004_task2.jsonl"
+    if not data.is_file():
+        pytest.skip("DUC 2004 data not present")
+    cluster = json.loads(data.read_text(encoding="utf-8").splitlines()[0])
+    unwrapped = []
+    for doc in cluster["docs"]:
+        (tmp_path / f"D{doc['doc_index']:02d}.txt").write_text(doc["text"], encoding="utf-8")
+        unwrapped.append(" ".join(doc["text"].split()))
+    done = _run("brief", str(tmp_path), "--words", "100", "--format", "json")
+    assert done.returncode == 0, done.stderr.decode()
+    summary = [s["text"] for s in json.loads(done.stdout)["summary"]]
+    assert summary
+    for sentence in summary:
+        # Whole sentences: each opens a sentence of a source and ends one.
+        assert sentence[0].isupper() or sentence.startswith(("``", '"')), sentence
+        assert sentence.rstrip("'\"”").endswith((".", "!", "?")), sentence
+        assert any(
+            f". {sentence}" in text or text.startswith(sentence) or f"'' {sentence}" in text
+            for text in unwrapped
+        ), sentence
