@@ -379,3 +379,45 @@ def test_text_that_is_not_text_is_neutralised_and_stored(hashing_models: object)
         assert [r.status for r in report.results] == ["new", "duplicate"]
         stored = store.articles([one.id, three.id])
         assert sorted(a.title or "" for a in stored) == ["Lone \ufffd half", "gnp.exe"]
+
+
+def test_odd_file_names_are_shown_escaped(tmp_path: Path) -> None:
+    import os
+
+    from newsdesk.readers import read_articles
+
+    os.mkdir(tmp_path / "in")
+    (tmp_path / "in" / "good.txt").write_bytes(TEXT)
+    with open(os.path.join(os.fsencode(tmp_path / "in"), b"bad\xff.txt"), "wb") as handle:
+        handle.write(TEXT.replace(b"Aftershocks", b"Tremors"))
+    (tmp_path / "in" / "two\nlines.txt").write_bytes(b"")
+    result = read_articles([tmp_path / "in"])
+    shown = sorted(a.location.rsplit("/", 1)[1] for a in result.articles)
+    assert shown == ["bad\\xff.txt", "good.txt"]
+    assert [f.location.rsplit("/", 1)[1] for f in result.failures] == ["two\\x0alines.txt"]
+
+
+def test_fifo_and_device_are_refused_up_front(tmp_path: Path) -> None:
+    import os
+
+    from newsdesk.readers import read_articles
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with _time_limit(10):  # opening a FIFO would block until a writer comes
+        result = read_articles([fifo, "/dev/zero"])
+    assert [(f.location, f.reason) for f in result.failures] == [
+        (str(fifo), "not a regular file (a FIFO), skipped"),
+        ("/dev/zero", "not a regular file (a device or socket), skipped"),
+    ]
+
+
+def test_gzip_bomb_of_empty_lines_is_refused() -> None:
+    from newsdesk.readers import MAX_GZIP_RATIO
+
+    bomb = gzip.compress(b"\n" * 60_000_000, compresslevel=9)
+    assert len(bomb) * MAX_GZIP_RATIO < 60_000_000
+    items = _read(bomb, "empty.jsonl.gz")
+    assert [(i.location, i.reason) for i in items if isinstance(i, ReadFailure)] == [
+        ("f", f"gzip expands more than {MAX_GZIP_RATIO}x (a decompression bomb), skipped")
+    ]
