@@ -151,3 +151,25 @@ def test_brief_on_shipped_duc_text_gives_whole_sentences(tmp_path: Path) -> None
             f". {sentence}" in text or text.startswith(sentence) or f"'' {sentence}" in text
             for text in unwrapped
         ), sentence
+
+
+def test_progress_is_silent_off_a_terminal_and_counts_on_one() -> None:
+    import io
+
+    from newsdesk.cli.progress import counting
+
+    quiet = io.StringIO()
+    with counting("ingest", unit="articles", stream=quiet) as progress:
+        progress.advance(3)
+    assert quiet.getvalue() == ""
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    shown = Terminal()
+    with counting("ingest", unit="articles", stream=shown) as progress:
+        progress.advance(3)
+        progress.note("ingest done")
+    out = shown.getvalue()
+    assert "ingest done" in out and "3" in out and "articles" in out and "/s" in out

@@ -17,6 +17,7 @@ from ..config import EMBEDDER_NAMES
 from ..errors import InputError, StoreError
 from ..models import Article, ReadFailure
 from ..store import Store, default_db_path
+from .progress import Counter, counting
 
 __all__ = ["open_store", "register", "since_date"]
 
@@ -182,7 +183,7 @@ def _ingest(args: argparse.Namespace) -> int:
         fetched = [*result.failures, *result.articles]
     skipped = 0
 
-    def articles() -> Iterator[Article]:
+    def articles(progress: Counter) -> Iterator[Article]:
         # Files stream through (a 1 GB JSONL is never held whole), then URLs; a failure is
         # reported the moment it is met and the rest goes on.
         nonlocal skipped
@@ -191,12 +192,13 @@ def _ingest(args: argparse.Namespace) -> int:
                 skipped += 1
                 print(f"newsdesk: skipped {item.location}: {item.reason}", file=sys.stderr)
             else:
+                progress.advance()
                 yield item
 
-    with _open(args) as store:
+    with _open(args) as store, counting("ingest", unit="articles read") as progress:
         report = ingest(
             store,
-            articles(),
+            articles(progress),
             Models(embedder_name=args.embedder, story_workers=2),
             options=IngestOptions(batch_size=args.batch_size),
         )
