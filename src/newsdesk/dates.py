@@ -184,6 +184,7 @@ _LEADING = re.compile(
 _TRAILING = re.compile(r"(?:'s|’s|\s+(?:morning|afternoon|evening|night)|[.,])$", re.I)
 # "May" and "March" are also verbs: require a date-ish word before them in running text.
 _AMBIGUOUS_MONTHS = {"may", "march"}
+_GENERIC = re.compile(r"\b(?:a|an|every|each|any|one)\s+(?:[a-z]+\s+)?$")
 # Words just before an expression that point forward from the reference: "by Friday", "by
 # the end of January", "until March". "from" alone points either way (see _direction).
 _FORWARD = re.compile(
@@ -309,11 +310,22 @@ def _tense(verb: Any, depth: int = 0) -> str:
     return "none"
 
 
-def _role(verb: Any | None, path: list[Any]) -> str:
+def _role(verb: Any | None, path: list[Any], period: bool) -> str:
+    """event, prediction, conditional or background for an expression's clause.
+
+    ``period``: the expression names a month or a year, the span of a statistic.
+    """
     if any(t.lower_ == "according" for t in path) or any(
         t.lower_ in _STATISTIC_NOUNS for t in path if t.pos_ == "NOUN"
     ):
-        return "background"
+        return "background"  # "according to the latest official data from February"
+    if (
+        period
+        and verb is not None
+        and any(c.lower_ == "according" for c in verb.children)
+        and any(t.like_num for t in verb.subtree)
+    ):
+        return "background"  # "handled 11.4 million tonnes in 2024, according to the port"
     chain: list[Any] = []
     token = verb
     while token is not None and len(chain) < 8:
@@ -634,10 +646,12 @@ def resolve_date(
             ahead = verb.head.lower_.startswith((*_SCHEDULED_STEMS, "set"))
             head_tense = "future" if ahead else _tense(verb.head, 1)
         direct = all(t.lower_ in _DIRECT for t in path[:-1])
-        role = _role(verb, path)
+        role = _role(verb, path, kind not in {"mdy", "dmy", "md", "dm", "wd", "rel"})
     else:
         tense, role = _fallback_clause(sentence, start)
     direction = _direction(kind, groups, words, before, (tense, head_tense, direct))
+    if role == "background" and (groups.get("rel") or "").lower() not in {"next", "coming"}:
+        direction = "back"  # a statistic measures a period already past
     date, relative = _value(kind, groups, ref, direction)
     if date is None:
         return None
@@ -701,6 +715,8 @@ def find_dates(
                 continue
             if kind in {"m", "mry"} and not match.group("month")[0].isupper():
                 continue
+            if kind == "wd" and _GENERIC.search(text[max(0, start - 25) : start]):
+                continue  # "a normal Wednesday", "every Friday": no date
             spans.append((start, end))
     if not spans:
         return []
