@@ -421,3 +421,26 @@ def test_gzip_bomb_of_empty_lines_is_refused() -> None:
     assert [(i.location, i.reason) for i in items if isinstance(i, ReadFailure)] == [
         ("f", f"gzip expands more than {MAX_GZIP_RATIO}x (a decompression bomb), skipped")
     ]
+
+
+def test_warc_with_one_long_header_line_is_refused_in_bounded_reads() -> None:
+    from newsdesk.readers.warc import MAX_LINE_BYTES
+
+    long_line = b"X-Pad: " + b"a" * (3 * MAX_LINE_BYTES) + b"\r\n"
+    data = _warc() + b"WARC/1.0\r\nWARC-Type: response\r\n" + long_line + b"\r\n"
+
+    class Counting(io.BytesIO):
+        given = 0
+
+        def read(self, size: int | None = -1) -> bytes:
+            chunk = super().read(size)
+            Counting.given += len(chunk)
+            return chunk
+
+    items = list(read_stream(Counting(data), name="a.warc", location="f"))
+    assert [i.title for i in items if isinstance(i, Article)] == ["Quake in Korvath"]
+    assert [i.reason for i in items if isinstance(i, ReadFailure)] == [
+        f"unreadable WARC after 1 records (a line longer than {MAX_LINE_BYTES:,} bytes)"
+    ]
+    # Work count: reading stopped within a block of the limit, not at the end of the line.
+    assert Counting.given < len(_warc()) + MAX_LINE_BYTES + 200_000
