@@ -318,8 +318,8 @@ def _named(speaker: str) -> bool:
 def merge_quotes(records: Sequence[_Said]) -> tuple[_Said, ...]:
     """Merge the same quote (or statement) of several articles into one citing them all.
 
-    Two records merge when their text is the same (spacing and a final stop aside) and their speakers agree (the same name, or a
-    description beside a name: the name is kept).
+    Two records merge when their text is the same (spacing and a final stop aside) and
+    their speakers agree (the same name, or a description beside a name: the name is kept).
 
     Args:
         records: quotes (or statements) of all articles, in reading order.
