@@ -229,3 +229,24 @@ def test_every_quote_is_verbatim_between_marks_with_a_speaker(models, folder: Pa
                 assert piece in inside, (label, piece)
     for s in d["statements"]:
         assert not s["text"].startswith(("“", '"')) and s["speaker"]
+
+
+def test_brief_cache_rebuilds_a_v1_entry_never_serves_it():
+    import json
+
+    from newsdesk.ingest import brief_from_json, brief_to_json
+    from newsdesk.models import Brief, StoryInfo, SummarySentence
+
+    brief = Brief(
+        story=StoryInfo("s", "Bridge", None, None, 1),
+        sources=(),
+        summary=(SummarySentence("The bridge fell.", ("a",)),),
+        quotes=(Quote("Lena Ostrova", "The channel is open again", ("a",)),),
+        statements=(Statement("Lena Ostrova", "larger ships would wait", ("a",)),),
+    )
+    assert brief_from_json(brief_to_json(brief)) == brief
+    old = json.loads(brief_to_json(brief))
+    del old["schema"], old["statements"]
+    old["quotes"][0]["kind"] = "reported"
+    with pytest.raises(ValueError, match="newsdesk.brief/1, not newsdesk.brief/2"):
+        brief_from_json(json.dumps(old))
