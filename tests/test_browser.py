@@ -237,11 +237,12 @@ _CONTRAST_JS = """
 }
 """
 
-# Runs in the page: the interactive elements a keyboard user must be able to reach.
+# Runs in the page: the interactive elements a keyboard user must be able to reach (those
+# shown: the inside of a closed <details> waits for its summary to be opened).
 _FOCUSABLE_JS = """
 () => Array.from(document.querySelectorAll(
     'a[href], button, input, summary, [tabindex="0"]'))
-  .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden'
+  .filter(e => e.checkVisibility({visibilityProperty: true, contentVisibilityAuto: true})
                && !e.closest('[aria-hidden="true"]') && e.tabIndex >= 0)
   .map((e, i) => { e.dataset.kb = String(i); return i; }).length
 """

@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+import jsonschema
 import pytest
 from fastapi.testclient import TestClient
 from rapidfuzz import fuzz
 
 from _webdata import XSS_BODY, XSS_TITLE, example_payloads
 from newsdesk.articles import make_article
+from newsdesk.briefs import SCHEMA
 from newsdesk.errors import ConfigError
 from newsdesk.ingest import ingest
 from newsdesk.models import Article, Sentence
@@ -27,6 +29,7 @@ from newsdesk.store import Store
 from newsdesk.web import create_app
 from newsdesk.web.app import CSP, MAX_ARTICLES_PER_REQUEST
 from newsdesk.web.cache import LRU, SingleFlight
+from newsdesk.web.docs import brief_schema, schema_fields
 from newsdesk.web.pages import (
     after_first,
     article_href,
@@ -490,6 +493,69 @@ def test_docs_are_local(served: tuple[TestClient, dict[str, Any]]) -> None:
     assert "cdn" not in page.lower() and "https://" not in page
     assert client.get("/openapi.json").json()["paths"]["/api/articles"]["post"]
     assert client.get("/static/live.js").status_code == 200
+
+
+def test_docs_use_the_real_address_and_document_every_brief_field(
+    served: tuple[TestClient, dict[str, Any]],
+) -> None:
+    client, data = served
+    page = client.get("/docs").text
+    assert "curl -s -X POST http://testserver/api/articles" in page
+    assert ":8000" not in page
+    assert "``" not in page  # docstring markup rendered, not shown
+    assert "<code>newsdesk.brief</code> JSON contract" in page
+    schema = client.get("/api/schema/brief.json").json()
+    assert schema == brief_schema()
+    # Every field of the schema has its row in the page, with its meaning.
+    rows = schema_fields(schema)
+    assert {r["path"] for r in rows} >= {
+        "story.first_published",
+        "sources[].duplicate_of",
+        "facts[].support",
+        "conflicts[].compatible",
+        "quotes[].speaker",
+        "statements[].text",
+    }
+    for row in rows:
+        assert row["description"], row["path"]
+        assert f"<td><code>{row['path']}</code></td>" in page, row["path"]
+    # The brief the API serves validates against the schema it serves.
+    story_id = data["example"]["results"][0]["story_id"]
+    brief = client.get(f"/api/stories/{story_id}/brief").json()
+    jsonschema.validate(brief, schema)
+    assert brief["schema"] == SCHEMA
+
+
+def test_the_brief_schema_is_a_valid_schema_and_rejects_what_it_should() -> None:
+    schema = brief_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    minimal = {
+        "schema": SCHEMA,
+        "story": {
+            "id": "st-1",
+            "headline": "h",
+            "first_published": "2025-10",
+            "last_published": None,
+            "n_sources": 1,
+        },
+        "sources": [],
+        "summary": [{"text": "t", "sources": ["S1"]}],
+        "facts": [],
+        "conflicts": [],
+        "timeline": [],
+        "entities": [],
+        "quotes": [],
+        "statements": [],
+    }
+    assert list(validator.iter_errors(minimal)) == []
+    for broken in (
+        {**minimal, "summary": [{"text": "t", "sources": []}]},  # uncited sentence
+        {**minimal, "story": {**minimal["story"], "first_published": "14 Oct"}},
+        {**minimal, "extra": 1},  # an undocumented field
+        {**minimal, "timeline": [{"date": "2025-10-14", "text": "t", "sources": ["X1"]}]},
+    ):
+        assert list(validator.iter_errors(broken)), broken
 
 
 def test_non_latin_article(served: tuple[TestClient, dict[str, Any]]) -> None:

@@ -37,6 +37,7 @@ from ..models import Article, Brief
 from ..nlp import Models
 from ..store import Store
 from .cache import LRU, RenderedStory, SingleFlight
+from .docs import brief_schema, docs_context
 from .pages import (
     ArticleText,
     article_paragraphs,
@@ -540,10 +541,11 @@ def _install_api(api: FastAPI, web: _Web) -> None:
     @api.get(
         "/api/stories/{story_id}/brief",
         tags=["stories"],
-        summary="The story's brief (JSON contract newsdesk.brief/1)",
+        summary="The story's brief (the JSON contract newsdesk.brief)",
     )
     def get_brief(story_id: str) -> dict[str, Any]:
-        """Return the story's brief in the ``newsdesk.brief/1`` JSON contract."""
+        """Return the story's brief in the ``newsdesk.brief`` JSON contract: every field is
+        described under "The brief" below, and ``/api/schema/brief.json`` is its JSON Schema."""
         if web.reader.story(_check_id(story_id)) is None:
             raise _missing_story(web, story_id, "/api/stories/{id}/brief")
         from ..briefs import brief_to_dict
@@ -575,6 +577,16 @@ def _install_api(api: FastAPI, web: _Web) -> None:
             hits=[SearchHitOut(**asdict(h)) for h in hits],
             stories=[StoryOut(**asdict(s)) for s in stories],
         )
+
+    @api.get(
+        "/api/schema/brief.json",
+        tags=["meta"],
+        summary="The JSON Schema of the brief contract",
+    )
+    def get_brief_schema() -> dict[str, Any]:
+        """Return the JSON Schema (draft 2020-12) every brief of ``/api/stories/{id}/brief``
+        validates against; ``/docs`` explains each of its fields."""
+        return brief_schema()
 
     @api.get("/api/health", tags=["meta"])
     def health() -> dict[str, Any]:
@@ -737,30 +749,6 @@ def _install_pages(api: FastAPI, web: _Web) -> None:
         )
 
     @api.get("/docs", response_class=HTMLResponse, include_in_schema=False)
-    def docs() -> HTMLResponse:
-        schema = api.openapi()
-        operations = []
-        for path, methods in schema.get("paths", {}).items():
-            for method, op in methods.items():
-                operations.append(
-                    {
-                        "method": method.upper(),
-                        "path": path,
-                        "summary": op.get("summary", ""),
-                        "description": op.get("description", ""),
-                        "parameters": op.get("parameters", []),
-                        "body": json.dumps(op.get("requestBody", {}), indent=2)
-                        if "requestBody" in op
-                        else None,
-                        "responses": {
-                            k: v.get("description", "") for k, v in op.get("responses", {}).items()
-                        },
-                    }
-                )
-        schemas = {
-            name: json.dumps(body, indent=2)
-            for name, body in schema.get("components", {}).get("schemas", {}).items()
-        }
-        return _render(
-            web, "docs.html", info=schema["info"], operations=operations, schemas=schemas
-        )
+    def docs(request: Request) -> HTMLResponse:
+        base = str(request.base_url).rstrip("/")
+        return _render(web, "docs.html", **docs_context(api.openapi(), base))

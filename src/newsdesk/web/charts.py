@@ -137,7 +137,7 @@ def timeline_chart(dates: Sequence[str]) -> dict[str, Any]:
     points: list[dict[str, Any]] = []
     last_year = None
     for (date, _day, first, count), x, y in zip(distinct, xs, ys, strict=True):
-        label = human_date(date, year=date[:4] != last_year or len(date) == 4)
+        label = human_date(date, year=date[:4] != last_year or len(date) < 10)
         last_year = date[:4]
         points.append(
             {
