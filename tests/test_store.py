@@ -225,3 +225,78 @@ def test_concurrent_writers_and_readers(tmp_path: Path) -> None:
     with Store(path) as store:
         assert store.count_articles() == 45
         assert store.integrity_check() == "ok"
+
+
+def _filled(path: Path, n: int = 40) -> None:
+    with Store(path) as store:
+        _put(
+            store,
+            [_article(f"Report {i} on the harbour bridge inquiry in Velmora.") for i in range(n)],
+        )
+
+
+def test_damaged_store_is_reported_not_read_as_empty(tmp_path: Path) -> None:
+    path = tmp_path / "n.db"
+    _filled(path)
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xa5" * (4096 - 100)  # the schema page, after the file header
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError) as info:
+        Store(path)
+    message = str(info.value)
+    assert message.startswith(f"store damaged: {path} (")
+    assert message.endswith(f"run `newsdesk doctor --db {path}`")
+    assert path.read_bytes() == bytes(data)  # nothing was written into it
+
+
+def test_read_only_store_is_readable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    path = tmp_path / "n.db"
+    _filled(path, 3)
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if mode == os.W_OK else real(p, mode))
+    with Store(path) as store:
+        assert store.read_only
+        assert [s.n_articles for s in store.stories()] == [3]
+        assert len(store.search("harbour")) == 3
+        with pytest.raises(StoreError, match="the store is read-only"), store.transaction():
+            pass
+
+
+def test_disk_full_rolls_back_with_a_one_line_cause(tmp_path: Path) -> None:
+    path = tmp_path / "n.db"
+    _filled(path, 2)
+    with Store(path) as store:
+        pages = store._query("PRAGMA page_count")[0][0]
+        store._db.execute(f"PRAGMA max_page_count = {pages + 2}")
+        big = [_article(f"Filler {i} " + "word " * 4000) for i in range(20)]
+        with pytest.raises(StoreError) as info:
+            _put(store, big, story="st-2")
+        assert str(info.value) == f"cannot write to {path}: database or disk is full"
+        assert [s.n_articles for s in store.stories()] == [2]
+
+
+def test_missing_search_index_is_rebuilt_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "n.db"
+    _filled(path, 3)
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE articles_fts")
+    with Store(path) as store:
+        assert len(store.search("harbour")) == 3
+        _put(store, [_article("A ferry ran aground off Selvik harbour.")], story="st-2")
+        assert len(store.search("harbour")) == 4
+
+
+def test_doctor_and_backup(tmp_path: Path) -> None:
+    path = tmp_path / "n.db"
+    _filled(path, 3)
+    with Store(path) as store:
+        assert store.doctor() == {"integrity": "ok", "fts": "rebuilt", "articles": 3, "stories": 1}
+        store.backup(tmp_path / "copy.db")
+        with pytest.raises(StoreError, match="exists; choose a new file"):
+            store.backup(tmp_path / "copy.db")
+    with Store(tmp_path / "copy.db") as copy:
+        assert [s.n_articles for s in copy.stories()] == [3]

@@ -12,6 +12,7 @@ either the whole batch or none of it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -169,6 +170,18 @@ def _m002_fts(db: sqlite3.Connection) -> None:
     )
 
 
+_FTS_TRIGGERS = ("articles_ai", "articles_ad", "articles_au")
+
+
+def _rebuild_fts(db: sqlite3.Connection) -> None:
+    """Recreate the full-text index and its triggers from the articles table."""
+    for trigger in _FTS_TRIGGERS:
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    db.execute("DROP TABLE IF EXISTS articles_fts")
+    _m002_fts(db)
+    db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+
+
 def _m003_stories(db: sqlite3.Connection) -> None:
     db.execute(
         """CREATE TABLE stories (
@@ -259,6 +272,21 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+# Stores up to this size get a full ``PRAGMA quick_check`` on open (~1 s per 100 MB);
+# bigger ones get the cheap checks only (header, schema) until ``newsdesk doctor`` runs.
+_QUICK_CHECK_BYTES = 64_000_000
+
+
+def _damaged(path: str, detail: str) -> StoreError:
+    return StoreError(f"store damaged: {path} ({detail}); run `newsdesk doctor --db {path}`")
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    message = str(exc).lower()
+    return "malformed" in message or "not a database" in message or "corrupt" in message
+
+
 def _is_locked(exc: sqlite3.OperationalError) -> bool:
     message = str(exc).lower()
     return "locked" in message or "busy" in message
@@ -284,27 +312,77 @@ class Store:
         """
         self.path = str(path)
         self._lock = threading.RLock()
-        if self.path != ":memory:":
+        existed = self.path != ":memory:" and _size(self.path) > 0
+        self.read_only = existed and not _writable(self.path)
+        if existed:
+            with open(Path(self.path).expanduser(), "rb") as handle:
+                if handle.read(16) != _SQLITE_MAGIC:
+                    raise _damaged(self.path, "not an SQLite file header")
+        if self.path != ":memory:" and not self.read_only:
             parent = Path(self.path).expanduser().parent
             try:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"cannot create {parent}: {exc.strerror or exc}") from exc
         try:
-            self._db = sqlite3.connect(
-                self.path,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-                isolation_level=None,
-                check_same_thread=False,
-            )
+            if self.read_only:
+                # A store on a read-only file or directory is read without the write lock,
+                # WAL switch or migrations a writer needs.
+                uri = Path(self.path).expanduser().resolve().as_uri() + "?mode=ro"
+                self._db = sqlite3.connect(
+                    uri, uri=True, isolation_level=None, check_same_thread=False
+                )
+            else:
+                self._db = sqlite3.connect(
+                    self.path,
+                    timeout=BUSY_TIMEOUT_MS / 1000,
+                    isolation_level=None,
+                    check_same_thread=False,
+                )
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            if self.path != ":memory:":
+            if existed:
+                self._check_on_open()
+            if self.path != ":memory:" and not self.read_only:
                 self._retry(lambda: self._db.execute("PRAGMA journal_mode = WAL"))
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
+            if self.read_only:
+                self._check_migrations(
+                    {row[0] for row in self._db.execute("SELECT name FROM migrations")}
+                )
+            else:
+                self._migrate()
         except sqlite3.DatabaseError as exc:
+            if _is_damage(exc):
+                raise _damaged(self.path, str(exc)) from exc
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+
+    def _check_on_open(self) -> None:
+        """Refuse a damaged store before anything reads or writes it.
+
+        A page overwritten in the schema makes the tables look absent: without this check
+        the store read as empty and migrations wrote new tables into it.
+        """
+        tables = {
+            row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        if "migrations" not in tables:
+            raise _damaged(self.path, "no newsdesk schema in a non-empty file")
+        done = {row[0] for row in self._db.execute("SELECT name FROM migrations")}
+        expected = {"001_articles": "articles", "003_stories": "stories"}
+        missing = [
+            table for name, table in expected.items() if name in done and table not in tables
+        ]
+        if missing:
+            raise _damaged(self.path, f"table {missing[0]} is gone")
+        if _size(self.path) <= _QUICK_CHECK_BYTES:
+            verdict = str(self._db.execute("PRAGMA quick_check(1)").fetchone()[0])
+            if verdict != "ok":
+                raise _damaged(self.path, verdict.splitlines()[0][:200])
+        if "002_fts" in done and "articles_fts" not in tables and not self.read_only:
+            # The search index is derived data: rebuilt from the articles, not a failure.
+            with self.transaction():
+                _rebuild_fts(self._db)
 
     # -- lifecycle
 
@@ -341,17 +419,22 @@ class Store:
                 "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
             )
             done = {row[0] for row in self._db.execute("SELECT name FROM migrations")}
-            known = {name for name, _ in MIGRATIONS}
-            if done - known:
-                unknown = ", ".join(sorted(done - known))
-                raise StoreError(
-                    f"{self.path} was written by a newer newsdesk (migrations {unknown}); "
-                    "upgrade newsdesk to open it"
-                )
+            self._check_migrations(done)
             for name, migration in MIGRATIONS:
                 if name not in done:
                     migration(self._db)
                     self._db.execute("INSERT INTO migrations VALUES (?, ?)", (name, _now()))
+
+    def _check_migrations(self, done: set[str]) -> None:
+        known = {name for name, _ in MIGRATIONS}
+        if done - known:
+            unknown = ", ".join(sorted(done - known))
+            raise StoreError(
+                f"{self.path} was written by a newer newsdesk (migrations {unknown}); "
+                "upgrade newsdesk to open it"
+            )
+        if self.read_only and known - done:
+            raise StoreError(f"{self.path} is read-only and needs an upgrade; open it writable")
 
     def migrations(self) -> list[str]:
         """Return the names of the applied migrations, in order."""
@@ -364,23 +447,40 @@ class Store:
             if self._db.in_transaction:  # nested: the outer block commits
                 yield
                 return
+            if self.read_only:
+                raise StoreError(f"cannot write to {self.path}: the store is read-only")
             self._retry(lambda: self._db.execute("BEGIN IMMEDIATE"))
             try:
                 yield
+            except sqlite3.DatabaseError as exc:
+                # SQLite may already have rolled back (disk full, I/O error): a second
+                # ROLLBACK would raise "no transaction is active" and hide the cause.
+                self._rollback()
+                if _is_damage(exc):
+                    raise _damaged(self.path, str(exc)) from exc
+                raise StoreError(f"cannot write to {self.path}: {exc}") from exc
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
             try:
                 self._retry(lambda: self._db.execute("COMMIT"))
             except sqlite3.DatabaseError as exc:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise StoreError(f"cannot write to {self.path}: {exc}") from exc
+
+    def _rollback(self) -> None:
+        if self._db.in_transaction:
+            # The connection may be closed, or SQLite rolled back itself.
+            with contextlib.suppress(sqlite3.DatabaseError):
+                self._db.execute("ROLLBACK")
 
     def _query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Any]:
         with self._lock:
             try:
                 return list(self._retry(lambda: self._db.execute(sql, params).fetchall()))
             except sqlite3.DatabaseError as exc:
+                if _is_damage(exc):
+                    raise _damaged(self.path, str(exc)) from exc
                 raise StoreError(f"cannot read {self.path}: {exc}") from exc
 
     def _write(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> None:
@@ -870,9 +970,62 @@ class Store:
 
     # -- term statistics (idf for clustering)
 
+    def doctor(self) -> dict[str, Any]:
+        """Check the whole store, rebuild the search index, and count what it holds.
+
+        Returns:
+            ``{"integrity": "ok" | first problem, "fts": "rebuilt" | "skipped (...)",
+            "articles": n, "stories": n}``.
+        """
+        integrity = self.integrity_check()
+        report: dict[str, Any] = {"integrity": integrity.splitlines()[0][:300]}
+        if integrity != "ok":
+            report["fts"] = "skipped (integrity check failed)"
+        elif self.read_only:
+            report["fts"] = "skipped (read-only store)"
+        else:
+            with self.transaction():
+                _rebuild_fts(self._db)
+            report["fts"] = "rebuilt"
+        report["articles"] = self.count_articles()
+        report["stories"] = self.count_stories()
+        return report
+
+    def backup(self, out: str | os.PathLike[str]) -> None:
+        """Copy the store to ``out`` with SQLite's online backup (safe while others write).
+
+        Raises:
+            StoreError: ``out`` exists or cannot be written.
+        """
+        target = Path(out).expanduser()
+        if target.exists():
+            raise StoreError(f"{target} exists; choose a new file for the backup")
+        try:
+            copy = sqlite3.connect(target)
+            try:
+                with self._lock:
+                    self._db.backup(copy)
+            finally:
+                copy.close()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot back up {self.path} to {target}: {exc}") from exc
+
     def integrity_check(self) -> str:
         """Run SQLite's integrity check and return its verdict ("ok" when sound)."""
         return str(self._query("PRAGMA integrity_check")[0][0])
+
+
+def _size(path: str) -> int:
+    try:
+        return Path(path).expanduser().stat().st_size
+    except OSError:
+        return 0
+
+
+def _writable(path: str) -> bool:
+    """True when the store file and its directory (for the WAL and lock files) are writable."""
+    file = Path(path).expanduser()
+    return os.access(file, os.W_OK) and os.access(file.parent, os.W_OK)
 
 
 def _headline(members: Sequence[Sequence[Any]]) -> str:
