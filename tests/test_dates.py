@@ -72,6 +72,13 @@ def dates(parse, text, published):
             "2025-10-16",
             [("of January", "2026-01")],
         ),
+        # Holidays: the fixed day, in the year the tense picks.
+        (
+            "The boy was rescued on Thanksgiving Day.",
+            "2000-01-06",
+            [("Thanksgiving Day", "1999-11-25")],
+        ),
+        ("The shops will close on Christmas Day.", "2025-10-16", [("Christmas Day", "2025-12-25")]),
         # Never more precise than the text.
         ("It opened in 1974.", "2025-10-16", [("in 1974", "1974")]),
         ("The bridge opened on 2 May 1974.", "2025-10-16", [("2 May 1974", "1974-05-02")]),

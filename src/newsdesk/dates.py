@@ -120,6 +120,13 @@ _FIND: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("wd", re.compile(rf"\b(?P<rel>on\s+|this\s+|last\s+|next\s+)?{_WEEKDAY}\b")),
     ("ago", re.compile(rf"\b{_COUNT}\s+(?P<unit>day|month|year)s?\s+ago\b", re.I)),
     (
+        "holiday",
+        re.compile(
+            r"\b(?:Thanksgiving|Christmas(?: Eve)?|New Year'?s (?:Day|Eve)|Independence Day)"
+            r"(?: Day)?\b"
+        ),
+    ),
+    (
         "rel",
         re.compile(
             r"\b(?P<rel>today|yesterday|tomorrow|tonight|(?:last|this|next) (?:month|year))\b",
@@ -165,6 +172,14 @@ _WHOLE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "spelled",
         re.compile(
             r"(?:year\s+)?(?P<spelled>nineteen[\s-]+[a-z]+(?:[\s-]+[a-z]+)?|two\s+thousand)", re.I
+        ),
+    ),
+    (
+        "holiday",
+        re.compile(
+            rf"(?:{_REL}\s+)?(?P<holiday>thanksgiving|christmas(?:\s+eve)?|new\s+year'?s\s+(?:day|eve)"
+            r"|independence\s+day)(?:\s+day)?",
+            re.I,
         ),
     ),
     (
@@ -525,6 +540,8 @@ def _value(
         if unit == "month":
             return _shift_month(ref.year, ref.month or 1, -count), False
         return str(ref.year - count), False
+    if kind == "holiday":
+        return _holiday(groups, ref, direction), True
     if kind == "cy":
         return (str(ref.year) if ref.year is not None else None), False
     if kind == "spelled":
@@ -562,6 +579,31 @@ _UNITS = {
     "eighteen": 18,
     "nineteen": 19,
 }
+
+
+def _holiday_in(name: str, year: int) -> dt.date:
+    if name.startswith("thanksgiving"):  # the fourth Thursday of November (US)
+        first = dt.date(year, 11, 1)
+        return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+    if name.startswith("christmas"):
+        return dt.date(year, 12, 24 if name.endswith("eve") else 25)
+    if name.startswith("new"):
+        return dt.date(year, 12, 31) if name.endswith("eve") else dt.date(year, 1, 1)
+    return dt.date(year, 7, 4)
+
+
+def _holiday(groups: dict[str, str | None], ref: _Reference, direction: str) -> str | None:
+    """A fixed holiday's date, in the year the direction picks ("last Christmas")."""
+    if ref.date is None:
+        return None
+    name = re.sub(r"\s+", " ", (groups["holiday"] or "").lower()).replace("'", "")
+    rel = (groups.get("rel") or "").lower()
+    this = _holiday_in(name, ref.date.year)
+    if rel in {"last", "past", "previous"} or (direction == "back" and this > ref.date):
+        return (this if this < ref.date else _holiday_in(name, ref.date.year - 1)).isoformat()
+    if rel in {"next", "coming"} or (direction == "forward" and this < ref.date):
+        return (this if this > ref.date else _holiday_in(name, ref.date.year + 1)).isoformat()
+    return this.isoformat()
 
 
 def _spelled_year(words: str) -> int | None:
