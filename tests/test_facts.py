@@ -307,7 +307,7 @@ def test_seeds_facts_and_quotes(models, seeds):
     assert len(check.facts) <= 10
     quotes = {(q.speaker, q.text[:30]) for q in check.quotes}
     assert ("David Schenker", "made it clear that we will con") in quotes
-    assert ("an unnamed official", "There was a lack of confidence") in quotes
+    assert ("one of the officials", "There was a lack of confidence") in quotes
     assert ("David Schenker", "Iran is promoting sectarian di") in quotes
 
 

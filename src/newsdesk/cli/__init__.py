@@ -21,7 +21,7 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 
 # Subcommand modules, in the order their commands appear in --help.
-COMMAND_MODULES = ["batch", "brief", "evaluate", "stories", "serve", "watch", "config"]
+COMMAND_MODULES = ["batch", "brief", "evaluate", "stories", "serve", "watch", "config", "doctor"]
 
 
 def build_parser() -> argparse.ArgumentParser:
