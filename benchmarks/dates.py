@@ -26,6 +26,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from importlib.metadata import version as _version
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +127,7 @@ def table(right: dict[str, dict[str, int]], sizes: Counter[str], split: str) -> 
     lines = [head, "|---" * (len(names) + 1) + "|"]
     for system, label in (
         ("newsdesk", "newsdesk (`resolve_date`)"),
-        ("dateparser", "dateparser 1.x, DCT as RELATIVE_BASE"),
+        ("dateparser", f"dateparser {_version('dateparser')}, DCT as RELATIVE_BASE"),
     ):
         cells = [f"{100 * right[system][n] / sizes[n]:.1f}" if sizes[n] else "-" for n in names]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
