@@ -300,3 +300,24 @@ def test_doctor_and_backup(tmp_path: Path) -> None:
             store.backup(tmp_path / "copy.db")
     with Store(tmp_path / "copy.db") as copy:
         assert [s.n_articles for s in copy.stories()] == [3]
+
+
+def test_doctor_and_backup_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from newsdesk.cli import main
+
+    path = tmp_path / "n.db"
+    _filled(path, 2)
+    assert main(["doctor", "--db", str(path), "--json"]) == 0
+    report = capsys.readouterr().out
+    assert report == (
+        f'{{"articles": 2, "db": "{path}", "fts": "rebuilt", "integrity": "ok", "stories": 1}}\n'
+    )
+    assert main(["backup", "--db", str(path), str(tmp_path / "b.db")]) == 0
+    assert capsys.readouterr().out == f"backed up {path} to {tmp_path / 'b.db'}\n"
+    path.write_bytes(b"not a database at all" * 100)
+    assert main(["stories", "--db", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"newsdesk: error: store damaged: {path} (not an SQLite file header); "
+        f"run `newsdesk doctor --db {path}`\n"
+    )
