@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -11,6 +12,8 @@ import pytest
 
 from _paths import EXAMPLE, FIXTURES
 from newsdesk.cli import COMMAND_MODULES, build_parser, main
+from newsdesk.cli.output import one_line, plural, skipped, write_markdown
+from newsdesk.store import Store
 
 
 def _run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -66,11 +69,11 @@ def test_bad_inputs_one_line_each_and_brief_from_the_rest(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     lines = result.stderr.decode().strip().splitlines()
     assert lines == [
-        f"newsdesk: {bad / 'empty.txt'}: empty file (skipped)",
-        f"newsdesk: {bad / 'binary.txt'}: binary file, not text (skipped)",
-        f"newsdesk: {tmp_path / 'missing.txt'}: no such file or directory (skipped)",
-        f"newsdesk: {bad / 'no_article.html'}: no article text found in HTML page (skipped)",
-        f"newsdesk: {empty_dir}: directory has no files (skipped)",
+        f"newsdesk: skipped {bad / 'empty.txt'}: empty file",
+        f"newsdesk: skipped {bad / 'binary.txt'}: binary file, not text",
+        f"newsdesk: skipped {tmp_path / 'missing.txt'}: no such file or directory",
+        f"newsdesk: skipped {bad / 'no_article.html'}: no article text found in HTML page",
+        f"newsdesk: skipped {empty_dir}: directory has no files",
         f"newsdesk: {bad / 'legacy_cp1252.txt'}: not UTF-8; decoded as cp1252",
     ]
     brief = json.loads(out.read_text(encoding="utf-8"))
@@ -173,3 +176,66 @@ def test_progress_is_silent_off_a_terminal_and_counts_on_one() -> None:
         progress.note("ingest done")
     out = shown.getvalue()
     assert "ingest done" in out and "3" in out and "articles" in out and "/s" in out
+
+
+def test_terminal_words_plurals_and_one_skip_wording() -> None:
+    assert plural(1, "source") == "1 source" and plural(2, "source") == "2 sources"
+    assert plural(1, "new story", "new stories") == "1 new story"
+    assert plural(1_200, "article") == "1,200 articles"
+    assert skipped("a.txt", "empty file") == "newsdesk: skipped a.txt: empty file"
+    assert one_line("Bridge\n  falls\tinto   water ") == "Bridge falls into water"
+
+
+def test_markdown_rendered_on_a_terminal_and_verbatim_when_piped() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    text = "# Title\n\n- **14** [S1] Opinion \\| Republicans\n"
+    piped = io.StringIO()
+    write_markdown(text, piped)
+    assert piped.getvalue() == text
+    shown = Terminal()
+    write_markdown(text, shown)
+    out = shown.getvalue()
+    assert "Title" in out and "Opinion | Republicans" in out
+    assert "\\|" not in out and "**" not in out and "# Title" not in out
+
+
+def test_a_bad_flag_shows_the_subcommand_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["stories", "--bogus"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("usage: newsdesk stories ")
+    assert err[-1] == "newsdesk stories: error: unrecognized arguments: --bogus"
+
+
+def test_no_internal_names_in_flag_errors(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code = main(
+        [
+            "ingest",
+            "https://example.org/a",
+            "--allow-network",
+            "nope",
+            "--db",
+            str(tmp_path / "n.db"),
+        ]
+    )
+    err = capsys.readouterr().err.strip()
+    assert code == 1
+    assert err == "newsdesk: error: --allow-network: 'nope' is not a CIDR block (e.g. 10.0.0.0/8)"
+
+
+def test_search_says_no_results_and_stories_says_none(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "empty.db")
+    Store(db).close()
+    assert main(["search", "bridge", "--db", db]) == 0
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", "no results for 'bridge'\n")
+    assert main(["stories", "--db", db]) == 0
+    assert capsys.readouterr().err == "no stories\n"

@@ -402,9 +402,9 @@ def test_cli_watch_once_ingests_and_resumes(
     ]
     assert main(argv) == 0
     err = capsys.readouterr().err
-    assert f"watch: {server.url('/rss')}: 2 new, 1 items skipped" in err
+    assert f"watch: {server.url('/rss')}: 2 new, 1 item skipped" in err
     assert "watch: stored 2 new, 0 duplicates, 0 already stored" in err
-    assert "watched 1 feeds: 1 polls, 2 new articles, 0 failed polls" in err
+    assert "watched 1 feed: 1 poll, 2 new articles, 0 failed polls" in err
     with Store(db) as store:
         assert store.count_articles() == 2
     assert (tmp_path / "news.db.watch.json").exists()

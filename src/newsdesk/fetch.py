@@ -226,8 +226,7 @@ def _vetted_addresses(
         if problem is not None:
             raise FetchError(
                 url,
-                f"refusing to fetch {host}: {problem} (allow it explicitly with "
-                "FetchOptions.allow_networks / --allow-network)",
+                f"refusing to fetch {host}: {problem} (allow it with --allow-network)",
             )
     return addresses
 

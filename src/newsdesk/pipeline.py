@@ -93,7 +93,7 @@ def brief(
     opts = options or Options()
     result = read_articles(inputs)
     for failure in result.failures:
-        warn(f"{failure.location}: {failure.reason} (skipped)")
+        warn(f"skipped {failure.location}: {failure.reason}")
     for warning in result.warnings:
         warn(warning)
     progress("cleaning")

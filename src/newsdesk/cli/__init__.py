@@ -42,10 +42,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _subparser(
+    parser: argparse.ArgumentParser, command: str | None
+) -> argparse.ArgumentParser | None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command:
+            found: argparse.ArgumentParser | None = action.choices.get(command)
+            return found
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the console script; return its exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # An unknown flag belongs to the subcommand: say so with its usage, not the top one.
+        sub = _subparser(parser, getattr(args, "command", None))
+        (sub or parser).error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 __all__ = ["register"]
@@ -35,7 +36,7 @@ def _run(args: argparse.Namespace) -> int:
         "seconds": report.seconds,
     }
     for failure in report.failures:
-        print(f"skipped: {failure}")
+        print(f"newsdesk: skipped {failure}", file=sys.stderr)
     print(json.dumps(summary, indent=2))
     return 0
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import FORMAT_NAMES, load_options
 from ..pipeline import brief, dedupe
+from .output import write_markdown
 
 if TYPE_CHECKING:
     from ..models import Brief
@@ -26,8 +27,9 @@ examples:
   cat report.txt | newsdesk brief -
   newsdesk brief --story st-1a2b3c4d5e6f --db news.db --format html -o story.html
 
-Bad inputs (empty, binary, missing, unparsable) are reported one line each on stderr and
-skipped; the brief is written from the rest.
+Bad inputs (empty, binary, missing, unparsable) are skipped with one line each on stderr
+("newsdesk: skipped PATH: reason"); the brief is written from the rest. On a terminal the
+Markdown brief is rendered; piped or written with -o it stays Markdown.
 exit codes: 0 brief written, 1 no readable article or another error, 2 usage"""
 
 
@@ -108,7 +110,7 @@ def _run(args: argparse.Namespace) -> int:
 
         with open_store(options.db, create=False) as store:
             stored = story_brief(store, args.story, Models(embedder_name=options.embedder))
-        return _write(render(stored, args.format), args.output)
+        return _write(render(stored, args.format), args.output, markdown=args.format == "markdown")
     if not args.paths:
         print("newsdesk brief: error: give at least one PATH (or - for stdin)", file=sys.stderr)
         return 2
@@ -128,13 +130,16 @@ def _run(args: argparse.Namespace) -> int:
     if written is None:
         print("newsdesk: error: no readable article in the inputs", file=sys.stderr)
         return 1
-    return _write(render(written, args.format), args.output)
+    return _write(render(written, args.format), args.output, markdown=args.format == "markdown")
 
 
-def _write(text: str, output: str) -> int:
+def _write(text: str, output: str, *, markdown: bool = False) -> int:
     if output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        if markdown:
+            write_markdown(text)  # rendered on a terminal, verbatim when piped
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
     else:
         try:
             Path(output).write_text(text, encoding="utf-8")

@@ -17,6 +17,8 @@ from ..config import EMBEDDER_NAMES
 from ..errors import InputError, StoreError
 from ..models import Article, ReadFailure
 from ..store import Store, default_db_path
+from .output import one_line, plural
+from .output import skipped as skipped_line
 from .progress import Counter, counting
 
 __all__ = ["open_store", "register", "since_date"]
@@ -153,6 +155,29 @@ def register(subparsers: Any) -> None:
     search.set_defaults(handler=_search)
 
 
+def fetch_options_from(args: argparse.Namespace) -> Any:
+    """Build ``FetchOptions`` from --timeout, --max-bytes and --allow-network, with errors
+    that name the flag the user typed (not the library's field)."""
+    import ipaddress
+
+    from ..fetch import FetchOptions
+
+    if args.timeout <= 0:
+        raise InputError("--timeout", f"must be more than 0 seconds, not {args.timeout:g}")
+    if args.max_bytes <= 0:
+        raise InputError("--max-bytes", f"must be more than 0, not {args.max_bytes}")
+    for network in args.allow_network:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise InputError(
+                "--allow-network", f"{network!r} is not a CIDR block (e.g. 10.0.0.0/8)"
+            ) from None
+    return FetchOptions(
+        timeout=args.timeout, max_bytes=args.max_bytes, allow_networks=tuple(args.allow_network)
+    )
+
+
 def _is_url(arg: str) -> bool:
     return arg.lower().startswith(("http://", "https://"))
 
@@ -168,17 +193,9 @@ def _ingest(args: argparse.Namespace) -> int:
     files = [p for p in args.paths if not _is_url(p)]
     fetched: list[Article | ReadFailure] = []
     if urls:
-        from ..fetch import FetchOptions
         from ..readers.urls import read_urls
 
-        try:
-            fetch_options = FetchOptions(
-                timeout=args.timeout,
-                max_bytes=args.max_bytes,
-                allow_networks=tuple(args.allow_network),
-            )
-        except ValueError as exc:
-            raise InputError("--timeout/--max-bytes/--allow-network", str(exc)) from None
+        fetch_options = fetch_options_from(args)
         result = read_urls(urls, options=fetch_options, fetch_pages=args.fetch_pages)
         fetched = [*result.failures, *result.articles]
     skipped = 0
@@ -190,7 +207,7 @@ def _ingest(args: argparse.Namespace) -> int:
         for item in itertools.chain(iter_articles(files) if files else (), fetched):
             if isinstance(item, ReadFailure):
                 skipped += 1
-                print(f"newsdesk: skipped {item.location}: {item.reason}", file=sys.stderr)
+                print(skipped_line(item.location, item.reason), file=sys.stderr)
             else:
                 progress.advance()
                 yield item
@@ -206,10 +223,12 @@ def _ingest(args: argparse.Namespace) -> int:
         for item in report.results:
             print(json.dumps(dataclasses.asdict(item), ensure_ascii=False))
     print(
-        f"ingested {len(report.results)} articles: {report.count('new')} new, "
-        f"{report.count('duplicate')} duplicates, {report.count('existing')} already stored; "
-        f"{len(report.new_stories)} new stories, {len(report.updated_stories)} updated"
-        + (f"; {skipped} inputs skipped" if skipped else ""),
+        f"ingested {plural(len(report.results), 'article')}: {report.count('new')} new, "
+        f"{plural(report.count('duplicate'), 'duplicate')}, "
+        f"{report.count('existing')} already stored; "
+        f"{plural(len(report.new_stories), 'new story', 'new stories')}, "
+        f"{len(report.updated_stories)} updated"
+        + (f"; {plural(skipped, 'input')} skipped" if skipped else ""),
         file=sys.stderr,
     )
     return EXIT_ERROR if skipped and not report.results else EXIT_OK
@@ -225,7 +244,10 @@ def _stories(args: argparse.Namespace) -> int:
         dates = r.first_published or "undated"
         if r.last_published and r.last_published != r.first_published:
             dates += f"..{r.last_published}"
-        print(f"{r.id}  {r.n_articles:>4} articles {r.n_sources:>3} outlets  {dates}  {r.headline}")
+        counts = f"{plural(r.n_articles, 'article'):>12} {plural(r.n_sources, 'outlet'):>10}"
+        print(f"{r.id}  {counts}  {dates}  {one_line(r.headline)}")
+    if not rows:
+        print("no stories" + (" match" if args.search or args.since else ""), file=sys.stderr)
     return EXIT_OK
 
 
@@ -235,7 +257,9 @@ def _search(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([dataclasses.asdict(h) for h in hits], ensure_ascii=False, indent=1))
         return EXIT_OK
+    if not hits:
+        print(f"no results for {one_line(args.query)!r}", file=sys.stderr)
     for h in hits:
-        head = " · ".join(x for x in (h.outlet, h.published, h.title) if x)
-        print(f"{h.article_id}  story {h.story_id}  {head}\n    {h.snippet}")
+        head = " · ".join(one_line(x) for x in (h.outlet, h.published, h.title) if x)
+        print(f"{h.article_id}  story {h.story_id}  {head}\n    {one_line(h.snippet)}")
     return EXIT_OK

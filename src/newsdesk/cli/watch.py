@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import EMBEDDER_NAMES
 from ..config import MIN_POLL_INTERVAL as MIN_INTERVAL
-from ..errors import InputError
 from ..models import Article
+from .output import plural
+from .output import skipped as skipped_line
 
 if TYPE_CHECKING:
     from ..watch import FeedState, PollResult
@@ -151,30 +152,24 @@ def _describe(result: PollResult) -> str:
     if result.status == "error":
         return f"watch: {result.error}"
     if result.status == "list":
-        return f"watch: {result.url}: OPML list of {len(result.feeds)} feeds"
+        return f"watch: {result.url}: OPML list of {plural(len(result.feeds), 'feed')}"
     if result.status == "not_modified":
         return f"watch: {result.url}: not modified"
-    skipped = f", {len(result.failures)} items skipped" if result.failures else ""
+    skipped = f", {plural(len(result.failures), 'item')} skipped" if result.failures else ""
     return f"watch: {result.url}: {len(result.articles)} new{skipped}"
 
 
 def _watch(args: argparse.Namespace) -> int:
-    from ..fetch import Fetcher, FetchOptions
+    from ..fetch import Fetcher
     from ..ingest import ingest
     from ..nlp import Models
     from ..store import Store, default_db_path
     from ..watch import Watcher, WatchOptions
+    from .stories import fetch_options_from
 
     db_path = Path(args.db) if args.db else Path(default_db_path())
     state_path = Path(args.state) if args.state else Path(f"{db_path}.watch.json")
-    try:
-        fetch_options = FetchOptions(
-            timeout=args.timeout,
-            max_bytes=args.max_bytes,
-            allow_networks=tuple(args.allow_network),
-        )
-    except ValueError as exc:
-        raise InputError("--allow-network", str(exc)) from None
+    fetch_options = fetch_options_from(args)
     options = WatchOptions(
         interval=args.interval,
         max_backoff=max(6 * 3600.0, args.interval),
@@ -190,9 +185,10 @@ def _watch(args: argparse.Namespace) -> int:
         def on_articles(articles: Sequence[Article]) -> None:
             report = ingest(store, articles, models)
             print(
-                f"watch: stored {report.count('new')} new, {report.count('duplicate')} "
-                f"duplicates, {report.count('existing')} already stored; "
-                f"{len(report.new_stories)} new stories, "
+                f"watch: stored {report.count('new')} new, "
+                f"{plural(report.count('duplicate'), 'duplicate')}, "
+                f"{report.count('existing')} already stored; "
+                f"{plural(len(report.new_stories), 'new story', 'new stories')}, "
                 f"{len(report.updated_stories)} updated",
                 file=sys.stderr,
             )
@@ -213,11 +209,11 @@ def _watch(args: argparse.Namespace) -> int:
             on_poll=on_poll,
         )
         for skipped in watcher.skipped:
-            print(f"newsdesk: skipped {skipped.location}: {skipped.reason}", file=sys.stderr)
+            print(skipped_line(skipped.location, skipped.reason), file=sys.stderr)
         summary = watcher.run()
     print(
-        f"watched {len(summary.states)} feeds: {summary.polls} polls, "
-        f"{summary.articles} new articles, {summary.errors} failed polls",
+        f"watched {plural(len(summary.states), 'feed')}: {plural(summary.polls, 'poll')}, "
+        f"{plural(summary.articles, 'new article')}, {plural(summary.errors, 'failed poll')}",
         file=sys.stderr,
     )
     return EXIT_ERROR if summary.polls and summary.errors == summary.polls else EXIT_OK
