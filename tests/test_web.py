@@ -672,3 +672,46 @@ def test_a_story_renamed_by_a_merge_redirects_to_its_new_page(models: Models) ->
     assert client.get(f"/api/stories/{old}").json()["id"] == new
     assert client.get("/api/stories/st-000000000000").status_code == 404
     store.close()
+
+
+def test_token_is_checked_before_the_body_and_guards_reads(tmp_path: Path) -> None:
+    with Store(tmp_path / "n.db") as store:
+        app = create_app(store, Models(embedder_name="hashing"), token="s3cret", guard_reads=True)
+        with TestClient(app) as client:
+            body_read = []
+
+            def body() -> Iterator[bytes]:
+                body_read.append(True)
+                yield b'{"text": "x"}'
+
+            response = client.post(
+                "/api/articles", content=body(), headers={"Content-Type": "application/json"}
+            )
+            assert response.status_code == 401
+            assert body_read == []  # answered from the headers alone
+            assert client.get("/api/stories").status_code == 401
+            auth = {"Authorization": "Bearer s3cret"}
+            assert client.get("/api/stories", headers=auth).status_code == 200
+
+
+def test_lone_surrogate_in_a_rejected_article_is_a_422_not_a_500(tmp_path: Path) -> None:
+    with Store(tmp_path / "n.db") as store:
+        app = create_app(store, Models(embedder_name="hashing"))
+        with TestClient(app) as client:
+            raw = b'{"text": "Body.", "published": "\\ud800 2025-13-45"}'
+            response = client.post(
+                "/api/articles", content=raw, headers={"Content-Type": "application/json"}
+            )
+            assert response.status_code == 422
+            assert response.json()["detail"] == (
+                "published: Input should be a valid string, unable to parse raw data as a "
+                "unicode string"
+            )
+            impossible = client.post(
+                "/api/articles", json={"text": "B.", "published": "2025-13-45"}
+            )
+            assert impossible.status_code == 422
+            assert impossible.json()["detail"] == (
+                "published: Value error, published must be a date such as 2025-10-14 "
+                "(years 1000-9000)"
+            )

@@ -53,6 +53,19 @@ def register(subparsers: Any) -> None:
         default="minilm",
         help="text embedder (minilm)",
     )
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a Host header the server answers (repeatable; beyond loopback the default is "
+        "the --host address; needed with 0.0.0.0): other names get 400 (DNS rebinding)",
+    )
+    parser.add_argument(
+        "--public-read",
+        action="store_true",
+        help="beyond loopback, serve pages and reads without the token (writes still need it)",
+    )
     parser.set_defaults(handler=_serve)
 
 
@@ -82,18 +95,46 @@ def _serve(args: argparse.Namespace) -> int:
             f"--host {args.host} is reachable from other machines: set NEWSDESK_TOKEN so "
             "that only holders of the token can add articles"
         )
+    if loopback:
+        hosts = ["127.0.0.1", "localhost", "[::1]", "::1", *args.allowed_host]
+    elif args.allowed_host:
+        hosts = list(args.allowed_host)
+    elif args.host in ("0.0.0.0", "::", ""):
+        raise ConfigError(
+            f"--host {args.host} answers any name: say which with --allowed-host NAME "
+            "(the name clients use, e.g. news.example.org), so rebinding DNS cannot reach it"
+        )
+    else:
+        hosts = [args.host]
     _share_cpu_with_readers()
     store = Store(args.db or default_db_path())
     models = Models(embedder_name=args.embedder)
-    hosts = ["127.0.0.1", "localhost", "[::1]", "::1"] if loopback else None
-    app = create_app(store, models, token=token, allowed_hosts=hosts)
+    app = create_app(
+        store,
+        models,
+        token=token,
+        allowed_hosts=hosts,
+        guard_reads=not loopback and not args.public_read,
+    )
     print(
         f"newsdesk: serving {store.path} on http://{args.host}:{args.port}/ "
         f"(writes {'need the token' if token else 'open to this machine only'})",
         file=sys.stderr,
     )
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            log_level="warning",
+            access_log=False,
+            # Idle keep-alive connections close after 5 s; past 256 open connections and
+            # requests new ones get 503 (20,000 idle sockets exhausted the descriptors);
+            # SIGTERM waits at most 3 s for requests in flight, then stops.
+            timeout_keep_alive=5,
+            limit_concurrency=256,
+            timeout_graceful_shutdown=3,
+        )
     finally:
         store.close()
     return EXIT_OK

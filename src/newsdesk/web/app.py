@@ -202,12 +202,29 @@ def _one_line(errors: list[Any]) -> str:
     return "; ".join(located[:5]) + more
 
 
-class _Guard:
-    """ASGI middleware: bound request bodies (413) and add the security headers."""
+# Seconds a client gets to deliver each part of a request body: a client that opens an upload
+# and stalls holds a connection and its buffered bytes (150 stalled 8 MB uploads: 1.16 GB).
+BODY_TIMEOUT = 10.0
+_TOKEN_NEEDED = "this server needs a token: send 'Authorization: Bearer $NEWSDESK_TOKEN'"
+_TOKEN_NEEDED = "this server needs a token: send 'Authorization: Bearer $NEWSDESK_TOKEN'"
 
-    def __init__(self, app: ASGIApp, max_body: int) -> None:
+
+def _token_ok(token: str, headers: dict[bytes, bytes]) -> bool:
+    scheme, _, given = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token)
+
+
+class _Guard:
+    """ASGI middleware: the token checked from the headers before any body byte is read,
+    bounded and timed request bodies (413, 408), and the security headers."""
+
+    def __init__(
+        self, app: ASGIApp, max_body: int, token: str | None = None, guard_reads: bool = False
+    ) -> None:
         self.app = app
         self.max_body = max_body
+        self.token = token
+        self.guard_reads = guard_reads
 
     async def __call__(
         self,
@@ -225,8 +242,21 @@ class _Guard:
                 message = {**message, "headers": headers + _SECURITY_HEADERS}
             await send(message)
 
+        headers = dict(scope.get("headers", []))
+        writes = scope["method"] in ("POST", "PUT", "PATCH", "DELETE")
+        if (
+            self.token is not None
+            and (writes or (self.guard_reads and not scope["path"].startswith("/static/")))
+            and not _token_ok(self.token, headers)
+        ):
+            response = JSONResponse(
+                {"detail": _TOKEN_NEEDED},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer", "connection": "close"},
+            )
+            await response(scope, receive, send_secured)
+            return
         if scope["method"] in ("POST", "PUT", "PATCH"):
-            headers = dict(scope.get("headers", []))
             kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
             if scope["path"].startswith("/api/") and kind != b"application/json":
                 # A cross-site form can post text/plain without a CORS preflight; JSON it
@@ -241,7 +271,16 @@ class _Guard:
             chunks: list[bytes] = []
             size = 0
             while not too_big:
-                message = await receive()
+                try:
+                    message = await asyncio.wait_for(receive(), BODY_TIMEOUT)
+                except TimeoutError:
+                    response = JSONResponse(
+                        {"detail": f"request body not received within {BODY_TIMEOUT:g} s"},
+                        status_code=408,
+                        headers={"connection": "close"},
+                    )
+                    await response(scope, receive, send_secured)
+                    return
                 if message["type"] == "http.disconnect":
                     return
                 chunk = message.get("body", b"")
@@ -288,6 +327,7 @@ def create_app(
     allowed_hosts: list[str] | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
     page_cache_size: int = 256,
+    guard_reads: bool = False,
 ) -> FastAPI:
     """Build the web app over an open store.
 
@@ -302,6 +342,8 @@ def create_app(
         allowed_hosts: accepted ``Host`` headers (guards a loopback server against DNS
             rebinding); None accepts any.
         max_body_bytes: largest request body accepted; larger ones get 413.
+        guard_reads: with a token, every request (pages and reads too, static files aside)
+            needs it; ``newsdesk serve`` sets this beyond loopback unless ``--public-read``.
         page_cache_size: how many rendered story pages to keep (0 turns the cache off).
 
     Returns:
@@ -349,7 +391,9 @@ def create_app(
     _install_errors(api, web)
     _install_api(api, web)
     _install_pages(api, web)
-    api.add_middleware(_Guard, max_body=max_body_bytes)
+    api.add_middleware(
+        _Guard, max_body=max_body_bytes, token=token or None, guard_reads=guard_reads
+    )
     if allowed_hosts:
         from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -370,7 +414,12 @@ def _wants_json(request: Request) -> bool:
 def _install_errors(api: FastAPI, web: _Web) -> None:
     @api.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        errors = list(exc.errors())
+        # The client's input is not echoed: it may hold lone surrogates that cannot be
+        # encoded as UTF-8 (the handler itself answered 500).
+        errors = [{k: v for k, v in err.items() if k != "input"} for err in exc.errors()]
+        errors = json.loads(
+            json.dumps(errors, default=str, ensure_ascii=False).encode("utf-8", "replace")
+        )
         return JSONResponse(
             {"detail": _one_line(errors), "errors": json.loads(json.dumps(errors, default=str))},
             status_code=422,

@@ -58,8 +58,7 @@ class ArticleIn(BaseModel):
         parsed = check_date(value) if _COARSE_DATE.fullmatch(value) else parse_date(value)
         if parsed is None:
             raise ValueError(
-                f"published must be a real date between {MIN_YEAR} and {MAX_YEAR} "
-                "such as 2025-10-14"
+                f"published must be a date such as 2025-10-14 (years {MIN_YEAR}-{MAX_YEAR})"
             )
         return parsed
 
