@@ -411,7 +411,10 @@ def test_story_list_page(served: tuple[TestClient, dict[str, Any]]) -> None:
     page = client.get("/").text
     story_id = data["example"]["results"][0]["story_id"]
     assert f'href="/stories/{story_id}"' in page
-    assert re.search(r"\d+ sources</span>", page)
+    # Sources are independent outlets, reports all of them; times are news times.
+    assert "6 sources · 7 reports (1 syndicated copy)</span>" in page
+    assert "first report 14 Oct 2025 · latest 16 Oct 2025" in page
+    assert "updated " not in page and " UTC" not in page
     found = client.get("/", params={"q": "Ostrova"}).text
     assert "<mark>Ostrova</mark>" in found
     empty = client.get("/", params={"q": "zzzqqqxxx"}).text
