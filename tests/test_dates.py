@@ -123,6 +123,14 @@ def test_dates_follow_the_tense_of_their_clause(parse, text, published, expected
             [("on Tuesday", "2025-10-14", "event")],
         ),
         ("The span collapsed on Tuesday.", [("on Tuesday", "2025-10-14", "event")]),
+        (
+            "The minister said on Wednesday that the panel would report by the end of January.",
+            [("on Wednesday", "2025-10-15", "speech"), ("of January", "2026-01", "event")],
+        ),
+        (
+            "The United States said on Thursday it would reduce troops in Iraq.",
+            [("on Thursday", "2025-10-16", "speech")],
+        ),
     ],
 )
 def test_predictions_conditionals_and_background_are_not_events(parse, text, expected):

@@ -175,3 +175,15 @@ def test_coarse_mentions_do_not_chain_to_another_event():
         ("2020-01", ("c",), ()),
         ("2020-01-05", ("a",), ("b",)),
     ]
+
+
+def test_the_reported_event_dates_a_sentence_before_the_saying():
+    v = vec(1, 0, 0)
+    text = "The minister said on Wednesday that the panel would report by the end of January."
+    items = [
+        item("a", "2025-10-15", text, v, role="speech"),
+        item("a", "2026-01", text, v),
+    ]
+    assert [(e.date, e.text) for e in build_timeline(items)] == [("2026-01", text)]
+    # Alone, the saying is dated.
+    assert [e.date for e in build_timeline(items[:1])] == ["2025-10-15"]

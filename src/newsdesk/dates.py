@@ -15,7 +15,8 @@ expression is resolved at the precision its words support, never more:
   speech verb is past, whatever the quoted words say -> back). Present tense with a date is a
   schedule ("the contracts expire Sept. 14") -> forward. With no verb (a headline, a list), or
   without a parser, the latest reading on or before the article's date.
-* Each mention gets a ``role``: ``event``, or ``prediction`` ("could last well into next
+* Each mention gets a ``role``: ``event``, ``speech`` (the date of a saying: "said on
+  Wednesday"), or ``prediction`` ("could last well into next
   year", "is expected to"), ``conditional`` ("if talks fail"), ``background`` (a statistic's
   period: "according to the latest official data from February"). Timelines keep events only.
 
@@ -40,7 +41,7 @@ from .models import DateMention
 
 __all__ = ["ROLES", "Resolution", "find_dates", "resolve_date"]
 
-ROLES = ("event", "prediction", "conditional", "background")
+ROLES = ("event", "speech", "prediction", "conditional", "background")
 
 _MONTHS = {
     "january": 1,
@@ -257,6 +258,9 @@ _PREDICTION_AUX = {"could", "might", "may"}
 # "is scheduled for Friday", "due on"). Chosen on the TempEval-3 train half.
 _SCHEDULED_STEMS = ("expect", "plan", "schedul", "due", "slate", "intend")
 _PREDICTION_STEMS = ("expect", "forecast", "predict", "project", "likely", "estimat", "anticipat")
+# Verbs of saying: "the minister said on Wednesday" dates the saying, an event of its own
+# that yields to the reported one when a sentence dates both.
+_SPEECH_STEMS = ("said", "say", "told", "tell", "announc", "reported", "stated", "declar", "wrote")
 _STATISTIC_NOUNS = {
     "data",
     "figure",
@@ -293,6 +297,17 @@ def _governor(span: Any) -> tuple[Any | None, list[Any]]:
             return head, path
         token = head
     return None, path
+
+
+def _verb_before(span: Any) -> Any | None:
+    """The verb just before an expression (skipping its preposition), if any."""
+    i = span[0].i
+    if span[0].pos_ != "ADP" and i > 0 and span.doc[i - 1].pos_ == "ADP":
+        i -= 1
+    if i == 0:
+        return None
+    token = span.doc[i - 1]
+    return token if token.pos_ == "VERB" else None
 
 
 def _auxes(verb: Any) -> list[Any]:
@@ -358,6 +373,8 @@ def _role(verb: Any | None, path: list[Any], period: bool) -> str:
         words = {a.lower_ for a in _auxes(verb)}
         if words & _PREDICTION_AUX:
             return "prediction"
+        if verb.pos_ == "VERB" and verb.lower_.startswith(_SPEECH_STEMS):
+            return "speech"
         for token in chain[:3]:
             if token.lower_.startswith(_PREDICTION_STEMS) and token.tag_ != "VBD":
                 return "prediction"
@@ -682,6 +699,11 @@ def resolve_date(
     if doc is not None:
         span = doc.char_span(start, end, alignment_mode="expand")
         verb, path = _governor(span) if span is not None and len(span) else (None, [])
+        before_verb = _verb_before(span) if span is not None and len(span) else None
+        if before_verb is not None and verb is not None and before_verb.i != verb.i:
+            # "The United States said on Thursday it would reduce troops": the parser may
+            # hang the date on "reduce"; a date right after a verb belongs to that verb.
+            verb, path = before_verb, [before_verb]
         tense = _tense(verb) if verb is not None else "none"
         if verb is not None and verb.head is not verb:
             # "the peace process, set to resume Monday": a schedule whatever its tense.

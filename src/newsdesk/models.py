@@ -135,8 +135,8 @@ class DateMention:
     # True when the article has no publication date and a day-relative expression ("on
     # Thursday") was resolved against the story's date instead: joins, never makes, an entry.
     borrowed: bool = False
-    # event | prediction | conditional | background (``dates.ROLES``): only events are dated
-    # on a timeline.
+    # event | speech | prediction | conditional | background (``dates.ROLES``): only events
+    # and sayings are dated on a timeline.
     role: str = "event"
 
 

@@ -7,8 +7,9 @@ mentions of all articles into entries, honestly:
 * only events are dated: a mention whose role is prediction ("could last well into next
   year"), conditional ("if talks fail, ... on Monday") or background (a statistic's period:
   "according to the latest official data from February") makes and joins no entry;
-* one sentence lives under one date: of a sentence's several dates the most precise (then
-  the first) dates it, and a sentence's text heads at most one entry;
+* one sentence lives under one date: of a sentence's several dates the reported event's
+  (before the date of the saying), then the most precise, then the first dates it, and a
+  sentence's text heads at most one entry;
 * a mention joins an entry when the dates agree (equal, or the entry's refines it) and its
   sentence says the same as a sentence that states the entry's date (cosine of MiniLM
   embeddings), so a merged entry names one event;
@@ -39,6 +40,9 @@ __all__ = [
 ]
 
 Matrix = npt.NDArray[np.float32]
+
+# Roles (``dates.ROLES``) that date an event; predictions, conditionals, background do not.
+_DATED_ROLES = {"event", "speech"}
 
 
 def dates_agree(a: str, b: str) -> bool:
@@ -88,15 +92,18 @@ def build_timeline(
         articles that report the event.
     """
     opts = options or TimelineOptions()
-    # One sentence, one date: its most precise event mention, then its first.
+
+    # One sentence, one date: the reported event's before the saying's ("said on Wednesday
+    # that it would report by the end of January"), then the most precise, then the first.
+    def rank(i: int) -> tuple[bool, int]:
+        return items[i].mention.role == "event", _precision(items[i].mention.date)
+
     chosen: dict[tuple[str, int], int] = {}
     for i, item in enumerate(items):
-        if item.mention.role != "event":
+        if item.mention.role not in _DATED_ROLES:
             continue
         key = (item.mention.article_id, item.mention.sentence)
-        if key not in chosen or _precision(item.mention.date) > _precision(
-            items[chosen[key]].mention.date
-        ):
+        if key not in chosen or rank(i) > rank(chosen[key]):
             chosen[key] = i
     # Most precise first, so coarse mentions ("in January") join precise entries ("Jan 5").
     order = sorted(
