@@ -27,7 +27,15 @@ from typing import Any, TypeVar
 from .entities import EntityIndex
 from .models import ArticleAnalysis, Quote, Statement
 from .sentences import paragraph_spans
-from .speakers import Speaker, SpeakerContext, cue_of, is_reporting, speaker_of
+from .speakers import (
+    Speaker,
+    SpeakerContext,
+    cue_of,
+    is_reporting,
+    named_before_colon,
+    speaker_named_by,
+    speaker_of,
+)
 
 __all__ = ["Attribution", "attribute", "find_quotes", "merge_quotes", "quote_spans"]
 
@@ -38,7 +46,9 @@ _MIN_STATEMENT_WORDS = 4
 _GAP_WORDS = 8
 _MAX_CHARS = 60_000  # as sentences.analyze: the same bounded share of a huge article
 
-_OPENERS = {"“": ("”", '"'), '"': ('"', "”"), "«": ("»",), "``": ("''", "”", '"')}
+# The closing marks each opening mark accepts, preferred first (a straight quote closes only
+# a straight one: a nested “title” must not end it).
+_OPENERS = {"“": ("”", '"'), '"': ('"',), "«": ("»",), "``": ("''",)}
 _MARK = re.compile(r"``|[\"“«]")
 
 
@@ -92,7 +102,7 @@ def quote_spans(text: str) -> list[tuple[int, int, bool]]:
             if text[content:].strip():
                 spans.append((content, len(text), False))
             return spans
-        end, closer = min(ends)
+        end, closer = ends[0] if ends[0][1] == closers[0] else min(ends)
         spans.append((content, end, True))
         pos = end + len(closer)
 
@@ -139,6 +149,8 @@ def attribute(analysis: ArticleAnalysis, index: EntityIndex, nlp: Any) -> list[A
         paragraph = text[base:stop]
         spans = quote_spans(paragraph)
         inside = {t.i for t in doc for s, e, _ in spans if s <= t.idx < e}
+        noted = 0  # tokens before this one were read for subjects
+        context.base = base
         if previous is not None and text[previous_stop:base].strip():
             previous = None  # a quote continues only into the paragraph right after it
         for s, e, _closed in spans:
@@ -146,10 +158,14 @@ def attribute(analysis: ArticleAnalysis, index: EntityIndex, nlp: Any) -> list[A
             if e <= s:
                 continue
             tokens = [t for t in doc if s <= t.idx < e]
+            noted = _note_subjects(doc, noted, tokens[0].i if tokens else noted, inside, context)
             cue = cue_of(tokens, inside) if tokens else None
             speaker: Speaker | None = None
             if cue is not None:
                 speaker = speaker_of(cue, base, inside, context)
+            elif tokens and (name := named_before_colon(tokens, inside)) is not None:
+                cue = name
+                speaker = speaker_named_by(name, base, inside, context)
             elif previous is not None and (
                 _starts_sentence(tokens, paragraph, s)
                 or (previous.end > base and _words(text[previous.end : base + s]) <= _GAP_WORDS)
@@ -193,7 +209,7 @@ def attribute(analysis: ArticleAnalysis, index: EntityIndex, nlp: Any) -> list[A
             previous = quote
             previous_stop = stop
         found.extend(_statements(doc, base, inside, context))
-        _note_subjects(doc, base, inside, context)
+        _note_subjects(doc, noted, len(doc), inside, context)
     found.sort(key=lambda a: (a.start, a.end))
     return found
 
@@ -269,13 +285,18 @@ def _statements(
     return out
 
 
-def _note_subjects(doc: Any, base: int, inside: set[int], context: SpeakerContext) -> None:
-    """Remember the last person who was a clause's subject (for a later "he said")."""
-    for token in doc:
+def _note_subjects(
+    doc: Any, start: int, stop: int, inside: set[int], context: SpeakerContext
+) -> int:
+    """Remember the last person who was a clause's subject in ``doc[start:stop]`` (for a
+    later "he said"); return ``stop``, where the next call starts."""
+    for token in doc[start:stop]:
         if token.dep_ in {"nsubj", "nsubjpass"} and token.i not in inside:
-            for mention in context.mentions_in(base + token.idx, base + token.idx + 1):
+            at = context.base + token.idx
+            for mention in context.mentions_in(at, at + 1):
                 if mention.label == "PERSON":
                     context.subject_seen(context.name_of(mention))
+    return max(start, stop)
 
 
 def find_quotes(

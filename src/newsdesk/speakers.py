@@ -25,7 +25,16 @@ from typing import Any
 from .entities import EntityIndex, display_form
 from .models import ArticleAnalysis, Mention
 
-__all__ = ["SPEECH_VERBS", "Speaker", "SpeakerContext", "cue_of", "is_cue", "speaker_of"]
+__all__ = [
+    "SPEECH_VERBS",
+    "Speaker",
+    "SpeakerContext",
+    "cue_of",
+    "is_cue",
+    "named_before_colon",
+    "speaker_named_by",
+    "speaker_of",
+]
 
 # Forms of verbs that introduce speech (the pipeline runs without a lemmatizer). Chosen on
 # PolNeAR train (the cues of its direct quotes, by frequency); re-run benchmarks/quotes.py.
@@ -34,7 +43,8 @@ _BASES = (
     "respond continue recall tweet post acknowledge admit shout exclaim concede joke quip remark "
     "observe suggest predict promise vow call describe read put testify confirm deny boast "
     "complain lament urge plead scoff counter retort stress emphasize emphasise assert allege "
-    "agree caution charge maintain mock muse tout wonder conclude confess interject"
+    "agree caution charge maintain mock muse tout wonder conclude confess interject answer yell "
+    "proclaim chant scream cry"
 )
 _IRREGULAR = {
     "say": ("said", "says", "saying"),
@@ -98,17 +108,14 @@ _GENERIC = {
     "memo", "email", "e-mail", "post", "tweet", "message", "notice", "declaration", "study",
     "survey", "filing", "website", "page", "text", "note", "transcript", "video", "ad",
 }  # fmt: skip
-# A subject that is a news outlet reports, it does not speak.
-_OUTLET_WORDS = re.compile(
-    r"\b(?:news agency|newspaper|broadcaster|news service|wire service|tv|television|radio|"
-    r"magazine|daily|press agency)\b",
-    re.I,
-)
+# A news outlet reports what others say: as a subject it is never the speaker of a quote
+# (wire services, and the article's own outlet).
 _WIRES = {
     "reuters", "associated press", "ap", "afp", "agence france-presse", "agence france presse",
     "bloomberg", "xinhua", "tass", "interfax", "ria novosti", "efe", "ansa", "dpa", "upi",
     "cnn", "bbc", "fox news", "nbc", "cbs", "abc", "msnbc", "npr", "politico",
 }  # fmt: skip
+_OPENING = {'"', "“", "``", "«", "'", "‘"}
 _CUT = {"appos", "relcl", "acl", "advcl", "punct", "cc", "conj", "parataxis", "ccomp"}
 _TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "president", "senator"}
 
@@ -135,6 +142,7 @@ class SpeakerContext:
     last_person: str | None = None
     last_speaker: Speaker | None = None
     outlet: str = ""
+    base: int = 0  # offset of the paragraph being read
     _people: list[tuple[int, Mention]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -193,7 +201,7 @@ def is_reporting(token: Any) -> bool:
     return token.lower_ in _REPORTING and token.pos_ == "VERB"
 
 
-def _subject(cue: Any) -> Any | None:
+def _subject(cue: Any, inside: set[int]) -> Any | None:
     if cue.lower_ == "according":
         for to in cue.children:
             if to.lower_ == "to":
@@ -208,6 +216,8 @@ def _subject(cue: Any) -> Any | None:
             # "was quoted as saying": the passive subject is the speaker too.
             return subject
         if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head is not verb:
+            if verb.head.i in inside:
+                break  # the verb hangs from the quoted words: its subject is not theirs
             verb = verb.head
             continue
         break
@@ -242,6 +252,18 @@ def cue_of(tokens: Sequence[Any], inside: set[int]) -> Any | None:
     return _adjacent_cue(tokens, inside)
 
 
+def named_before_colon(tokens: Sequence[Any], inside: set[int]) -> Any | None:
+    """The name a colon hands the quote to ("Republican pollster Daron Shaw: “…”")."""
+    doc = tokens[0].doc
+    i = tokens[0].i - 1
+    while i >= 0 and (doc[i].is_space or doc[i].text in _OPENING):
+        i -= 1
+    if i < 1 or i in inside or doc[i].text != ":" or doc[i].sent != tokens[0].sent:
+        return None
+    name = doc[i - 1]
+    return name if name.pos_ == "PROPN" and name.ent_type_ in {"PERSON", "ORG"} else None
+
+
 def _adjacent_cue(tokens: Sequence[Any], inside: set[int]) -> Any | None:
     """A speech verb next to the quote that the parse did not link to it.
 
@@ -258,7 +280,7 @@ def _adjacent_cue(tokens: Sequence[Any], inside: set[int]) -> Any | None:
         for token in doc[last : sentence.end]:
             if token.i in inside:
                 break
-            if is_cue(token) and _subject(token) is not None:
+            if is_cue(token) and _subject(token, inside) is not None:
                 return token
     first = tokens[0].i - 1
     while first >= 0 and doc[first].is_punct and first not in inside:
@@ -319,13 +341,44 @@ def speaker_of(cue: Any, base: int, inside: set[int], context: SpeakerContext) -
     Returns:
         The speaker, or None when the text names none we may print (outlet, bare noun).
     """
-    subject = _subject(cue)
+    subject = _subject(cue, inside)
     if subject is None or subject.i in inside:
+        subject = _nearby_subject(cue, inside)
+    if subject is None:
         return None
+    return speaker_named_by(subject, base, inside, context)
+
+
+def _nearby_subject(cue: Any, inside: set[int]) -> Any | None:
+    """The noun between a quote and its verb when the parse gave the verb no subject
+    ("…," Ramos, 58, told AFP: "told" parsed as a conjunct of the quoted verb)."""
+    doc = cue.doc
+    i = cue.i - 1
+    while i >= cue.sent.start and i not in inside:
+        i -= 1
+    if i >= cue.sent.start:  # after the quote: the first noun between it and the verb
+        candidates = [
+            t
+            for t in doc[i + 1 : cue.i]
+            if t.pos_ in {"PROPN", "NOUN", "PRON"} and t.dep_ not in {"poss", "compound"}
+        ]
+        return candidates[0] if candidates else None
+    # Before the quote ("Clinton seemed ready, telling the crowd, “…”"): the last subject.
+    subjects = [t for t in doc[cue.sent.start : cue.i] if t.dep_ in {"nsubj", "nsubjpass"}]
+    return subjects[-1] if subjects else None
+
+
+def speaker_named_by(
+    subject: Any, base: int, inside: set[int], context: SpeakerContext
+) -> Speaker | None:
+    """Resolve the speaker a subject token names (see the module docstring for the order)."""
     words = _phrase(subject, inside)
     start = base + words[0].idx
     end = base + words[-1].idx + len(words[-1].text)
     lower = subject.lower_
+    if lower in {"i", "we"} and context.analysis.article.author:
+        # First person outside quotes is the writer (a column, a memoir).
+        return Speaker(context.analysis.article.author, start, end, person=True)
     if subject.pos_ == "PRON" or lower in _PRONOUNS_PERSON | _PRONOUNS_GROUP:
         if lower in _PRONOUNS_PERSON and context.last_person:
             return Speaker(context.last_person, start, end, person=True)
@@ -333,8 +386,6 @@ def speaker_of(cue: Any, base: int, inside: set[int], context: SpeakerContext) -
             return Speaker(context.last_speaker.name, start, end, context.last_speaker.person)
         return None
     phrase = "".join(t.text_with_ws for t in words).strip()
-    if _OUTLET_WORDS.search(phrase):
-        return None
     mentions = [
         m for m in context.mentions_in(start, end) if m.label in {"PERSON", "ORG", "GPE", "NORP"}
     ]
