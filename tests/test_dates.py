@@ -147,6 +147,11 @@ def test_resolve_date_takes_a_given_expression_in_its_sentence(parse):
     start = sentence.index("Saturday")
     got = resolve_date(sentence, start, start + 18, published="1998-04-24", doc=parse(sentence))
     assert got.date == "1998-04-25"
+    # Relative years of company reports.
+    sentence = "Profit fell in the latest fiscal year from a year earlier."
+    doc = parse(sentence)
+    assert resolve_date(sentence, 15, 37, published="1989-10-26", doc=doc).date == "1988"
+    assert resolve_date(sentence, 43, 57, published="1989-10-26", doc=doc).date == "1988"
     # Not a calendar date this resolver handles: a duration, a quarter.
     sentence = "Sales rose 5% in the third quarter over three months."
     assert resolve_date(sentence, 17, 34, published="1998-04-24", doc=parse(sentence)) is None

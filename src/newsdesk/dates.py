@@ -151,7 +151,8 @@ _WHOLE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "ago",
         re.compile(
-            rf"(?:(?:almost|nearly|about|some|more\s+than|over)\s+)?{_COUNT}\s+(?P<unit>day|month|year)s?\s+ago",
+            rf"(?:(?:almost|nearly|about|some|more\s+than|over)\s+)?{_COUNT}[\s-]+(?P<unit>day|month"
+            r"|year)s?[\s-]+(?:ago|earlier)",
             re.I,
         ),
     ),
@@ -162,6 +163,7 @@ _WHOLE: tuple[tuple[str, re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
+    ("yearago", re.compile(r"year[\s-](?:earlier|ago)", re.I)),
     (
         "cy",
         re.compile(
@@ -187,7 +189,7 @@ _WHOLE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "relunit",
         re.compile(
             rf"(?:(?:earlier|later|early|late)\s+(?:in\s+)?)?(?:{_PART}\s+)?(?P<rel>last|this|next"
-            r"|past|coming|previous)\s+(?P<unit>month|year)",
+            r"|past|coming|previous|latest)\s+(?:fiscal\s+)?(?P<unit>month|year)",
             re.I,
         ),
     ),
@@ -559,6 +561,8 @@ def _value(
         return str(ref.year - count), False
     if kind == "holiday":
         return _holiday(groups, ref, direction), True
+    if kind == "yearago":  # "year-earlier results": the year before the article's
+        return (str(ref.year - 1) if ref.year is not None else None), False
     if kind == "cy":
         return (str(ref.year) if ref.year is not None else None), False
     if kind == "spelled":
@@ -567,7 +571,8 @@ def _value(
     # relunit: "last month", "earlier this year", "early next year"
     if ref.year is None:
         return None, False
-    shift = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(rel, 0)
+    shifts = {"last": -1, "past": -1, "previous": -1, "latest": -1, "next": 1, "coming": 1}
+    shift = shifts.get(rel, 0)
     if (groups.get("unit") or "").lower() == "year":
         return str(ref.year + shift), False
     if ref.month is None:
