@@ -37,7 +37,7 @@ def seed_brief(seeds: Path, models: Models) -> dict[str, object]:
 
 
 def test_seed_brief_contract(seed_brief: dict) -> None:  # type: ignore[type-arg]
-    assert seed_brief["schema"] == "newsdesk.brief/1"
+    assert seed_brief["schema"] == "newsdesk.brief/2"
     assert seed_brief["story"]["n_sources"] == 5
     assert [s["id"] for s in seed_brief["sources"]] == ["S1", "S2", "S3", "S4", "S5"]
     published = {Path(s["location"]).name[:3]: s["published"] for s in seed_brief["sources"]}

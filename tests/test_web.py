@@ -150,7 +150,7 @@ def test_brief_json_contract(served: tuple[TestClient, dict[str, Any]]) -> None:
     client, data = served
     story_id = data["example"]["results"][0]["story_id"]
     brief = client.get(f"/api/stories/{story_id}/brief").json()
-    assert brief["schema"] == "newsdesk.brief/1"
+    assert brief["schema"] == "newsdesk.brief/2"
     assert brief["story"]["id"] == story_id
     labels = {s["id"] for s in brief["sources"]}
     assert all(set(s["sources"]) <= labels and s["sources"] for s in brief["summary"])
