@@ -130,12 +130,22 @@ def test_ldc_quotes_and_interrupted_quote(models):
     assert got[1] == ("the mayor", "We found it")
 
 
-def test_continuation_quote_takes_the_previous_speaker(models):
+def test_continuation_quote_runs_on_from_the_previous_one(models):
     text = (
         "“We are checking every bearing on the eastern approach,” Lena Ostrova said.\n\n"
-        "“Nobody will hide behind the engineers in this inquiry.”"
+        "“Nobody will hide behind the engineers in this inquiry.”\n\n"
+        "The ferry service starts on Thursday.\n\n"
+        "“Nobody knows how long it will take.”"
     )
-    assert [s for s, _ in direct(models, text)] == ["Lena Ostrova", "Lena Ostrova"]
+    # A quote with no attribution of its own continues the quote of the paragraph before;
+    # after a paragraph of other text it has no speaker and is left out.
+    assert direct(models, text) == [
+        (
+            "Lena Ostrova",
+            "We are checking every bearing on the eastern approach … "
+            "Nobody will hide behind the engineers in this inquiry.",
+        )
+    ]
 
 
 def test_scare_quotes_and_titles_are_not_quotes(models):

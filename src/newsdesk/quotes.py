@@ -178,11 +178,15 @@ def attribute(analysis: ArticleAnalysis, index: EntityIndex, nlp: Any) -> list[A
             if (
                 previous is not None
                 and not previous.partial
-                and previous.end > base
                 and previous.speaker == speaker.name
-                and _words(text[previous.end : base + s]) <= _GAP_WORDS
+                and (
+                    cue is None
+                    or (previous.end > base and _words(text[previous.end : base + s]) <= _GAP_WORDS)
+                )
             ):
-                # "A," he said, "B.": one quote interrupted by its attribution.
+                # "A," he said, "B.": one quote interrupted by its attribution; a quote with
+                # no attribution of its own goes on from the one before (also across a
+                # paragraph break, as news quotes run on).
                 joined = dataclasses.replace(
                     previous,
                     text=f"{previous.text} … {piece}",
@@ -219,11 +223,12 @@ def _partial(tokens: Sequence[Any], cue: Any, paragraph: str, start: int) -> boo
 
     Whole: the quote opens its sentence ("…," she said), follows its attribution after a
     colon or comma (she said: "…"), or is the capitalised object of the speech verb itself
-    (she said "We …").
+    (she said "We …"). Chosen on PolNeAR train: without the capital, whole-quote precision
+    fell from 87 to 72.
     """
     if _starts_sentence(tokens, paragraph, start):
         return False
-    before = paragraph[:start].rstrip(" “\"`«'")
+    before = paragraph[:start].rstrip(" \xa0“\"`«'")
     if before.endswith((":", ",")):
         return False
     heads = {t.head.i for t in tokens if t.head not in tokens}
@@ -236,7 +241,7 @@ def _starts_sentence(tokens: Sequence[Any], paragraph: str, start: int) -> bool:
         return False
     sentence = tokens[0].sent
     lead = paragraph[sentence.start_char : start]
-    return not lead.strip(" “\"`«'")
+    return not lead.strip(" \xa0“\"`«'")
 
 
 def _statements(

@@ -253,7 +253,7 @@ def cue_of(tokens: Sequence[Any], inside: set[int]) -> Any | None:
 
 
 def named_before_colon(tokens: Sequence[Any], inside: set[int]) -> Any | None:
-    """The name a colon hands the quote to ("Republican pollster Daron Shaw: “…”")."""
+    """The person a colon hands the quote to ("Republican pollster Daron Shaw: “…”")."""
     doc = tokens[0].doc
     i = tokens[0].i - 1
     while i >= 0 and (doc[i].is_space or doc[i].text in _OPENING):
@@ -261,7 +261,16 @@ def named_before_colon(tokens: Sequence[Any], inside: set[int]) -> Any | None:
     if i < 1 or i in inside or doc[i].text != ":" or doc[i].sent != tokens[0].sent:
         return None
     name = doc[i - 1]
-    return name if name.pos_ == "PROPN" and name.ent_type_ in {"PERSON", "ORG"} else None
+    if name.pos_ == "PROPN" and name.ent_type_ in {"PERSON", "ORG"}:
+        return name
+    # "She then addressed the supporters again: “…”": the person the clause is about.
+    verb = doc[i].head
+    if verb.i in inside or verb.pos_ not in {"VERB", "AUX"}:
+        return None
+    subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i not in inside]
+    if subjects and (subjects[0].ent_type_ == "PERSON" or subjects[0].lower_ in {"he", "she"}):
+        return subjects[0]
+    return None
 
 
 def _adjacent_cue(tokens: Sequence[Any], inside: set[int]) -> Any | None:
@@ -273,7 +282,7 @@ def _adjacent_cue(tokens: Sequence[Any], inside: set[int]) -> Any | None:
     """
     doc = tokens[0].doc
     last = tokens[-1].i + 1
-    while last < len(doc) and doc[last].is_punct and last not in inside:
+    while last < len(doc) and (doc[last].is_punct or doc[last].is_space) and last not in inside:
         last += 1
     if last < len(doc) and last not in inside:
         sentence = doc[last].sent
@@ -283,7 +292,7 @@ def _adjacent_cue(tokens: Sequence[Any], inside: set[int]) -> Any | None:
             if is_cue(token) and _subject(token, inside) is not None:
                 return token
     first = tokens[0].i - 1
-    while first >= 0 and doc[first].is_punct and first not in inside:
+    while first >= 0 and (doc[first].is_punct or doc[first].is_space) and first not in inside:
         first -= 1
     if first >= 0 and first not in inside and is_cue(doc[first]):
         return doc[first]
