@@ -260,3 +260,57 @@ def test_brief_cache_rebuilds_a_v1_entry_never_serves_it():
     old["quotes"][0]["kind"] = "reported"
     with pytest.raises(ValueError, match="newsdesk.brief/1, not newsdesk.brief/2"):
         brief_from_json(json.dumps(old))
+
+
+def _rendered_brief():
+    from newsdesk.models import (
+        Brief,
+        BriefSource,
+        Conflict,
+        ConflictSide,
+        Evidence,
+        StoryInfo,
+        SummarySentence,
+    )
+
+    side = ConflictSide("around 5,000", ("a",), (Evidence("a", "Around 5,000 troops stay."),))
+    other = ConflictSide("5,200", ("b",), (Evidence("b", "5,200 troops stay."),))
+    fits = ConflictSide("more than 5,000", ("c",), (Evidence("c", "More than 5,000 stay."),))
+    return Brief(
+        story=StoryInfo("s1", "Bridge", "2025-10-14", "2025-10-15", 3),
+        sources=tuple(
+            BriefSource(id=f"S{i}", article_id=a, location=f"{a}.txt")
+            for i, a in enumerate("abc", start=1)
+        ),
+        summary=(SummarySentence("The bridge fell.", ("a",)),),
+        conflicts=(Conflict("US troops in Iraq", "number", (side, other), also=(fits,)),),
+        quotes=(Quote("Lena Ostrova", "The channel is open again", ("a",)),),
+        statements=(Statement("Lena Ostrova", "larger ships would wait", ("b",)),),
+    )
+
+
+def test_quotes_with_marks_statements_without_in_markdown_and_html():
+    from newsdesk.renderers import render_html, render_markdown
+
+    brief = _rendered_brief()
+    markdown = render_markdown(brief)
+    assert "- Lena Ostrova: “The channel is open again” [S1]" in markdown
+    assert "- Lena Ostrova said: larger ships would wait [S2]" in markdown
+    html = render_html(brief)
+    assert "<strong>Lena Ostrova</strong>: “The channel is open again”" in html
+    assert "<strong>Lena Ostrova</strong> said: larger ships would wait" in html
+    assert "“larger ships" not in markdown + html
+
+
+def test_web_page_quotes_statements_and_conflict_qualifiers():
+    from newsdesk.web.app import _environment
+    from newsdesk.web.pages import story_view
+
+    context = story_view(_rendered_brief(), {}, version="v1", n_articles=3)
+    page = _environment().get_template("story_body.html").render(**context)
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "“The channel is open again” — Lena Ostrova" in text
+    assert "Lena Ostrova said: larger ships would wait" in text
+    assert "“larger ships" not in text
+    assert "around 5,000" in text and "5,200" in text
+    assert "compatible with every side: more than 5,000" in text
