@@ -73,6 +73,7 @@ class Attribution:
     speaker_end: int
     spans: tuple[tuple[int, int], ...] = ()
     partial: bool = False
+    cue: int = -1  # article offset of the speech verb (-1: none, a continued quote)
 
 
 def quote_spans(text: str) -> list[tuple[int, int, bool]]:
@@ -181,7 +182,10 @@ def attribute(analysis: ArticleAnalysis, index: EntityIndex, nlp: Any) -> list[A
                 and previous.speaker == speaker.name
                 and (
                     cue is None
-                    or (previous.end > base and _words(text[previous.end : base + s]) <= _GAP_WORDS)
+                    or (
+                        base + cue.idx == previous.cue
+                        and _words(text[previous.end : base + s]) <= _GAP_WORDS
+                    )
                 )
             ):
                 # "A," he said, "B.": one quote interrupted by its attribution; a quote with
@@ -205,6 +209,7 @@ def attribute(analysis: ArticleAnalysis, index: EntityIndex, nlp: Any) -> list[A
                 speaker_start=speaker.start,
                 speaker_end=speaker.end,
                 spans=((base + s, base + e),),
+                cue=base + cue.idx if cue is not None else -1,
                 partial=cue is not None and _partial(tokens, cue, paragraph, s),
             )
             found.append(quote)

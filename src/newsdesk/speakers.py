@@ -179,6 +179,13 @@ class SpeakerContext:
                 return self.name_of(mention)
         return None
 
+    def last_named_person(self, before: int) -> str | None:
+        """The last person the article named before ``before`` (no speaker or subject yet)."""
+        for start, mention in reversed(self._people):
+            if start < before and mention.label == "PERSON":
+                return self.name_of(mention)
+        return None
+
     def heard(self, speaker: Speaker) -> None:
         self.last_speaker = speaker
         if speaker.person:
@@ -389,8 +396,9 @@ def speaker_named_by(
         # First person outside quotes is the writer (a column, a memoir).
         return Speaker(context.analysis.article.author, start, end, person=True)
     if subject.pos_ == "PRON" or lower in _PRONOUNS_PERSON | _PRONOUNS_GROUP:
-        if lower in _PRONOUNS_PERSON and context.last_person:
-            return Speaker(context.last_person, start, end, person=True)
+        if lower in _PRONOUNS_PERSON:
+            name = context.last_person or context.last_named_person(start)
+            return Speaker(name, start, end, person=True) if name else None
         if lower in _PRONOUNS_GROUP and context.last_speaker is not None:
             return Speaker(context.last_speaker.name, start, end, context.last_speaker.person)
         return None
