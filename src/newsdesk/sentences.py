@@ -8,7 +8,7 @@ from typing import Any
 
 from .models import Article, ArticleAnalysis, Mention, Sentence
 
-__all__ = ["MAX_SENTENCES", "MAX_TOKENS", "analyze", "paragraph_spans"]
+__all__ = ["MAX_SENTENCES", "MAX_TOKENS", "analyze", "bound_runs", "paragraph_spans"]
 
 # Bound the work per article: a hostile 10 MB "article" must not stall a batch. Real news
 # bodies stay far below this (DUC 2004's longest document has ~120 sentences).
@@ -27,7 +27,7 @@ _MAX_RUN = 200
 _LONG_RUN = re.compile(rf"\S{{{_MAX_RUN}}}")
 
 
-def _bound_runs(text: str) -> str:
+def bound_runs(text: str) -> str:
     """Return ``text`` (same length) with a space closing every ``_MAX_RUN``-character run."""
     return _LONG_RUN.sub(lambda m: m.group()[:-1] + " ", text)
 
@@ -91,7 +91,7 @@ def analyze(articles: Sequence[Article], nlp: Any) -> list[ArticleAnalysis]:
     budget = [MAX_TOKENS] * len(articles)
     made = []
     for a_index, _, _, text in jobs:
-        doc = nlp.make_doc(_bound_runs(" ".join(text.split("\n"))))
+        doc = nlp.make_doc(bound_runs(" ".join(text.split("\n"))))
         if len(doc) > budget[a_index]:
             doc = doc[: budget[a_index]].as_doc()
         budget[a_index] -= len(doc)

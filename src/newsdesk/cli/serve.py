@@ -136,5 +136,12 @@ def _serve(args: argparse.Namespace) -> int:
             timeout_graceful_shutdown=3,
         )
     finally:
-        store.close()
-    return EXIT_OK
+        # A brief build may still run on a worker thread (the interpreter would join it at
+        # exit: a 200k-emoji build kept a SIGTERMed server up for minutes). Its writes are
+        # transactions in a WAL store, so leaving now is as safe as a kill, and the next
+        # start rebuilds what was not cached.
+        if store._lock.acquire(timeout=1.0):
+            store.close()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_OK)
