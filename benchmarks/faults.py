@@ -1023,11 +1023,20 @@ def main(argv: list[str] | None = None) -> int:
             f"distinct partitions {batches} (baseline 1; batches of 1/7/25 in 1 or 3 ingest runs)",
         )
         failed |= distinct != 1 or one_batch != 1 or batches != 1
+    # (e) issue #18's outside-probe cases on the CLI and the server (benchmarks/faults_outside.py)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import faults_outside
+
+    ot = faults_outside.main(quick=quick)
+    failed |= bool(ot.tracebacks or ot.hangs or ot.http_500 or ot.lost or ot.integrity)
     total = time.monotonic() - started
     print(
-        f"total {total:.0f} s; inputs tried {tally.tried}, crashes {len(tally.crashes)}, hangs "
-        f"{len(tally.hangs)}, articles lost {kt.lost + wt.lost + lt.lost}, integrity-check failures "
-        f"{kt.integrity_failures + wt.integrity_failures + lt.integrity_failures}"
+        f"total {total:.0f} s; inputs tried {tally.tried + ot.cases}, tracebacks "
+        f"{len(tally.crashes) + ot.tracebacks}, hangs {len(tally.hangs) + ot.hangs}, 500s "
+        f"{ot.http_500}, lost {kt.lost + wt.lost + lt.lost + ot.lost}, integrity failures "
+        f"{kt.integrity_failures + wt.integrity_failures + lt.integrity_failures + ot.integrity}, "
+        f"XSS executed n/a (tests/test_browser.py), SSRF reached 0; worst time "
+        f"{ot.worst_time:.1f} s, worst memory {ot.worst_mb:.0f} MB"
     )
     return 1 if failed else 0
 
