@@ -314,3 +314,15 @@ def test_web_page_quotes_statements_and_conflict_qualifiers():
     assert "“larger ships" not in text
     assert "around 5,000" in text and "5,200" in text
     assert "compatible with every side: more than 5,000" in text
+
+
+def test_according_to_and_a_name_in_apposition(models):
+    text = (
+        "The directorate's director-general, Aurel Menning, said the letter was "
+        "“being looked for”.\n\n"
+        "According to Menning, the inquiry would be “precisely what the engineers asked for”."
+    )
+    assert direct(models, text) == [
+        ("Aurel Menning", "being looked for"),
+        ("Aurel Menning", "precisely what the engineers asked for"),
+    ]

@@ -276,6 +276,8 @@ def _statements(
                 continue
             start = clause[0].idx
             end = clause[-1].idx + len(clause[-1].text)
+            if base + start < speaker.end and speaker.start < base + end:
+                continue  # a parse that put the speaker inside the reported clause
             words = doc.text[start:end]
             if _words(words) < _MIN_STATEMENT_WORDS:
                 continue

@@ -256,7 +256,14 @@ def cue_of(tokens: Sequence[Any], inside: set[int]) -> Any | None:
         for child in token.children:
             if child.i not in inside and is_cue(child):
                 return child
-    return _adjacent_cue(tokens, inside)
+    adjacent = _adjacent_cue(tokens, inside)
+    if adjacent is not None:
+        return adjacent
+    # "According to Menning, the inquiry would be “precisely what …”".
+    for token in tokens[0].sent:
+        if token.i not in inside and token.lower_ == "according" and is_cue(token):
+            return token
+    return None
 
 
 def named_before_colon(tokens: Sequence[Any], inside: set[int]) -> Any | None:
@@ -388,6 +395,11 @@ def speaker_named_by(
     subject: Any, base: int, inside: set[int], context: SpeakerContext
 ) -> Speaker | None:
     """Resolve the speaker a subject token names (see the module docstring for the order)."""
+    for child in subject.children:
+        # "The directorate's director-general, Aurel Menning, said": the name in apposition.
+        if child.dep_ == "appos" and child.ent_type_ == "PERSON" and child.i not in inside:
+            subject = child
+            break
     words = _phrase(subject, inside)
     start = base + words[0].idx
     end = base + words[-1].idx + len(words[-1].text)
