@@ -42,6 +42,9 @@ __all__ = ["Attribution", "attribute", "find_quotes", "merge_quotes", "quote_spa
 # A statement's reported clause has at least this many words ("he said it was over" is not a
 # statement worth listing).
 _MIN_STATEMENT_WORDS = 4
+# Quoted words inside the writer's sentence are a partial quote from this many words on;
+# shorter ones are terms or scare quotes (the "coming months"). Chosen on PolNeAR train.
+_MIN_PARTIAL_WORDS = 3
 # `"A," he said on Monday, "B."`: B continues A across at most this many words.
 _GAP_WORDS = 8
 _MAX_CHARS = 60_000  # as sentences.analyze: the same bounded share of a huge article
@@ -175,6 +178,9 @@ def attribute(analysis: ArticleAnalysis, index: EntityIndex, nlp: Any) -> list[A
             if speaker is None or (cue is None and _words(paragraph[s:e]) < 2):
                 previous = None if cue is not None else previous
                 continue
+            partial = cue is not None and _partial(tokens, cue, paragraph, s)
+            if partial and _words(paragraph[s:e]) < _MIN_PARTIAL_WORDS:
+                continue  # the "coming months": a term in quotation marks, not a quote
             piece = " ".join(paragraph[s:e].split())
             if (
                 previous is not None
@@ -210,7 +216,7 @@ def attribute(analysis: ArticleAnalysis, index: EntityIndex, nlp: Any) -> list[A
                 speaker_end=speaker.end,
                 spans=((base + s, base + e),),
                 cue=base + cue.idx if cue is not None else -1,
-                partial=cue is not None and _partial(tokens, cue, paragraph, s),
+                partial=partial,
             )
             found.append(quote)
             if cue is not None:
@@ -268,6 +274,9 @@ def _statements(
             if speaker is None:
                 continue
             clause = sorted(clauses[0].subtree, key=lambda t: t.i)
+            marks = [i for i, t in enumerate(clause[:3]) if t.dep_ == "mark"]
+            if marks:  # "said earlier that …": the clause starts after its "that"
+                clause = clause[marks[0] + 1 :]
             while clause and (clause[0].dep_ == "mark" or clause[0].is_punct):
                 clause.pop(0)
             while clause and clause[-1].is_punct:
