@@ -79,6 +79,7 @@ def ours(docs: list[dict[str, Any]], models: Models) -> list[dict[str, Any]]:
             text=d["text"],
             title=d.get("title"),
             outlet=d.get("publisher"),
+            author=d.get("author"),
             published=d.get("publication_date"),
         )
         for d in docs
