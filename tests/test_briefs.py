@@ -57,6 +57,7 @@ def test_seed_brief_contract(seed_brief: dict) -> None:  # type: ignore[type-arg
         "timeline",
         "entities",
         "quotes",
+        "statements",
     }
 
 
@@ -80,6 +81,7 @@ def test_seed_brief_carries_no_boilerplate(seed_brief: dict) -> None:  # type: i
             seed_brief["conflicts"],
             seed_brief["timeline"],
             seed_brief["quotes"],
+            seed_brief["statements"],
         ],
         ensure_ascii=False,
     )
