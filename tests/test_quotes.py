@@ -326,3 +326,13 @@ def test_according_to_and_a_name_in_apposition(models):
         ("Aurel Menning", "being looked for"),
         ("Aurel Menning", "precisely what the engineers asked for"),
     ]
+
+
+def test_attribution_ending_the_paragraph_before_with_a_colon(models):
+    text = (
+        "Harbour master Lena Ostrova continued:\n\n"
+        "“Every pilot boat is out, and none of them will come back before dark.”"
+    )
+    assert direct(models, text) == [
+        ("Lena Ostrova", "Every pilot boat is out, and none of them will come back before dark.")
+    ]

@@ -31,6 +31,7 @@ from .speakers import (
     Speaker,
     SpeakerContext,
     cue_of,
+    is_cue,
     is_reporting,
     named_before_colon,
     speaker_named_by,
@@ -47,7 +48,8 @@ _MIN_STATEMENT_WORDS = 4
 _MIN_PARTIAL_WORDS = 3
 # `"A," he said on Monday, "B."`: B continues A across at most this many words.
 _GAP_WORDS = 8
-_MAX_CHARS = 60_000  # as sentences.analyze: the same bounded share of a huge article
+_MAX_CHARS = 60_000
+_MARKS_AND_SPACE = " \xa0“\"`«'"  # as sentences.analyze: the same bounded share of a huge article
 
 # The closing marks each opening mark accepts, preferred first (a straight quote closes only
 # a straight one: a nested “title” must not end it).
@@ -149,6 +151,7 @@ def attribute(analysis: ArticleAnalysis, index: EntityIndex, nlp: Any) -> list[A
     found: list[Attribution] = []
     previous: Attribution | None = None  # the last quote, which a bare quote continues
     previous_stop = 0
+    lead_next: tuple[Any, Speaker] | None = None  # a paragraph ending "X said:"
     for (base, stop), doc in zip(paragraphs, docs, strict=True):
         paragraph = text[base:stop]
         spans = quote_spans(paragraph)
@@ -157,6 +160,8 @@ def attribute(analysis: ArticleAnalysis, index: EntityIndex, nlp: Any) -> list[A
         context.base = base
         if previous is not None and text[previous_stop:base].strip():
             previous = None  # a quote continues only into the paragraph right after it
+        lead = lead_next
+        lead_next = _colon_lead(doc, base, inside, context) if not spans or spans[-1][2] else None
         for s, e, _closed in spans:
             s, e = _trimmed(paragraph, s, e)
             if e <= s:
@@ -170,6 +175,9 @@ def attribute(analysis: ArticleAnalysis, index: EntityIndex, nlp: Any) -> list[A
             elif tokens and (name := named_before_colon(tokens, inside)) is not None:
                 cue = name
                 speaker = speaker_named_by(name, base, inside, context)
+            elif lead is not None and not paragraph[:s].strip(_MARKS_AND_SPACE):
+                # "Cruz continued:" closing the paragraph before: the quote is his.
+                cue, speaker = lead
             elif previous is not None and (
                 _starts_sentence(tokens, paragraph, s)
                 or (previous.end > base and _words(text[previous.end : base + s]) <= _GAP_WORDS)
@@ -245,6 +253,26 @@ def _partial(tokens: Sequence[Any], cue: Any, paragraph: str, start: int) -> boo
     heads = {t.head.i for t in tokens if t.head not in tokens}
     verb = any(t.pos_ in {"VERB", "AUX"} for t in tokens)
     return not (heads == {cue.i} and tokens[0].text[:1].isupper() and verb)
+
+
+def _colon_lead(
+    doc: Any, base: int, inside: set[int], context: SpeakerContext
+) -> tuple[Any, Speaker] | None:
+    """The speaker a paragraph ending in a colon hands the next paragraph's quote to."""
+    last = len(doc) - 1
+    while last >= 0 and doc[last].is_space:
+        last -= 1
+    if last < 1 or doc[last].text != ":" or last in inside:
+        return None
+    verb = doc[last].head
+    if is_cue(verb):
+        speaker = speaker_of(verb, base, inside, context)
+        return (verb, speaker) if speaker is not None else None
+    name = named_before_colon([doc[last]], inside, colon=last)
+    if name is None:
+        return None
+    speaker = speaker_named_by(name, base, inside, context)
+    return (name, speaker) if speaker is not None else None
 
 
 def _starts_sentence(tokens: Sequence[Any], paragraph: str, start: int) -> bool:

@@ -266,13 +266,26 @@ def cue_of(tokens: Sequence[Any], inside: set[int]) -> Any | None:
     return None
 
 
-def named_before_colon(tokens: Sequence[Any], inside: set[int]) -> Any | None:
-    """The person a colon hands the quote to ("Republican pollster Daron Shaw: “…”")."""
+def named_before_colon(
+    tokens: Sequence[Any], inside: set[int], *, colon: int | None = None
+) -> Any | None:
+    """The person a colon hands the quote to ("Republican pollster Daron Shaw: “…”").
+
+    Args:
+        tokens: the quote's tokens (or, with ``colon``, any token of its doc).
+        inside: indices of the tokens within quotation marks.
+        colon: the colon's index when the quote is in the next paragraph.
+    """
     doc = tokens[0].doc
-    i = tokens[0].i - 1
-    while i >= 0 and (doc[i].is_space or doc[i].text in _OPENING):
-        i -= 1
-    if i < 1 or i in inside or doc[i].text != ":" or doc[i].sent != tokens[0].sent:
+    if colon is None:
+        i = tokens[0].i - 1
+        while i >= 0 and (doc[i].is_space or doc[i].text in _OPENING):
+            i -= 1
+        if i >= 0 and doc[i].sent != tokens[0].sent:
+            return None
+    else:
+        i = colon
+    if i < 1 or i in inside or doc[i].text != ":":
         return None
     name = doc[i - 1]
     if name.pos_ == "PROPN" and name.ent_type_ in {"PERSON", "ORG"}:
