@@ -44,7 +44,8 @@ _BASES = (
     "observe suggest predict promise vow call describe read put testify confirm deny boast "
     "complain lament urge plead scoff counter retort stress emphasize emphasise assert allege "
     "agree caution charge maintain mock muse tout wonder conclude confess interject answer yell "
-    "proclaim chant scream cry"
+    "proclaim chant scream cry label dub brand term coin thank echo praise blast slam criticize "
+    "criticise accuse decry hail applaud"
 )
 _IRREGULAR = {
     "say": ("said", "says", "saying"),
@@ -64,7 +65,7 @@ def _forms(base: str) -> set[str]:
     else:
         past = stem + "ed"
         third = base + ("es" if base.endswith(("s", "sh", "ch", "x")) else "s")
-    doubled = base + base[-1] if base in {"admit", "quip"} else stem
+    doubled = base + base[-1] if base in {"admit", "quip", "dub", "slam"} else stem
     return {base, past, third, stem + "ing", doubled + "ed", doubled + "ing"}
 
 
