@@ -116,6 +116,7 @@ _WIRES = {
     "bloomberg", "xinhua", "tass", "interfax", "ria novosti", "efe", "ansa", "dpa", "upi",
     "cnn", "bbc", "fox news", "nbc", "cbs", "abc", "msnbc", "npr", "politico",
 }  # fmt: skip
+_HYPHENS = {"-", "–", "‑"}
 _OPENING = {'"', "“", "``", "«", "'", "‘"}
 _CUT = {"appos", "relcl", "acl", "advcl", "punct", "cc", "conj", "parataxis", "ccomp"}
 _TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "president", "senator"}
@@ -336,7 +337,8 @@ def _phrase(subject: Any, inside: set[int]) -> list[Any]:
             return
         keep.append(token)
         for child in token.children:
-            if child.dep_ not in _CUT:
+            # A hyphen inside a word stays ("the 43-year-old", "rally-goers").
+            if child.dep_ not in _CUT or (child.text in _HYPHENS and not child.whitespace_):
                 walk(child)
 
     walk(subject)
