@@ -336,3 +336,8 @@ def test_attribution_ending_the_paragraph_before_with_a_colon(models):
     assert direct(models, text) == [
         ("Lena Ostrova", "Every pilot boat is out, and none of them will come back before dark.")
     ]
+
+
+def test_the_mayor_is_the_mayor_the_story_names(models):
+    text = "Mayor Dorotea Halvik visited the quay on Friday.\n\n“We found it,” the mayor said."
+    assert direct(models, text) == [("Dorotea Halvik", "We found it")]

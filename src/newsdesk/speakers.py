@@ -170,7 +170,10 @@ class SpeakerContext:
             if start >= before:
                 continue
             if mention.label == "ORG":
-                if word.search(mention.text):
+                # "National Roads Directorate" for "the directorate"; "Mayor Dorotea Halvik"
+                # (a name the NER took for an organisation) for "the mayor".
+                title = text[max(0, mention.start - 30) : mention.start].split()[-1:]
+                if word.search(mention.text) or (title and word.fullmatch(title[0])):
                     return self.name_of(mention)
                 continue
             left = text[max(0, mention.start - 40) : mention.start]
