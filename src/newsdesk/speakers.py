@@ -4,15 +4,23 @@ Works on a spaCy parse (``Models().nlp``: dependencies and NER; the lemmatizer i
 speech verbs are listed by form). A subject resolves, in this order, to:
 
 1. a person or organisation the NER found in it, under its story-wide name ("Mr Schenker"
-   -> "David Schenker"); a news outlet is never a speaker ("said a WeWork spokesperson when
-   contacted by Reuters" -> the spokesperson; "Reuters reported" -> nobody);
+   -> "David Schenker"; a name in apposition: "the director-general, Aurel Menning"); a
+   wire service or the article's own outlet is never a speaker, and an outlet in the
+   attribution clause is not its subject ("said a WeWork spokesperson when contacted by
+   Reuters" -> the spokesperson);
 2. a pronoun (he/she) -> the last person named outside quotes who spoke or was the subject
-   of a clause before it; it/they -> the last speaker;
+   of a clause before it (else the last person named); it/they -> the last speaker; I/we
+   outside quotes -> the byline (a column, a memoir);
 3. a role with a definite article ("the minister said") -> the person the story named with
-   that role ("Transport minister Ilyas Varkonen", "Varkonen, the minister");
+   that role ("Transport minister Ilyas Varkonen", "Varkonen, the minister", "Mayor Dorotea
+   Halvik") or the organisation whose name holds it ("the directorate");
 4. an explicit description, as written: "one of the officials", "a WeWork spokesperson",
    "the joint statement" -- but never a bare generic noun ("the statement", "a document"):
    that becomes the body that issued it ("a statement from the ministry") or nobody.
+
+The speech verb is found by walking up the parse from the quoted words, else next to them,
+else "according to" in the sentence, else a colon: "Daron Shaw: “…”", or a paragraph that
+ends "Cruz continued:" before the quote's own.
 """
 
 from __future__ import annotations
