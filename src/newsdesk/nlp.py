@@ -267,9 +267,12 @@ class _BoundedTokenizer:
         self._inner = inner
 
     def __call__(self, text: str) -> Any:
-        from .sentences import bound_runs
+        from .sentences import MAX_TOKENS, bound_runs
 
-        return self._inner(bound_runs(text))
+        doc = self._inner(bound_runs(text))
+        # No parse of more than MAX_TOKENS tokens (a 200k-emoji paragraph is 200k tokens):
+        # the rest of such a text is not analysed; offsets of what is kept are unchanged.
+        return doc[:MAX_TOKENS].as_doc() if len(doc) > MAX_TOKENS else doc
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)

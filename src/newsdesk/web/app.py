@@ -12,6 +12,7 @@ itself over when it is ready.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -374,7 +375,10 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        web.builds.shutdown()
+        # A running build is not waited for past 1 s: SIGTERM must stop the server within
+        # 5 s (uvicorn's grace is 3 s); what it did not cache is rebuilt on the next start.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.to_thread(web.builds.shutdown), 1.0)
         if web.owns_reader:
             web.reader.close()
 
