@@ -49,6 +49,8 @@ _MIN_PARTIAL_WORDS = 3
 # `"A," he said on Monday, "B."`: B continues A across at most this many words.
 _GAP_WORDS = 8
 _MAX_CHARS = 60_000
+# Quote candidates per paragraph (news paragraphs hold one to three quotations).
+_MAX_QUOTES = 50
 _MARKS_AND_SPACE = " \xa0“\"`«'"  # as sentences.analyze: the same bounded share of a huge article
 
 # The closing marks each opening mark accepts, preferred first (a straight quote closes only
@@ -154,7 +156,9 @@ def attribute(analysis: ArticleAnalysis, index: EntityIndex, nlp: Any) -> list[A
     lead_next: tuple[Any, Speaker] | None = None  # a paragraph ending "X said:"
     for (base, stop), doc in zip(paragraphs, docs, strict=True):
         paragraph = text[base:stop]
-        spans = quote_spans(paragraph)
+        # At most _MAX_QUOTES quote candidates per paragraph: each is matched against the
+        # paragraph's tokens, so 50,000 quotation marks (25k candidates) were quadratic.
+        spans = quote_spans(paragraph)[:_MAX_QUOTES]
         inside = {t.i for t in doc for s, e, _ in spans if s <= t.idx < e}
         noted = 0  # tokens before this one were read for subjects
         context.base = base
