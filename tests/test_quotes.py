@@ -30,12 +30,16 @@ def direct(models, text: str, outlet: str | None = None):
 
 
 def test_quote_spans_every_mark_style():
-    text = "A “curly one” and \"straight one\" and ``LDC one'' and « guillemets »."
+    text = (
+        "A “curly one” and \"straight one\" and ``LDC one'' and « guillemets » "
+        "and ''archive style''."
+    )
     assert [text[s:e] for s, e, _ in quote_spans(text)] == [
         "curly one",
         "straight one",
         "LDC one",
         " guillemets ",
+        "archive style",
     ]
     # Single quotes count only inside a double-quoted span; an open quote runs to the end.
     assert quote_spans("It's 'odd'. “He said 'no' twice") == [(13, 31, False)]

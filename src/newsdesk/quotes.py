@@ -1,7 +1,8 @@
 """Who said what: direct quotes (verbatim, between quotation marks) and reported statements.
 
 A **quote** is text that stands between quotation marks in the source -- "…", “…”, LDC/TeX
-``…'', « … » (single quotes only inside one of these) -- copied exactly, partial quotes
+``…'', doubled apostrophes ''…'' (as newspaper archives write quotes), « … » (single quotes
+only inside one of these) -- copied exactly, partial quotes
 included (promised an inquiry that would be "precisely what the engineers asked for"), with
 the speaker the text attributes it to. The speech verb is found in the spaCy parse by walking
 up from the quoted words ("…," he said later; X said: "…"; according to X, "…"); a quote
@@ -55,8 +56,8 @@ _MARKS_AND_SPACE = " \xa0“\"`«'"  # as sentences.analyze: the same bounded sh
 
 # The closing marks each opening mark accepts, preferred first (a straight quote closes only
 # a straight one: a nested “title” must not end it).
-_OPENERS = {"“": ("”", '"'), '"': ('"',), "«": ("»",), "``": ("''",)}
-_MARK = re.compile(r"``|[\"“«]")
+_OPENERS = {"“": ("”", '"'), '"': ('"',), "«": ("»",), "``": ("''",), "''": ("''",)}
+_MARK = re.compile(r"``|''|[\"“«]")
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def attribute(analysis: ArticleAnalysis, index: EntityIndex, nlp: Any) -> list[A
     """
     text = analysis.article.text[:_MAX_CHARS]
     # Every paragraph is parsed: a "he said" needs the subjects of the paragraphs before it.
-    paragraphs = paragraph_spans(text)
+    paragraphs = _lines(text)
     if not paragraphs:
         return []
     context = SpeakerContext(analysis, index)
@@ -257,6 +258,18 @@ def _partial(tokens: Sequence[Any], cue: Any, paragraph: str, start: int) -> boo
     heads = {t.head.i for t in tokens if t.head not in tokens}
     verb = any(t.pos_ in {"VERB", "AUX"} for t in tokens)
     return not (heads == {cue.i} and tokens[0].text[:1].isupper() and verb)
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """The paragraphs of ``text``, a line each: the readers unwrap hard-wrapped text, so a
+    line break left in an article ends a paragraph (one stray quotation mark must not pair
+    the quotes of a whole one-paragraph-per-line article wrongly)."""
+    out: list[tuple[int, int]] = []
+    for start, end in paragraph_spans(text):
+        for match in re.finditer(r"[^\n]+", text[start:end]):
+            if match.group(0).strip():
+                out.append((start + match.start(), start + match.end()))
+    return out
 
 
 def _colon_lead(
