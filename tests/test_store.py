@@ -318,6 +318,6 @@ def test_doctor_and_backup_commands(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["stories", "--db", str(path)]) == 1
     err = capsys.readouterr().err
     assert err == (
-        f"newsdesk: error: store damaged: {path} (not an SQLite file header); "
+        f"newsdesk: error: store damaged: {path} (file is not a database); "
         f"run `newsdesk doctor --db {path}`\n"
     )

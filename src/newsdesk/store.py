@@ -272,7 +272,6 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 # Stores up to this size get a full ``PRAGMA quick_check`` on open (~1 s per 100 MB);
 # bigger ones get the cheap checks only (header, schema) until ``newsdesk doctor`` runs.
 _QUICK_CHECK_BYTES = 64_000_000
@@ -314,10 +313,10 @@ class Store:
         self._lock = threading.RLock()
         existed = self.path != ":memory:" and _size(self.path) > 0
         self.read_only = existed and not _writable(self.path)
-        if existed:
-            with open(Path(self.path).expanduser(), "rb") as handle:
-                if handle.read(16) != _SQLITE_MAGIC:
-                    raise _damaged(self.path, "not an SQLite file header")
+        # The file is never opened outside SQLite: closing any other descriptor of it drops
+        # every POSIX lock this process holds on it (serve runs two Stores on one file), and
+        # a concurrent writer then corrupted the store. SQLite's own "file is not a
+        # database" reports a bad header.
         if self.path != ":memory:" and not self.read_only:
             parent = Path(self.path).expanduser().parent
             try:
