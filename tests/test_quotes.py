@@ -345,3 +345,18 @@ def test_attribution_ending_the_paragraph_before_with_a_colon(models):
 def test_the_mayor_is_the_mayor_the_story_names(models):
     text = "Mayor Dorotea Halvik visited the quay on Friday.\n\n“We found it,” the mayor said."
     assert direct(models, text) == [("Dorotea Halvik", "We found it")]
+
+
+def test_mixed_quotation_marks_pair_as_typed():
+    def pieces(text: str) -> list[str]:
+        return [text[s:e] for s, e, _ in quote_spans(text)]
+
+    assert pieces("“Apparently not,“ he said. “A leopard never changes.”") == [
+        "Apparently not,",
+        "A leopard never changes.",
+    ]
+    assert pieces('"But Pete Wilson won,” Axelrod said.') == ["But Pete Wilson won,"]
+    # A ” that closes a nested “…” does not close the straight quote around it.
+    assert pieces('"It is not about “Equal Justice” any more," she said.') == [
+        "It is not about “Equal Justice” any more,"
+    ]

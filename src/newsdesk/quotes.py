@@ -105,15 +105,38 @@ def quote_spans(text: str) -> list[tuple[int, int, bool]]:
         if match is None:
             return spans
         content = match.end()
-        closers = _OPENERS[match.group(0)]
-        ends = [(e, c) for c in closers if (e := text.find(c, content)) >= 0]
-        if not ends:
+        found = _closing(text, match.group(0), content)
+        if found is None:
             if text[content:].strip():
                 spans.append((content, len(text), False))
             return spans
-        end, closer = ends[0] if ends[0][1] == closers[0] else min(ends)
+        end, closer = found
         spans.append((content, end, True))
         pos = end + len(closer)
+
+
+def _closing(text: str, opener: str, content: int) -> tuple[int, str] | None:
+    """Where the quote opened by ``opener`` closes: the first fitting closing mark.
+
+    Typed text mixes its marks (“…" and "…”, even “…“ with an opening mark in closing
+    position); a ” after a straight quote closes it unless it closes a nested “…”.
+    """
+    ends = []
+    for closer in _OPENERS[opener]:
+        at = text.find(closer, content)
+        if at >= 0:
+            ends.append((at, closer))
+    if opener == '"':
+        at = text.find("”", content)
+        if at >= 0 and "“" not in text[content:at]:
+            ends.append((at, "”"))
+    if opener == "“":
+        for hit in re.finditer("“", text[content:]):
+            at = content + hit.start()
+            if text[at - 1 : at].strip() and not text[at + 1 : at + 2].isalnum():
+                ends.append((at, "“"))  # “Apparently not,“ he said.
+                break
+    return min(ends) if ends else None
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
