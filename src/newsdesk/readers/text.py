@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..articles import make_article, split_dateline, split_stamps
 from ..models import Article
 from .dates import parse_date
-from .wrapping import unwrap
+from .wrapping import BYLINE, unwrap
 
 __all__ = ["parse_text", "read_text"]
 
@@ -23,7 +23,6 @@ _STAMP_LINE = re.compile(
     r"^\s*(published|posted|first published|updated|last updated)\b\s*(?:on|at)?\s*[:|]?\s*(.+)$",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"^\s*[Bb][Yy]\s+([A-Z][\w.'’-]*(?:[\s,]+(?:and\s+)?[A-Z][\w.'’-]*){0,6})\s*$")
 _OUTLET_TAG = re.compile(r"^\s*\(([A-Z][\w&.' -]{1,50})\)\s*[-—–:]?\s*(?=\S)")
 # "Sunday, 9 November 2025", "October 14, 2025", "Thursday 16 October 2025 10:05"
 _DATE_LINE = re.compile(
@@ -122,7 +121,7 @@ def parse_text(raw: str, *, location: str) -> Article:
             i += 1
             header_lines_seen += 1
             continue
-        byline = _BYLINE.match(line)
+        byline = BYLINE.match(line)
         if byline and "author" not in meta:
             meta["author"] = byline.group(1).strip(" ,")
             i += 1

@@ -25,7 +25,7 @@ import statistics
 
 from ..articles import DATELINE, is_boilerplate_line
 
-__all__ = ["is_hard_wrapped", "unwrap"]
+__all__ = ["BYLINE", "is_hard_wrapped", "unwrap"]
 
 # Text whose usual line (median length of lines followed by another line) is longer than
 # this is not hard-wrapped: one paragraph per line, or wrapped too wide to matter.
@@ -42,7 +42,8 @@ _BULLET = re.compile(r"^\s*[-*•·–]\s+\S")
 # since wrapped prose breaks before "9." in "on Oct.\n9." too.
 _NUMBERED = re.compile(r"^\s*(?:\d{1,3}[.)]|\(?[a-z]\))\s+\S")
 _INDENTED = re.compile(r"^(?:\t| {2,})\S")
-_BYLINE = re.compile(r"^\s*[Bb][Yy]\s+[A-Z][\w.'’-]*(?:[\s,]+(?:and\s+)?[A-Z][\w.'’-]*){0,6}\s*$")
+#: "By Ann Lee and Bo Chen": the byline the text reader takes as the author (group 1).
+BYLINE = re.compile(r"^\s*[Bb][Yy]\s+([A-Z][\w.'’-]*(?:[\s,]+(?:and\s+)?[A-Z][\w.'’-]*){0,6})\s*$")
 _STAMP = re.compile(
     r"^\s*(?:published|updated|last\s+updated|first\s+published|posted|modified|date)\b"
     r"\s*(?:on|at)?\s*[:|=]?\s*(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|"
@@ -69,7 +70,7 @@ def _headline_like(line: str) -> bool:
 
 def _own_line(line: str) -> bool:
     """A line that is a unit by itself: nothing joins onto it."""
-    return bool(_BYLINE.match(line) or _STAMP.match(line) or _DATE_LINE.match(line)) or bool(
+    return bool(BYLINE.match(line) or _STAMP.match(line) or _DATE_LINE.match(line)) or bool(
         _SEPARATOR.match(line)
     )
 

@@ -243,6 +243,11 @@ class _Guard:
                 message = {**message, "headers": headers + _SECURITY_HEADERS}
             await send(message)
 
+        async def refuse(status: int, detail: str, headers: dict[str, str] | None = None) -> None:
+            """Answer ``status`` with ``detail`` without reading (more of) the request."""
+            response = JSONResponse({"detail": detail}, status_code=status, headers=headers)
+            await response(scope, receive, send_secured)
+
         headers = dict(scope.get("headers", []))
         writes = scope["method"] in ("POST", "PUT", "PATCH", "DELETE")
         if (
@@ -250,22 +255,14 @@ class _Guard:
             and (writes or (self.guard_reads and not scope["path"].startswith("/static/")))
             and not _token_ok(self.token, headers)
         ):
-            response = JSONResponse(
-                {"detail": _TOKEN_NEEDED},
-                status_code=401,
-                headers={"WWW-Authenticate": "Bearer", "connection": "close"},
-            )
-            await response(scope, receive, send_secured)
+            await refuse(401, _TOKEN_NEEDED, {"WWW-Authenticate": "Bearer", "connection": "close"})
             return
         if scope["method"] in ("POST", "PUT", "PATCH"):
             kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
             if scope["path"].startswith("/api/") and kind != b"application/json":
                 # A cross-site form can post text/plain without a CORS preflight; JSON it
                 # cannot, so writes accept JSON only.
-                response = JSONResponse(
-                    {"detail": "send the body as application/json"}, status_code=415
-                )
-                await response(scope, receive, send_secured)
+                await refuse(415, "send the body as application/json")
                 return
             declared = headers.get(b"content-length")
             too_big = declared is not None and declared.isdigit() and int(declared) > self.max_body
@@ -275,12 +272,8 @@ class _Guard:
                 try:
                     message = await asyncio.wait_for(receive(), BODY_TIMEOUT)
                 except TimeoutError:
-                    response = JSONResponse(
-                        {"detail": f"request body not received within {BODY_TIMEOUT:g} s"},
-                        status_code=408,
-                        headers={"connection": "close"},
-                    )
-                    await response(scope, receive, send_secured)
+                    detail = f"request body not received within {BODY_TIMEOUT:g} s"
+                    await refuse(408, detail, {"connection": "close"})
                     return
                 if message["type"] == "http.disconnect":
                     return
@@ -291,12 +284,8 @@ class _Guard:
                 if not message.get("more_body", False):
                     break
             if too_big:
-                response = JSONResponse(
-                    {"detail": f"request body larger than {self.max_body:,} bytes"},
-                    status_code=413,
-                    headers={"connection": "close"},
-                )
-                await response(scope, receive, send_secured)
+                detail = f"request body larger than {self.max_body:,} bytes"
+                await refuse(413, detail, {"connection": "close"})
                 return
             body = b"".join(chunks)
             replayed = False
