@@ -77,9 +77,16 @@ def test_seed_brief_is_byte_identical_under_embedding_noise(
     assert _briefs([str(seeds)], _noisy(models, seed)) == _briefs([str(seeds)], models)
 
 
-def test_seed_brief_golden(seeds: Path, models: Models, update_golden: bool) -> None:
-    """The seeds' brief, pinned by digest (the seeds' text stays out of the repository)."""
-    markdown, json = _briefs([str(seeds)], models)
+def test_seed_brief_golden(
+    seeds: Path, models: Models, update_golden: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The seeds' brief, pinned by digest (the seeds' text stays out of the repository).
+
+    Briefed from the seeds' parent folder, so the sources' locations read ``seeds/…`` on any
+    machine wherever the shared data is mounted.
+    """
+    monkeypatch.chdir(seeds.parent)
+    markdown, json = _briefs([seeds.name], models)
     digest = "\n".join(
         f"{name} {hashlib.sha256(text.encode()).hexdigest()}"
         for name, text in (("md", markdown), ("json", json))
