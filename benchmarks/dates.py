@@ -30,7 +30,7 @@ from importlib.metadata import version as _version
 from pathlib import Path
 from typing import Any
 
-from newsdesk.contradictions import ClauseParser
+from newsdesk.conflicts.clauses import ClauseParser
 from newsdesk.dates import resolve_date
 from newsdesk.nlp import Models
 

@@ -11,10 +11,10 @@ Three tables:
 * the product at three ``FactOptions`` operating points (default, loose, widest gates);
 * a precision/recall curve of our explainable cues, from the product's strict clause rule
   down to bare word cues, each at several cosine gates: ``clause`` = the product's clause
-  clash (``contradictions.clash``) at any cosine; ``clause-loose`` = same verb and a shared
+  clash (``conflicts.clauses.clash``) at any cosine; ``clause-loose`` = same verb and a shared
   agent or patient word, polarities differ (no hedge, tense or speaker checks);
   ``participant`` = any two clauses sharing a participant word whose polarities differ or
-  whose verbs oppose; ``word-cue`` = ``contradictions.opposition`` on the two sentences
+  whose verbs oppose; ``word-cue`` = ``conflicts.clauses.opposition`` on the two sentences
   (a lone negation or an opposing word anywhere);
 * the similarity baseline's curve.
 
@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from newsdesk.contradictions import Clause, ClauseParser, clash, opposition
+from newsdesk.conflicts.clauses import Clause, ClauseParser, clash, opposition
 from newsdesk.facts import FactOptions, cross_check
 from newsdesk.models import Article
 from newsdesk.nlp import Models

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from _stories import article, embed_all
-from newsdesk.contradictions import clash, clauses, may_clash, opposition, residual_overlap
+from newsdesk.conflicts.clauses import clash, clauses, may_clash, opposition, residual_overlap
 from newsdesk.facts import cross_check
 from newsdesk.nlp import Models
 from newsdesk.sentences import analyze

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from newsdesk.contradictions import ClauseParser
+from newsdesk.conflicts.clauses import ClauseParser
 from newsdesk.dates import find_dates, resolve_date
 from newsdesk.timelines import DatedSentence, build_timeline
 

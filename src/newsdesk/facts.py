@@ -13,28 +13,14 @@ sentence's numbers, dates and polarity into claims, then:
   corroboration: ``Fact.article_ids`` (and so ``support``) holds one article per duplicate
   group (the original when it is in the story), and the copies that repeat the fact are
   listed in ``Fact.copy_ids``. Conflict sides list every article that reports a value.
-* **Number conflicts** (``quantities``): figures of the same unit class, owner and place
-  whose hedged ranges are disjoint; a figure compatible with every side goes to
-  ``Conflict.also``. An article that itself gives two incompatible figures for one
-  quantity (a change over time) disables that quantity: precision first.
-* **Statement conflicts**: two sentences of different sources (cosine >=
-  ``FactOptions.same_clause``) holding one clause each with the same verb and participants
-  where one is negated ("does not seek" / "seeks", "refused to extend" / "extended") or whose
-  verbs are opposing ends of one relation ("approved" / "rejected"), read on the dependency
-  parse (``contradictions.clauses``: polarity scoped to the predicate, hedged, conditional
-  and differently-tensed clauses never clash); and opposing words such as "binding" /
-  "non-binding" between sentences with cosine >= ``same_statement`` and the same content
-  words (Jaccard >= ``same_words``).
-* **Date conflicts**: one event (cosine >= ``same_statement``, a shared entity, and the
-  dates attached to clauses with the same verb and participants) given different explicit
-  dates at the same precision by two dated sources.
+* **Conflicts** (``conflicts``): one detector per kind (number, date, statement, name)
+  over one ``conflicts.StoryView`` of the story.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,21 +29,13 @@ import numpy as np
 import numpy.typing as npt
 
 from .claims import build_claims
-from .contradictions import (
-    OPPOSITES,
-    ClauseParser,
-    clash,
-    may_clash,
-    opposition,
-    residual_overlap,
-    same_event,
-)
-from .entities import EntityIndex, resolve_entities
+from .conflicts import ConflictOptions, StoryView, find_conflicts
+from .conflicts.clauses import ClauseParser
+from .entities import resolve_entities
 from .models import (
     ArticleAnalysis,
     Claim,
     Conflict,
-    ConflictSide,
     DateMention,
     Entity,
     Evidence,
@@ -66,9 +44,9 @@ from .models import (
     Statement,
     TimelineEntry,
 )
-from .quantities import QuantityInfo, compatible, demonym_country, extract_quantities, unit_class
+from .quantities import QuantityInfo, compatible, extract_quantities, unit_class
 from .quotes import find_quotes, merge_quotes
-from .scores import cosine, cosines, quantize
+from .scores import cosines, quantize
 from .timelines import DatedSentence, TimelineOptions, build_timeline, dates_agree, find_dates
 
 __all__ = ["CrossCheck", "FactOptions", "cross_check", "independent_roots"]
@@ -80,7 +58,6 @@ _HAS_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _TRAILING_PRONOUN = re.compile(r",\s*(?:it|he|she|they)\s+(?:said|added|says)\W*$", re.IGNORECASE)
-_UNKNOWN_PLACES = frozenset({"country", "region", "area", "city", "nation", "there"})
 
 
 @dataclass(frozen=True)
@@ -188,32 +165,6 @@ def _is_candidate(text: str, options: FactOptions) -> bool:
     return capitalised <= 0.6 * len(words)
 
 
-def _owner_key(owner: str, index: EntityIndex, article_id: str, places: Sequence[str]) -> str:
-    if not owner:
-        return ""
-    # A demonym first: NER often makes "Velmoran" an entity of its own.
-    country = demonym_country(owner.split()[-1], places)
-    if country is not None and country != owner.lower():
-        entity = index.resolve(country, article_id)
-        return entity.name.lower() if entity is not None else country
-    entity = index.resolve(owner, article_id)
-    if entity is not None:
-        return entity.name.lower()
-    if country is not None:
-        entity = index.resolve(country, article_id)
-        return entity.name.lower() if entity is not None else country
-    words = [w for w in owner.lower().split() if w not in {"the", "a", "an"}]
-    return " ".join(words)
-
-
-def _place_key(place: str, index: EntityIndex, article_id: str) -> str:
-    words = [w for w in place.lower().split() if w not in {"the", "a", "an"}]
-    if not words or words[-1] in _UNKNOWN_PLACES:
-        return ""
-    entity = index.resolve(place, article_id)
-    return entity.name.lower() if entity is not None else " ".join(words)
-
-
 def _parse_numbers(
     analyses: Sequence[ArticleAnalysis],
     models: Any,
@@ -249,265 +200,6 @@ def _parse_numbers(
         if infos:
             found[(a_index, sentence.index)] = infos
     return found
-
-
-def _number_conflicts(
-    infos: Sequence[tuple[int, QuantityInfo]],
-    analyses: Sequence[ArticleAnalysis],
-    index: EntityIndex,
-) -> list[Conflict]:
-    # Any entity can be the country of a demonym: NER often tags a small country as ORG.
-    places = [e.name for e in index.entities]
-    keyed: dict[tuple[str, str], list[tuple[int, QuantityInfo, str]]] = defaultdict(list)
-    for a_index, info in infos:
-        q = info.quantity
-        if q.qualifier == "additional":
-            continue
-        owner = _owner_key(info.owner, index, q.article_id, places)
-        # A count without an owner is comparable only when its predicate says what happened
-        # ("two people were killed"): the story's event is then the implicit subject.
-        if not owner and not info.event:
-            continue
-        keyed[(unit_class(q.unit), owner)].append(
-            (a_index, info, _place_key(info.place, index, q.article_id))
-        )
-    conflicts: list[Conflict] = []
-    for (unit, _), items in sorted(keyed.items()):
-        known = {p for _, _, p in items if p}
-        if len(known) > 1:
-            continue  # different places: different quantities (precision first)
-        # An article that contradicts itself is describing a change, not a disagreement.
-        per_article: dict[int, list[QuantityInfo]] = defaultdict(list)
-        for a_index, info, _ in items:
-            per_article[a_index].append(info)
-        if any(
-            not compatible(x.quantity, y.quantity, x.figure, y.figure)
-            for group in per_article.values()
-            for x in group
-            for y in group
-        ):
-            continue
-        conflict = _sides(items, analyses, unit)
-        if conflict is not None:
-            conflicts.append(conflict)
-    return conflicts
-
-
-def _sides(
-    items: Sequence[tuple[int, QuantityInfo, str]], analyses: Sequence[ArticleAnalysis], unit: str
-) -> Conflict | None:
-    points = [(a, i) for a, i, _ in items if i.quantity.qualifier in {"exact", "about"}]
-    others = [(a, i) for a, i, _ in items if i.quantity.qualifier not in {"exact", "about"}]
-    points.sort(key=lambda item: item[1].quantity.value)
-    groups: list[list[tuple[int, QuantityInfo]]] = []
-    for item in points:
-        if groups and all(
-            compatible(item[1].quantity, g[1].quantity, item[1].figure, g[1].figure)
-            for g in groups[-1]
-        ):
-            groups[-1].append(item)
-        else:
-            groups.append([item])
-    also: list[tuple[int, QuantityInfo]] = []
-    for item in others:
-        fits = [
-            g
-            for g in groups
-            if all(
-                compatible(item[1].quantity, x[1].quantity, item[1].figure, x[1].figure) for x in g
-            )
-        ]
-        if len(fits) == len(groups) and groups:
-            also.append(item)
-        elif len(fits) == 1:
-            fits[0].append(item)
-        else:
-            groups.append([item])
-    if len(groups) < 2:
-        return None
-    if len({a for g in groups for a, _ in g}) < 2:
-        return None
-    # The plainest description: a capitalised owner that modifies the count noun ("US
-    # troops") rather than a subject phrase or demonym, and a named place.
-    subject_info = min(
-        (i for g in [*groups, also] for _, i in g),
-        key=lambda i: (
-            not i.owner[:1].isupper(),
-            not i.place[:1].isupper(),
-            len(i.owner.split()),
-            len(i.owner),
-        ),
-    )
-    place = f" in {subject_info.place}" if subject_info.place[:1].isupper() else ""
-    owner = re.sub(r"^(?:The|the)\s+", "", subject_info.owner)
-    noun = "people " if subject_info.event and not owner else ""
-    subject = f"{owner} {noun}{subject_info.unit_text}{place}".strip()
-
-    def side(group: Sequence[tuple[int, QuantityInfo]], *, with_qualifier: bool) -> ConflictSide:
-        counts: dict[str, int] = defaultdict(int)
-        for _, info in group:
-            counts[info.quantity.text if with_qualifier else info.figure] += 1
-        value = max(sorted(counts), key=lambda v: counts[v])
-        ids = sorted({analyses[a].article.id for a, _ in group})
-        evidence = tuple(
-            Evidence(
-                article_id=analyses[a].article.id,
-                sentence=analyses[a].sentences[i.quantity.sentence].text,
-            )
-            for a, i in sorted(
-                group, key=lambda item: (analyses[item[0]].article.id, item[1].quantity.sentence)
-            )
-        )
-        return ConflictSide(value=value, article_ids=tuple(ids), evidence=evidence)
-
-    sides = tuple(
-        sorted(
-            (side(g, with_qualifier=False) for g in groups),
-            key=lambda s: (-len(s.article_ids), s.value),
-        )
-    )
-    return Conflict(
-        subject=subject,
-        kind="number",
-        sides=sides,
-        also=tuple(side([item], with_qualifier=True) for item in also),
-    )
-
-
-def _statement_conflicts(
-    rows: Sequence[_Row],
-    matrix: Matrix,
-    roots: Sequence[str],
-    options: FactOptions,
-    parses: ClauseParser,
-) -> list[Conflict]:
-    conflicts: list[Conflict] = []
-    if not rows:
-        return conflicts
-    sims = cosines(matrix, matrix)
-    gate = min(options.same_clause, options.same_statement)
-    pairs = [
-        (int(i), int(j))
-        for i, j in zip(*np.nonzero(np.triu(sims >= gate, k=1)), strict=True)
-        if roots[rows[int(i)].article] != roots[rows[int(j)].article]
-    ]
-    # Parse only the pairs whose words allow a clash, all in one batch.
-    parsed = {
-        (i, j)
-        for i, j in pairs
-        if sims[i, j] >= options.same_clause and may_clash(rows[i].text, rows[j].text)
-    }
-    parses.prepare([rows[k].text for pair in sorted(parsed) for k in pair])
-    for i, j in pairs:
-        a, b = rows[i], rows[j]
-        sim = float(sims[i, j])
-        found = clash(parses.clauses(a.text), parses.clauses(b.text)) if (i, j) in parsed else None
-        if found is not None:
-            cue, x, y = found
-            if cue == "negation":
-                positive, negative = (a, b) if not x.negated else (b, a)
-                labels = {id(positive): "not negated", id(negative): "negated"}
-            else:
-                positive, negative = a, b
-                labels = {id(a): x.text, id(b): y.text}
-        else:
-            if sim < options.same_statement:
-                continue
-            word_cue = opposition(a.text, b.text)
-            if (
-                word_cue is None
-                or word_cue == "negation"  # a negation counts only on an aligned clause (above)
-                or residual_overlap(a.text, b.text) < options.same_words
-            ):
-                continue
-            # Sides in article order, each labelled with the opposing word it uses.
-            positive, negative = a, b
-            first, second = word_cue.removeprefix("antonym:").split("/")
-            labels = {
-                id(a): _end(a.text, word_cue, first, second),
-                id(b): _end(b.text, word_cue, first, second),
-            }
-        conflicts.append(
-            Conflict(
-                subject=positive.text,
-                kind="statement",
-                sides=tuple(
-                    ConflictSide(
-                        value=labels[id(r)],
-                        article_ids=(r.claim.article_id,),
-                        evidence=(Evidence(article_id=r.claim.article_id, sentence=r.text),),
-                    )
-                    for r in (positive, negative)
-                ),
-            )
-        )
-    return conflicts
-
-
-def _end(text: str, cue: str, first: str, second: str) -> str:
-    """Name the end of the opposing relation that ``text`` holds (its own word if found)."""
-    lowered = text.lower()
-    for pair in OPPOSITES:
-        if pair[0][0] == first and pair[1][0] == second:
-            for stems in (pair[1], pair[0]):
-                for word in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", lowered):
-                    if any(word.startswith(s) for s in stems):
-                        return str(word)
-    return cue
-
-
-def _date_conflicts(
-    items: Sequence[DatedSentence],
-    entities_of: Sequence[frozenset[str]],
-    threshold: float,
-    roots: Mapping[str, str],
-    parses: ClauseParser,
-) -> list[Conflict]:
-    sentence_dates: list[frozenset[str]] = []
-    by_sentence: dict[tuple[str, int], set[str]] = defaultdict(set)
-    for item in items:
-        by_sentence[(item.mention.article_id, item.mention.sentence)].add(item.mention.date)
-    for item in items:
-        sentence_dates.append(
-            frozenset(by_sentence[(item.mention.article_id, item.mention.sentence)])
-        )
-    conflicts: list[Conflict] = []
-    for i, a in enumerate(items):
-        for j in range(i + 1, len(items)):
-            b = items[j]
-            ma, mb = a.mention, b.mention
-            if ma.article_id == mb.article_id or ma.borrowed or mb.borrowed:
-                continue
-            if roots.get(ma.article_id) == roots.get(mb.article_id):
-                continue
-            # Each sentence must state its date alone: "closed on September 3 ... reopened
-            # September 22" holds two dates, and the other outlet's is one of them.
-            if ma.date in sentence_dates[j] or mb.date in sentence_dates[i]:
-                continue
-            if ma.date.count("-") != mb.date.count("-") or ma.date == mb.date:
-                continue
-            if not (entities_of[i] & entities_of[j]) or cosine(a.vector, b.vector) < threshold:
-                continue
-            # One event: the dates hang on clauses with the same verb and participants
-            # ("appointed on March 3" / "appointed on March 5", not "sworn in on March 5").
-            x, y = parses.clause_at(a.text, ma.text), parses.clause_at(b.text, mb.text)
-            if x is None or y is None or not same_event(x, y):
-                continue
-            conflicts.append(
-                Conflict(
-                    subject=a.text,
-                    kind="date",
-                    sides=tuple(
-                        ConflictSide(
-                            value=m.text,
-                            article_ids=(m.article_id,),
-                            evidence=(Evidence(m.article_id, t),),
-                        )
-                        for m, t in ((ma, a.text), (mb, b.text))
-                    ),
-                )
-            )
-    return conflicts
 
 
 def _disagree(
@@ -761,11 +453,24 @@ def cross_check(
     )
 
     facts = _facts(rows, stacked, roots, quantities, analyses, opts)
-    number_infos = [(a, info) for (a, _), infos in sorted(quantities.items()) for info in infos]
-    conflicts = (
-        _number_conflicts(number_infos, analyses, index)
-        + _date_conflicts(dated, dated_entities, opts.same_statement, root_of, parses)
-        + _statement_conflicts(rows, stacked, roots, opts, parses)
+    conflicts = find_conflicts(
+        StoryView(
+            analyses=analyses,
+            index=index,
+            roots=root_of,
+            rows=rows,
+            vectors=stacked,
+            quantities=quantities,
+            dates=dates,
+            dated=dated,
+            dated_entities=dated_entities,
+            parses=parses,
+            options=ConflictOptions(
+                same_statement=opts.same_statement,
+                same_words=opts.same_words,
+                same_clause=opts.same_clause,
+            ),
+        )
     )
     timeline = build_timeline(dated, TimelineOptions())
     said = [find_quotes(analysis, index, models.nlp) for analysis in analyses]
@@ -773,7 +478,7 @@ def cross_check(
     statements = merge_quotes([s for _, found in said for s in found])
     return CrossCheck(
         facts=facts,
-        conflicts=tuple(conflicts),
+        conflicts=conflicts,
         timeline=timeline,
         entities=index.entities,
         quotes=quotes,

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .claims import NEGATION, content_words, is_negated
+from ..claims import NEGATION, content_words, is_negated
 
 __all__ = [
     "OPPOSITES",
