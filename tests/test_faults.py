@@ -316,6 +316,43 @@ def test_element_with_many_attributes_is_cut_before_parsing() -> None:
     assert read_html(page, location="attrs.html").text == BODY
 
 
+def test_jsonl_parse_errors_are_never_cut_mid_message() -> None:
+    lines = [b'{"text": "a\x01b"}', b'{"a": 1} x', b'{"text": "abc']
+    failures = [i for i in _read(b"\n".join(lines), "cut.jsonl") if isinstance(i, ReadFailure)]
+    assert [(f.location, f.reason) for f in failures] == [
+        ("f:1", "invalid JSON (Invalid control character at column 12)"),
+        ("f:2", "invalid JSON (Extra data)"),
+        ("f:3", "invalid JSON (Unterminated string starting at column 10)"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "opener",
+    ['<p a="x>"', "<p a='x>'", '<p a = "x>"', '<p a"b c="x>"', "<p a <b"],
+    ids=["double", "single", "spaced", "quote-in-name", "lt-in-name"],
+)
+def test_quoted_gt_does_not_hide_attributes_from_the_cap(opener: str) -> None:
+    from lxml import html as lxml_html
+
+    from newsdesk.readers.html import MAX_ATTRIBUTES, _cap_attributes
+
+    attrs = " ".join(f"data-a{i}" for i in range(5_000))
+    page = f"<html><body>{opener} {attrs}>{BODY}</p></body></html>".encode()
+    capped = _cap_attributes(page)
+    element = next(lxml_html.document_fromstring(capped).iter("p"))
+    # libxml2 reads the ">" inside the quotes as part of the value, so the tag goes on.
+    assert len(element.attrib) <= MAX_ATTRIBUTES
+    assert element.text == BODY
+
+
+def test_attribute_cap_is_linear_on_unclosed_quotes() -> None:
+    from newsdesk.readers.html import _cap_attributes
+
+    with _time_limit(5):
+        for unit in (b'<a"', b"<a ='", b'<a a=" '):
+            assert len(_cap_attributes(unit * 1_000_000)) > 0
+
+
 def test_dates_at_the_calendar_ends_are_dropped_and_the_batch_read() -> None:
     records = [
         {"text": f"{BODY} One.", "published": "9999-12-25"},

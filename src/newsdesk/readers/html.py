@@ -18,10 +18,16 @@ __all__ = ["MAX_HTML_BYTES", "read_html"]
 MAX_HTML_BYTES = 8_000_000
 # Attributes kept per element. libxml2's HTML parser checks each new attribute against the
 # element's earlier ones (quadratic: 30k attributes on one <p> take 1.6 s, 300k minutes);
-# real markup carries a handful, a few dozen with data-* tracking. Only tags longer than
-# _LONG_TAG bytes are looked at, with a pattern that stops at the next "<" (linear).
+# real markup carries a handful, a few dozen with data-* tracking. A tag is read as libxml2
+# reads it: it ends at the first ">" outside a quoted value, a value is quoted only right after
+# "=" (a quote elsewhere is an ordinary character), an unclosed quote runs to the end of the
+# page. Every part is possessive and the pattern always matches, so the scan is linear; only
+# tags longer than _LONG_TAG bytes are rebuilt.
 MAX_ATTRIBUTES = 256
-_LONG_TAG = re.compile(rb"<([A-Za-z][^<>\s/]*)([^<>]{4096,})>")
+_LONG_TAG = 4096
+_TAG = re.compile(
+    rb"""<([A-Za-z][^<>\s/=]*+)((?:=\s*+"[^"]*+"?|=\s*+'[^']*+'?|=|[^>=]++)*+)(>|\Z)"""
+)
 _ATTRIBUTE = re.compile(rb"""\s*[^\s=<>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s<>"']*))?""")
 
 
@@ -38,11 +44,13 @@ def _cap_attributes(data: bytes) -> bytes:
     """Return ``data`` with each element's attributes past ``MAX_ATTRIBUTES`` dropped."""
 
     def cap(match: re.Match[bytes]) -> bytes:
+        if len(match[2]) < _LONG_TAG:
+            return match[0]
         found = _ATTRIBUTE.finditer(match[2])
         kept = [a.group() for a in itertools.islice(found, MAX_ATTRIBUTES)]
         return b"<" + match[1] + b"".join(kept) + b">"
 
-    return _LONG_TAG.sub(cap, data)
+    return _TAG.sub(cap, data)
 
 
 def read_html(data: bytes | str, *, location: str, url: str | None = None) -> Article:

@@ -66,6 +66,14 @@ def _bounded_lines(lines: Iterable[bytes]) -> Iterator[bytes]:
         yield line
 
 
+def _decode_reason(exc: json.JSONDecodeError) -> str:
+    """The parser's message, whole: some end in "at" and expect the position after them
+    ("Invalid control character at", "Unterminated string starting at")."""
+    if exc.msg.endswith(" at"):
+        return f"{exc.msg} column {exc.colno}"
+    return exc.msg
+
+
 def iter_jsonl(lines: Iterable[bytes], *, location: str) -> Iterator[Article | ReadFailure]:
     """Yield an ``Article`` per good line and a ``ReadFailure`` (with its true line number)
     per bad one; reading goes on after a bad line.
@@ -87,7 +95,7 @@ def iter_jsonl(lines: Iterable[bytes], *, location: str) -> Iterator[Article | R
             # ValueError beyond JSONDecodeError: an integer of more than 4,300 digits
             # (Python's int-parsing limit), in any field.
             if isinstance(exc, json.JSONDecodeError):
-                reason = exc.msg
+                reason = _decode_reason(exc)
             elif isinstance(exc, RecursionError):
                 reason = "nested too deeply"
             else:
