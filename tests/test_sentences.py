@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from newsdesk.articles import make_article
 from newsdesk.nlp import Models
-from newsdesk.sentences import MAX_SENTENCES, analyze
+from newsdesk.sentences import MAX_SENTENCES, analyze, curly_quotes
 
 
 def test_sentences_keep_offsets_paragraphs_and_whole_quotations(models: Models) -> None:
@@ -37,3 +37,24 @@ def test_sentence_count_is_bounded(models: Models) -> None:
     )
     (analysis,) = analyze([huge], models.nlp)
     assert len(analysis.sentences) == MAX_SENTENCES
+
+
+def test_a_sentence_cut_at_an_abbreviation_is_whole_again(models: Models) -> None:
+    text = (
+        "Guards checked the ID. of every driver at the crossing near Velmora. "
+        "The line grew to two miles."
+    )
+    (analysis,) = analyze([make_article(text, location="x.txt")], models.nlp)
+    assert [s.text for s in analysis.sentences] == [
+        "Guards checked the ID. of every driver at the crossing near Velmora.",
+        "The line grew to two miles.",
+    ]
+
+
+def test_ldc_quotes_keep_a_quotation_whole(models: Models) -> None:
+    text = "``The money was voted in 2019. The work stopped last year,'' Tandrell said."
+    (analysis,) = analyze([make_article(text, location="x.txt")], models.nlp)
+    assert [s.text for s in analysis.sentences] == [text]
+    assert curly_quotes(text) == (
+        "“The money was voted in 2019. The work stopped last year,” Tandrell said."
+    )

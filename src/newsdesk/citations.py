@@ -19,6 +19,8 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Levenshtein
 
+from .sentences import curly_quotes
+
 __all__ = ["Citer", "Claim", "Statement", "Words"]
 
 Matrix = npt.NDArray[np.float32]
@@ -247,7 +249,7 @@ def statement(text: str, words: Words) -> Statement:
         [['ann', 'lee', 'vot', 'won']]
     """
     names = words.names(text)
-    core = _ASIDE.sub(" ", _LEADING_ATTRIBUTION.sub("", text.strip()))
+    core = _ASIDE.sub(" ", _LEADING_ATTRIBUTION.sub("", curly_quotes(text.strip())))
     stripped = _TRAILING_ATTRIBUTION_ANY.sub("", core)
     if len(words.content(stripped)) >= 4:
         core = stripped

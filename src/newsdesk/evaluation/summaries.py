@@ -68,7 +68,7 @@ __all__ = [
 Matrix = npt.NDArray[np.float32]
 
 # Bump when the cached analysis format or the way DUC text is prepared changes.
-_CACHE_VERSION = "duc-v2"
+_CACHE_VERSION = "duc-v3"
 
 
 @dataclass(frozen=True)
