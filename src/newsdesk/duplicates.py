@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -20,12 +22,18 @@ from datasketch import MinHash, MinHashLSH
 from .models import Article, DuplicateGroup, earliest_first
 
 __all__ = [
+    "CopyKey",
     "DuplicateIndex",
     "DuplicateMatch",
     "DuplicateOptions",
+    "assign_originals",
+    "choose_original",
     "content_hash",
+    "copy_groups",
+    "copy_key",
     "find_duplicates",
     "group_duplicates",
+    "independent_roots",
     "minhash",
     "separate_repeats",
     "shingles",
@@ -317,3 +325,243 @@ def group_duplicates(matches: Sequence[DuplicateMatch]) -> list[DuplicateGroup]:
             DuplicateGroup(id=f"dup-{digest}", canonical_id=canonical, article_ids=ids, kind=kind)
         )
     return out
+
+
+# --- Which copy is the original -------------------------------------------------------------
+#
+# One rule, used wherever copies are grouped (``pipeline.dedupe`` for ``brief``, ``ingest`` and
+# the store, ``batch``, the web through the store): within a group of copies the original is
+#   1. the earliest published (by date; undated last), and among those published the same day
+#      the earliest to the minute when every one of them states its time (in one time zone);
+#   2. then the one that does not credit another outlet ("With Reuters inputs", "(Reuters)",
+#      "Originally published by ..."): the copy credits its source;
+#   3. then the first by location, then by id: a stable key, the same in every run.
+# The answer depends only on the group's members, never on the order they arrived in.
+
+_CREDIT_PATTERNS = (
+    # "With Reuters inputs", "with inputs from PTI and AFP"
+    re.compile(
+        r"\bwith\s+(?:additional\s+)?inputs?\s+from\s+([A-Z][\w&.' -]{1,40}?)\s*[.)]?$", re.I
+    ),
+    re.compile(r"\bwith\s+([A-Z][\w&.' -]{1,30}?)\s+inputs?\b", re.I),
+    # "(Reuters)", "LONDON (Reuters) -", "CARACAS, Venezuela (AP) --"
+    re.compile(r"^(?:[A-Z][\w.,' /-]{0,40}\s)?\(([A-Z][\w&.' -]{1,30})\)\s*(?:[-—–:]|$)"),
+    # "Originally published by X", "This story first appeared in X", "Republished from X"
+    re.compile(
+        r"\b(?:originally\s+(?:published|appeared)|first\s+(?:published|appeared)|republished|"
+        r"reprinted)\s+(?:in|on|by|from|with\s+permission\s+(?:of|from))\s+(?:the\s+)?"
+        r"([A-Z][\w&.' -]{1,40}?)\s*[.,;)]?(?:\s|$)",
+        re.I,
+    ),
+    re.compile(
+        r"^\s*(?:source|courtesy(?:\s+of)?|via)\s*[:\-]?\s+([A-Z][\w&.' -]{1,40}?)\s*\.?$", re.I
+    ),
+)
+_CREDIT_LINE_WORDS = 25
+_PUBLISHED_STAMP = re.compile(r"^\s*(?:first\s+)?(?:published|posted)\b", re.I)
+_ISO_MINUTE = re.compile(
+    r"(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?"
+)
+_CLOCK = re.compile(
+    r"(?<![\d:])(\d{1,2})\s*[:.]\s*(\d{2})(?![\d:])(?:\s*([aApP])\.?\s?[mM]\b\.?)?"
+    r"(?:\s*(GMT|UTC|Z\b|(?!AM\b|PM\b)[A-Z]{2,4}\b|[+-]\d{2}:?\d{2}))?"
+)
+
+
+@dataclass(frozen=True)
+class CopyKey:
+    """What the original rule needs to know of an article (small, JSON-able, no body)."""
+
+    article_id: str
+    location: str
+    published: str | None = None  # YYYY-MM-DD or coarser
+    minute: str | None = None  # "YYYY-MM-DDTHH:MM", in ``zone``
+    zone: str = ""  # "UTC" when converted; a stated abbreviation; "" when none was given
+    credits: bool = False  # credits another outlet as its source
+
+    def to_json(self) -> str:
+        """Return the key as one JSON string (batch rows carry it)."""
+        return json.dumps(dataclasses.asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> CopyKey:
+        """Rebuild a key written by ``to_json``."""
+        return cls(**json.loads(text))
+
+
+def _minute(article: Article) -> tuple[str | None, str]:
+    """The publication time to the minute, from the publication stamp the cleaner removed."""
+    from .readers.dates import parse_date
+
+    for line in (*article.removed, article.published or ""):
+        iso = _ISO_MINUTE.search(line)
+        stamp = _PUBLISHED_STAMP.match(line)
+        if iso is not None and (stamp or line is article.published):
+            day, hour, minute, offset = iso.groups()
+            if offset is None:
+                return f"{day}T{hour}:{minute}", ""
+            when = datetime.fromisoformat(
+                f"{day}T{hour}:{minute}{'+00:00' if offset == 'Z' else offset}"
+            )
+            return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M"), "UTC"
+        if stamp is None:
+            continue
+        # "Posted October 14, 2025 at 11:05 AM": the first date and the first clock time,
+        # cut at an "Updated" that follows.
+        head = re.split(r"\b(?:updated|modified)\b", line, maxsplit=1, flags=re.I)[0]
+        day_text = parse_date(head)
+        clock = _CLOCK.search(re.sub(r"\b\d{4}\b", " ", head))
+        if day_text is None or clock is None:
+            return None, ""
+        hour, minute_text = int(clock[1]), int(clock[2])
+        if clock[3]:
+            hour = hour % 12 + (12 if clock[3].lower() == "p" else 0)
+        if hour > 23 or minute_text > 59:
+            return None, ""
+        zone = (clock[4] or "").upper()
+        zone = "UTC" if zone in {"GMT", "UTC", "Z", "+00:00", "+0000"} else zone
+        return f"{day_text}T{hour:02d}:{minute_text:02d}", zone
+    return None, ""
+
+
+def _credited(article: Article) -> set[str]:
+    """The names an article credits as its source (lower case)."""
+    paragraphs = [p.strip() for p in article.text.split("\n") if p.strip()]
+    lines = [*article.removed, *paragraphs[:1], *paragraphs[-2:]]
+    if article.dateline:
+        lines.append(article.dateline)
+    names: set[str] = set()
+    for line in lines:
+        if len(line.split()) > _CREDIT_LINE_WORDS:
+            continue  # a credit is a line of its own or a short tag, not a body sentence
+        for pattern in _CREDIT_PATTERNS:
+            for found in pattern.finditer(line.strip()):
+                name = found.group(1).strip(" .,;").lower()
+                if name and not re.search(r"\b(?:photo|image|file|handout|reporting)\b", name):
+                    names.add(name)
+    return names
+
+
+def copy_key(article: Article) -> CopyKey:
+    """Return what ``choose_original`` needs to know of ``article``.
+
+    Example:
+        >>> from newsdesk.articles import make_article
+        >>> a = make_article("Rain fell on the plain. With Reuters inputs.", location="a.txt")
+        >>> copy_key(a).credits
+        True
+    """
+    minute, zone = _minute(article)
+    own = (article.outlet or "").lower()
+    credits = {n for n in _credited(article) if not own or (n not in own and own not in n)}
+    return CopyKey(
+        article_id=article.id,
+        location=article.location,
+        published=article.published,
+        # A stamp that disagrees with the article's date is not its publication time.
+        minute=minute if minute and minute[:10] == (article.published or "")[:10] else None,
+        zone=zone,
+        credits=bool(credits),
+    )
+
+
+def choose_original(keys: Iterable[CopyKey]) -> str:
+    """Return the id of the original among a group of copies (see the rule above).
+
+    Example:
+        >>> a = CopyKey("a", "b.txt", "2025-10-14", "2025-10-14T11:05")
+        >>> b = CopyKey("b", "a.txt", "2025-10-14", "2025-10-14T09:30")
+        >>> choose_original([a, b]), choose_original([a, CopyKey("c", "c.txt", "2025-10-13")])
+        ('b', 'c')
+    """
+    pool = sorted(
+        {k.article_id: k for k in keys}.values(), key=lambda k: (k.location, k.article_id)
+    )
+    if not pool:
+        raise ValueError("choose_original needs at least one article")
+    first = min(earliest_first(k.published, "")[0] for k in pool)
+    pool = [k for k in pool if earliest_first(k.published, "")[0] == first]
+    if len(pool) > 1 and all(k.minute for k in pool) and len({k.zone for k in pool}) == 1:
+        earliest = min(k.minute or "" for k in pool)
+        pool = [k for k in pool if k.minute == earliest]
+    pool = [k for k in pool if not k.credits] or pool
+    return pool[0].article_id
+
+
+def copy_groups(duplicate_of: Mapping[str, str]) -> list[list[str]]:
+    """Return the groups of copies the copy -> original links form (each sorted, sorted)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for copy, original in sorted(duplicate_of.items()):
+        a, b = find(copy), find(original)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    groups: dict[str, list[str]] = {}
+    for member in sorted(parent):
+        groups.setdefault(find(member), []).append(member)
+    return sorted(groups.values())
+
+
+def assign_originals(
+    duplicate_of: Mapping[str, str], keys: Mapping[str, CopyKey]
+) -> dict[str, str]:
+    """Re-point every group of copies at the original ``choose_original`` picks.
+
+    Args:
+        duplicate_of: copy id -> the id it was found to copy (any member of its group).
+        keys: ``copy_key`` of the members to consider; members without a key are left out
+            (e.g. an original outside a story: the present members then choose among them).
+
+    Returns:
+        copy id -> original id, for every member of a group but its original.
+    """
+    out: dict[str, str] = {}
+    for group in copy_groups(duplicate_of):
+        present = [keys[m] for m in group if m in keys]
+        if len(present) < 2:
+            continue
+        original = choose_original(present)
+        out.update((k.article_id, original) for k in present if k.article_id != original)
+    return out
+
+
+def independent_roots(
+    article_ids: Sequence[str], duplicate_of: Mapping[str, str] | None
+) -> dict[str, str]:
+    """Map each article to the article that stands for its group of copies.
+
+    A copy never counts as corroboration: the facts' support and the summary's source
+    counts both count the distinct values of this map.
+
+    Args:
+        article_ids: the story's articles.
+        duplicate_of: copy id -> original id (chains are followed; cycles are cut).
+
+    Returns:
+        article id -> representative id: the original if it is in the story, else the
+        first member of the group in ``article_ids`` order.
+    """
+    mapping = dict(duplicate_of or {})
+    present = set(article_ids)
+    roots: dict[str, str] = {}
+    for article_id in article_ids:
+        seen = {article_id}
+        current = article_id
+        while current in mapping and mapping[current] not in seen:
+            current = mapping[current]
+            seen.add(current)
+        roots[article_id] = current
+    # Groups whose original is absent: the first present member represents them.
+    stand_in: dict[str, str] = {}
+    for article_id in article_ids:
+        root = roots[article_id]
+        if root not in present:
+            stand_in.setdefault(root, article_id)
+    return {a: (r if r in present else stand_in[r]) for a, r in roots.items()}
