@@ -326,6 +326,48 @@ def test_jsonl_parse_errors_are_never_cut_mid_message() -> None:
     ]
 
 
+def test_dropped_dates_are_named_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsdesk.cli import main
+
+    records = [
+        {"text": f"{BODY} One.", "published": "9999-12-31"},
+        {"text": f"{BODY} Two.", "published": "2025-13-45"},
+        {"text": f"{BODY} Three.", "published": "2022-03-07"},
+    ]
+    dump = tmp_path / "d.jsonl"
+    dump.write_text("".join(json.dumps(r) + "\n" for r in records))
+    brief = tmp_path / "brief.json"
+    assert main(["brief", str(dump), "--format", "json", "-o", str(brief)]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert warnings == [
+        f"newsdesk: warning: {dump}:1: published '9999-12-31' dropped: "
+        "not a calendar date in the years 1000-9000",
+        f"newsdesk: warning: {dump}:2: published '2025-13-45' dropped: "
+        "not a calendar date in the years 1000-9000",
+    ]
+
+
+def test_a_file_named_like_an_option_is_explained(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsdesk.cli import build_parser, main
+
+    assert "newsdesk brief -- -x.txt" in build_parser().format_help()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-x.txt").write_text(f"Quake in Korvath\n\n{BODY}\n")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["brief", "-x.txt"])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "newsdesk brief: error: unrecognized arguments: -x.txt "
+        "(to read the file -x.txt, put it after --, or write ./-x.txt)"
+    )
+    assert main(["brief", "--format", "json", "-o", "b.json", "--", "-x.txt"]) == 0
+    assert json.loads((tmp_path / "b.json").read_text())["story"]["headline"] == "Quake in Korvath"
+
+
 @pytest.mark.parametrize(
     "opener",
     ['<p a="x>"', "<p a='x>'", '<p a = "x>"', '<p a"b c="x>"', "<p a <b"],

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -24,12 +26,37 @@ EXIT_USAGE = 2
 COMMAND_MODULES = ["batch", "brief", "evaluate", "stories", "serve", "watch", "config", "doctor"]
 
 
+#: How to name an input whose file name starts with "-" (else it is read as an option).
+DASH_FILES = (
+    "a file named like an option (-x.txt): put it after --, as in\n"
+    "  newsdesk brief -- -x.txt\n"
+    "or give its path: newsdesk brief ./-x.txt"
+)
+
+
+class _Warnings(logging.Handler):
+    """Readers' warnings (a publication date dropped, ...) as one stderr line each."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"newsdesk: warning: {record.getMessage()}", file=sys.stderr)
+
+
+def _show_warnings(quiet: bool) -> None:
+    logger = logging.getLogger("newsdesk.readers")
+    logger.propagate = False
+    handler = next((h for h in logger.handlers if isinstance(h, _Warnings)), None)
+    if handler is None:
+        handler = _Warnings()
+        logger.addHandler(handler)
+    handler.setLevel(logging.ERROR if quiet else logging.WARNING)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsdesk",
         description="Turn many news reports into one trustworthy, sourced brief.",
         epilog="example:\n  newsdesk brief examples/harbour-bridge --format json -o brief.json\n\n"
-        "exit codes: 0 ok, 1 error, 2 usage",
+        f"{DASH_FILES}\n\nexit codes: 0 ok, 1 error, 2 usage",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     from .. import __version__
@@ -59,10 +86,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra:
         # An unknown flag belongs to the subcommand: say so with its usage, not the top one.
         sub = _subparser(parser, getattr(args, "command", None))
-        (sub or parser).error(f"unrecognized arguments: {' '.join(extra)}")
+        files = [e for e in extra if e.startswith("-") and os.path.lexists(e)]
+        hint = (
+            f" (to read the file {files[0]}, put it after --, or write ./{files[0]})"
+            if files
+            else ""
+        )
+        (sub or parser).error(f"unrecognized arguments: {' '.join(extra)}{hint}")
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    _show_warnings(bool(getattr(args, "quiet", False)))
     try:
         code: int = args.handler(args)
     except NewsdeskError as exc:

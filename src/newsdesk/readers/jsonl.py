@@ -9,6 +9,7 @@ seconds; a text field holding HTML is turned into text; hard-wrapped text is unw
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 
 from ..articles import make_article
 from ..models import Article, ReadFailure
-from .dates import parse_date
+from .dates import MAX_YEAR, MIN_YEAR, parse_date
 from .wrapping import unwrap
 
 __all__ = ["ACCEPTED_TEXT_KEYS", "MAX_LINE_BYTES", "iter_jsonl", "record_article"]
@@ -33,6 +34,7 @@ _EPOCH_MAX = 7_258_118_400
 _HTML = re.compile(
     r"<(?:p|br|div|span|a|b|i|em|strong|h[1-6]|ul|ol|li|img|figure|table)\b[^>]*>", re.I
 )
+log = logging.getLogger("newsdesk.readers")
 _URLISH = re.compile(r"^(?:https?://|www\.)|^[\w-]+(?:\.[\w-]+)+/?$", re.I)
 
 
@@ -113,7 +115,10 @@ def iter_jsonl(lines: Iterable[bytes], *, location: str) -> Iterator[Article | R
         yield article
 
 
-def _date(record: dict[str, object]) -> str | None:
+def _date(record: dict[str, object], location: str) -> str | None:
+    """The record's publication date; a value that names no real date (2025-13-45, a date
+    at the calendar's ends) is dropped with a warning on the ``newsdesk.readers`` logger."""
+    dropped: tuple[str, object] | None = None
     for key in _DATE_KEYS:
         value = record.get(key)
         if isinstance(value, bool):
@@ -122,12 +127,21 @@ def _date(record: dict[str, object]) -> str | None:
             value = int(value.strip())
         if isinstance(value, int | float):
             if not 0 <= value <= _EPOCH_MAX:
+                dropped = dropped or (key, value)
                 continue
             return datetime.fromtimestamp(float(value), tz=UTC).date().isoformat()
         if isinstance(value, str) and value.strip():
             parsed = parse_date(value)
             if parsed:
                 return parsed
+            dropped = dropped or (key, value)
+    if dropped is not None:
+        key, value = dropped
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:39] + "…"
+        log.warning(
+            "%s: %s %s dropped: not a calendar date in the years %d-%d",
+            *(location, key, shown, MIN_YEAR, MAX_YEAR),
+        )
     return None
 
 
@@ -198,7 +212,7 @@ def record_article(record: dict[str, object], *, location: str) -> Article | Non
         title=_field(record, "title", "headline"),
         url=url,
         outlet=_outlet(record),
-        published=_date(record),
+        published=_date(record, location),
         author=_author(record),
         language=language.strip().lower()[:8] if language else None,
     )
