@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .models import DateMention
+from .tenses import Clause, guess_clause, read_clause
 
 __all__ = ["ROLES", "Resolution", "find_dates", "resolve_date"]
 
@@ -242,156 +243,6 @@ class Resolution:
     day_relative: bool
 
 
-# --- the clause an expression modifies -------------------------------------------------------
-
-_FUTURE_AUX = {"will", "shall", "'ll", "wo", "would", "'d"}
-_PREDICTION_AUX = {"could", "might", "may"}
-# Verbs whose object lies ahead of them whatever their tense ("was planned for early March",
-# "is scheduled for Friday", "due on"). Chosen on the TempEval-3 train half.
-_SCHEDULED_STEMS = ("expect", "plan", "schedul", "due", "slate", "intend")
-_PREDICTION_STEMS = ("expect", "forecast", "predict", "project", "likely", "estimat", "anticipat")
-# Verbs of saying: "the minister said on Wednesday" dates the saying, an event of its own
-# that yields to the reported one when a sentence dates both.
-_SPEECH_STEMS = ("said", "say", "told", "tell", "announc", "reported", "stated", "declar", "wrote")
-_STATISTIC_NOUNS = {
-    "data",
-    "figure",
-    "figures",
-    "statistics",
-    "statistic",
-    "survey",
-    "census",
-    "estimate",
-    "estimates",
-    "numbers",
-    "poll",
-    "index",
-    "rate",
-}
-
-
-# Prepositions that tie a date to its verb as the time of that verb's event ("met on Friday",
-# "closed in November"); others ("extended to Nov. 20", "gave until mid-November") do not.
-_DIRECT = {"on", "in", "at", "during", "of", "since", "early", "late", "night", "morning"}
-_DIRECT |= {"afternoon", "evening", "day", "weekend", "end", "beginning", "middle", "start"}
-
-
-def _governor(span: Any) -> tuple[Any | None, list[Any]]:
-    """The verb an expression modifies, and the tokens passed on the way up."""
-    token = span.root
-    path: list[Any] = []
-    for _ in range(12):
-        head = token.head
-        if head is token or head.i == token.i:
-            return (token if token.pos_ in {"VERB", "AUX"} else None), path
-        path.append(head)
-        if head.pos_ in {"VERB", "AUX"} or (head.pos_ == "ADJ" and head.dep_ in {"ROOT", "acomp"}):
-            return head, path
-        token = head
-    return None, path
-
-
-def _verb_before(span: Any) -> Any | None:
-    """The verb just before an expression (skipping its preposition), if any."""
-    i = span[0].i
-    if span[0].pos_ != "ADP" and i > 0 and span.doc[i - 1].pos_ == "ADP":
-        i -= 1
-    if i == 0:
-        return None
-    token = span.doc[i - 1]
-    return token if token.pos_ == "VERB" else None
-
-
-def _auxes(verb: Any) -> list[Any]:
-    return [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
-
-
-def _tense(verb: Any, depth: int = 0) -> str:
-    """future, past, present or none, for a verb of a parsed sentence."""
-    auxes = _auxes(verb)
-    words = {a.lower_ for a in auxes}
-    if words & {"will", "shall", "'ll", "wo"}:
-        return "future"
-    if words & {"have", "has", "had", "'ve"} and verb.tag_ == "VBN":
-        return "past"  # "may have been", "has decided"
-    if words & _FUTURE_AUX or words & _PREDICTION_AUX:
-        return "future"
-    text = verb.lower_
-    # "to admit in early March", "subpoenaed him to testify on Feb. 10": an infinitive's
-    # event lies ahead of the clause that governs it.
-    if "to" in words:
-        return "infinitive"
-    if text.startswith(_SCHEDULED_STEMS):
-        return "future"  # "was planned for early March", "is scheduled for Friday"
-    if any(a.tag_ == "VBD" for a in auxes) or verb.tag_ in {"VBD", "VBN"}:
-        return "past"
-    if verb.tag_ in {"VBZ", "VBP"} or any(a.tag_ in {"VBZ", "VBP"} for a in auxes):
-        return "present"
-    if verb.tag_ == "VBG" and depth < 3 and verb.head is not verb:
-        return _tense(verb.head, depth + 1)
-    return "none"
-
-
-def _role(verb: Any | None, path: list[Any], period: bool) -> str:
-    """event, prediction, conditional or background for an expression's clause.
-
-    ``period``: the expression names a month or a year, the span of a statistic.
-    """
-    if any(t.lower_ == "according" for t in path) or any(
-        t.lower_ in _STATISTIC_NOUNS for t in path if t.pos_ == "NOUN"
-    ):
-        return "background"  # "according to the latest official data from February"
-    if (
-        period
-        and verb is not None
-        and any(c.lower_ == "according" for c in verb.children)
-        and any(t.like_num for t in verb.subtree)
-    ):
-        return "background"  # "handled 11.4 million tonnes in 2024, according to the port"
-    chain: list[Any] = []
-    token = verb
-    while token is not None and len(chain) < 8:
-        chain.append(token)
-        token = None if token.head is token else token.head
-    for token in chain:
-        if any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in token.children):
-            return "conditional"
-        if any(
-            c.dep_ == "advcl" and any(m.lower_ in {"if", "unless"} for m in c.children)
-            for c in token.children
-        ):
-            return "conditional"
-    if verb is not None:
-        words = {a.lower_ for a in _auxes(verb)}
-        if words & _PREDICTION_AUX:
-            return "prediction"
-        if verb.pos_ == "VERB" and verb.lower_.startswith(_SPEECH_STEMS):
-            return "speech"
-        for token in chain[:3]:
-            if token.lower_.startswith(_PREDICTION_STEMS) and token.tag_ != "VBD":
-                return "prediction"
-    return "event"
-
-
-def _fallback_clause(text: str, start: int) -> tuple[str, str]:
-    """Tense and role without a parser: the words before the expression, quotes set aside."""
-    before = re.sub(r"[\"“”«»][^\"“”«»]*[\"“”«»]", " ", text[max(0, start - 80) : start])
-    future = re.search(
-        r"\b(?:will|would|shall|is due to|are due to|is expected to|are expected to|plans? to|"
-        r"is set to|are set to|is scheduled to|are scheduled to|is to|are to)\b[^.;,]*$",
-        before,
-        re.I,
-    )
-    role = "event"
-    if re.search(r"\baccording to\b[^.;]*$", before, re.I):
-        role = "background"
-    elif re.search(r"\b(?:could|might|may)\b[^.;,]*$", before, re.I):
-        role = "prediction"
-    elif re.search(r"\b(?:if|unless)\b", text, re.I):
-        role = "conditional"
-    return ("future" if future else "unparsed"), role
-
-
 # --- resolution -----------------------------------------------------------------------------
 
 
@@ -407,14 +258,14 @@ def _direction(
     groups: dict[str, str | None],
     words: str,
     before: str,
-    clause: tuple[str, str, bool],
+    clause: Clause,
 ) -> str:
     """back, forward or near (the nearer reading) for an expression.
 
     ``clause`` is the governing verb's tense, its governing clause's tense (for an
     infinitive), and whether the expression hangs on the verb directly ("met on Friday").
     """
-    tense, head_tense, direct = clause
+    tense, head_tense, direct = clause.tense, clause.head_tense, clause.direct
     rel = (groups.get("rel") or "").lower()
     if rel in {"last", "past", "previous"} or re.search(r"\bearlier\b|\bago\b", words, re.I):
         return "back"
@@ -690,25 +541,13 @@ def resolve_date(
     ref = _reference(published, story_date)
     anchor = start + (lead.end() if lead else 0)
     before = sentence[max(0, anchor - 30) : anchor]
-    head_tense, direct = "none", True
     if doc is not None:
-        span = doc.char_span(start, end, alignment_mode="expand")
-        verb, path = _governor(span) if span is not None and len(span) else (None, [])
-        before_verb = _verb_before(span) if span is not None and len(span) else None
-        if before_verb is not None and verb is not None and before_verb.i != verb.i:
-            # "The United States said on Thursday it would reduce troops": the parser may
-            # hang the date on "reduce"; a date right after a verb belongs to that verb.
-            verb, path = before_verb, [before_verb]
-        tense = _tense(verb) if verb is not None else "none"
-        if verb is not None and verb.head is not verb:
-            # "the peace process, set to resume Monday": a schedule whatever its tense.
-            ahead = verb.head.lower_.startswith((*_SCHEDULED_STEMS, "set"))
-            head_tense = "future" if ahead else _tense(verb.head, 1)
-        direct = all(t.lower_ in _DIRECT for t in path[:-1])
-        role = _role(verb, path, kind not in {"mdy", "dmy", "md", "dm", "wd", "rel"})
+        period = kind not in {"mdy", "dmy", "md", "dm", "wd", "rel"}
+        clause = read_clause(doc, start, end, period=period)
     else:
-        tense, role = _fallback_clause(sentence, start)
-    direction = _direction(kind, groups, words, before, (tense, head_tense, direct))
+        clause = guess_clause(sentence, start)
+    tense, role = clause.tense, clause.role
+    direction = _direction(kind, groups, words, before, clause)
     if role == "background" and (groups.get("rel") or "").lower() not in {"next", "coming"}:
         direction = "back"  # a statistic measures a period already past
     date, relative = _value(kind, groups, ref, direction)
