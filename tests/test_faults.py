@@ -15,12 +15,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsdesk.models import Article, ReadFailure
 from newsdesk.readers import read_articles, read_stream
+from newsdesk.web.docs import brief_schema
 
 BODY = (
     "A magnitude 6.4 earthquake struck near Korvath in northern Eldoria on Monday, killing "
@@ -340,6 +342,7 @@ def test_dropped_dates_are_named_on_stderr(
     dump.write_text("".join(json.dumps(r) + "\n" for r in records))
     brief = tmp_path / "brief.json"
     assert main(["brief", str(dump), "--format", "json", "-o", str(brief)]) == 0
+    jsonschema.validate(json.loads(brief.read_text()), brief_schema())
     warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
     assert warnings == [
         f"newsdesk: warning: {dump}:1: published '9999-12-31' dropped: "
@@ -365,7 +368,9 @@ def test_a_file_named_like_an_option_is_explained(
         "(to read the file -x.txt, put it after --, or write ./-x.txt)"
     )
     assert main(["brief", "--format", "json", "-o", "b.json", "--", "-x.txt"]) == 0
-    assert json.loads((tmp_path / "b.json").read_text())["story"]["headline"] == "Quake in Korvath"
+    brief = json.loads((tmp_path / "b.json").read_text())
+    assert brief["story"]["headline"] == "Quake in Korvath"
+    jsonschema.validate(brief, brief_schema())
 
 
 @pytest.mark.parametrize(

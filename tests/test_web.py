@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import html
 import html.parser
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from rapidfuzz import fuzz
 
+from _paths import EXAMPLE, FIXTURES, GOLDEN, SEEDS
 from _webdata import XSS_BODY, XSS_TITLE, example_payloads
 from newsdesk.articles import make_article
 from newsdesk.briefs import SCHEMA
@@ -526,6 +528,40 @@ def test_docs_use_the_real_address_and_document_every_brief_field(
     story_id = data["example"]["results"][0]["story_id"]
     brief = client.get(f"/api/stories/{story_id}/brief").json()
     jsonschema.validate(brief, schema)
+    assert brief["schema"] == SCHEMA
+
+
+def test_the_goldens_validate_against_the_brief_schema() -> None:
+    validator = jsonschema.Draft202012Validator(brief_schema())
+    goldens = sorted(GOLDEN.glob("*.json"))
+    assert [g.name for g in goldens] == ["harbour-bridge.json"]
+    for golden in goldens:
+        errors = [e.message for e in validator.iter_errors(json.loads(golden.read_text()))]
+        assert errors == [], golden.name
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [
+        [EXAMPLE],
+        [FIXTURES / "wire", FIXTURES / "boilerplate"],
+        [FIXTURES / "records" / "tools.jsonl"],
+        [SEEDS],
+    ],
+    ids=["example", "wire+boilerplate", "records", "seeds"],
+)
+def test_every_cli_json_brief_validates_against_the_schema(
+    inputs: list[Path], tmp_path: Path
+) -> None:
+    from newsdesk.cli import main
+
+    if not all(p.exists() for p in inputs):
+        pytest.skip("the shared seeds are not mounted here")
+    out = tmp_path / "brief.json"
+    assert main(["brief", *map(str, inputs), "--format", "json", "-q", "-o", str(out)]) == 0
+    brief = json.loads(out.read_text())
+    validator = jsonschema.Draft202012Validator(brief_schema())
+    assert [e.message for e in validator.iter_errors(brief)] == []
     assert brief["schema"] == SCHEMA
 
 
