@@ -112,13 +112,17 @@ def _cross_check(
     embeddings: Sequence[Matrix],
     models: Models,
     duplicate_of: Mapping[str, str],
+    summary: Sequence[SummarySentence] = (),
 ) -> dict[str, Any]:
-    """Facts, conflicts, timeline, entities and quotes (the cross-source analysis stage)."""
+    """Facts, conflicts, timeline, entities and quotes (the cross-source analysis stage).
+
+    Facts that state a summary sentence's claim are left out: the summary prints them.
+    """
     try:
         from .facts import cross_check
     except ImportError:  # the stage is optional only while it is being built
         return {}
-    result = cross_check(analyses, embeddings, models, duplicate_of=duplicate_of)
+    result = cross_check(analyses, embeddings, models, duplicate_of=duplicate_of, summary=summary)
     return {
         "facts": tuple(result.facts),
         "conflicts": tuple(result.conflicts),
@@ -202,7 +206,7 @@ def build_brief(
     summary_options = dataclasses.replace(opts.summary, words=opts.words)
     summary = summarize(analyses, embeddings, options=summary_options, duplicate_of=dupes)
     step("cross-check")
-    extra = _cross_check(analyses, embeddings, models, dupes)
+    extra = _cross_check(analyses, embeddings, models, dupes, summary)
     labels = source_labels(ordered)
     sources = tuple(
         BriefSource(

@@ -3,12 +3,15 @@
 ``cross_check`` is the stage the brief calls. It resolves entities once, reads every
 sentence's numbers, dates and polarity into claims, then:
 
-* **Facts**: a sentence is a candidate centre; each other independent source supports it
-  with its most similar sentence when the cosine reaches ``FactOptions.same_claim`` and
-  the pair does not disagree on a number or on polarity. Centres are taken greedily by
-  support, then summed similarity; a sentence already used in a fact cannot be a centre
-  again. Facts rank by support, then salience (cosine to the story centroid, earlier in the
-  article is better); one-source facts fill the list up to ``max_facts`` with support 1.
+* **Facts**: the evidence engine (``citations.Citer``, the one that cites the summary)
+  says which sources report each candidate sentence, and by which of their sentences
+  (same claim, paraphrase allowed; numbers, months and polarity agree). Centres are taken
+  greedily by independent support, then salience; a sentence found for a chosen fact, or
+  restating its centre, cannot start another (paraphrases of one claim are one fact).
+  Facts that state a summary sentence's claim are left out (the summary already prints
+  them with all their sources). Facts rank by support, then salience (cosine to the story
+  centroid, earlier in the article is better); one-source facts fill the list up to
+  ``max_facts`` with support 1.
 * **Independence**: ``duplicate_of`` maps a syndicated copy to its original. A copy is not
   corroboration: ``Fact.article_ids`` (and so ``support``) holds one article per duplicate
   group (the original when it is in the story), and the copies that repeat the fact are
@@ -19,15 +22,15 @@ sentence's numbers, dates and polarity into claims, then:
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from .citations import Citer, EvidenceOptions
 from .claims import build_claims
 from .conflicts import ConflictOptions, StoryView, find_conflicts
 from .conflicts.clauses import ClauseParser
@@ -42,14 +45,22 @@ from .models import (
     Fact,
     Quote,
     Statement,
+    SummarySentence,
     TimelineEntry,
 )
-from .quantities import QuantityInfo, compatible, extract_quantities, unit_class
+from .quantities import QuantityInfo, extract_quantities
 from .quotes import find_quotes, merge_quotes
 from .scores import cosines, quantize
-from .timelines import DatedSentence, TimelineOptions, build_timeline, dates_agree, find_dates
+from .timelines import DatedSentence, TimelineOptions, build_timeline, find_dates
 
-__all__ = ["CrossCheck", "FactOptions", "cross_check", "independent_roots"]
+__all__ = [
+    "CrossCheck",
+    "FactOptions",
+    "cross_check",
+    "evidence_engine",
+    "find_facts",
+    "independent_roots",
+]
 
 Matrix = npt.NDArray[np.float32]
 
@@ -64,13 +75,11 @@ _TRAILING_PRONOUN = re.compile(r",\s*(?:it|he|she|they)\s+(?:said|added|says)\W*
 class FactOptions:
     """Knobs of the cross-check. Similarities are cosines of MiniLM sentence embeddings.
 
-    ``same_claim`` 0.62: on the seeds, the five reports of "the US will keep reducing
-    forces" score 0.53-0.98 pairwise and of "no permanent bases" 0.67-0.94, while different
-    claims of one story score 0.3-0.6 (the summarizer uses the same calibration).
-    ``same_fact`` 0.6: a new fact's centre whose mean cosine to an earlier fact's members
-    reaches it restates that fact (on the seeds "reiterated its commitment to reduce"
-    scores 0.64 against the five "continue reducing" reports, "will discuss the status of
-    remaining forces" 0.55).
+    Which sources report a sentence is the evidence engine's decision (``evidence``, see
+    ``citations.EvidenceOptions``, chosen on ECB+ train topics), the same that cites the
+    summary. ``max_facts`` caps the list; ``min_words``/``max_words`` bound a fact's
+    sentence; ``position_weight`` ranks earlier sentences of an article first among facts
+    of equal support (a presentation choice, not a threshold).
     ``same_statement`` 0.8 and ``same_words`` 0.6 decide that two sentences say the same
     thing but for an opposing word; set high because a false conflict costs more than a
     missed one (benchmarks/disagreement.py measures precision).
@@ -84,8 +93,7 @@ class FactOptions:
     any of them.
     """
 
-    same_claim: float = 0.62
-    same_fact: float = 0.6
+    evidence: EvidenceOptions = field(default_factory=EvidenceOptions)
     same_statement: float = 0.8
     same_words: float = 0.6
     same_clause: float = 0.6
@@ -202,145 +210,189 @@ def _parse_numbers(
     return found
 
 
-def _disagree(
-    a: Claim, b: Claim, infos_a: Sequence[QuantityInfo], infos_b: Sequence[QuantityInfo]
-) -> bool:
-    """Whether ``b`` cannot back ``a`` as one fact: polarity differs, or ``a`` states a
-    figure or a date that ``b`` does not repeat compatibly (a number is corroborated only by
-    the same number). A date disagrees only against a date of the same precision."""
-    if a.negated != b.negated:
-        return True
-    for x in infos_a:
-        if not any(
-            unit_class(x.quantity.unit) == unit_class(y.quantity.unit)
-            and compatible(x.quantity, y.quantity, x.figure, y.figure)
-            for y in infos_b
-        ):
-            return True
-    for date in a.dates:
-        same_precision = [o for o in b.dates if o.date.count("-") == date.date.count("-")]
-        if same_precision and not any(dates_agree(date.date, o.date) for o in same_precision):
-            return True
-    for x in infos_a:
-        for y in infos_b:
-            same = (
-                unit_class(x.quantity.unit) == unit_class(y.quantity.unit)
-                and x.owner.lower() == y.owner.lower()
-            )
-            if same and not compatible(x.quantity, y.quantity, x.figure, y.figure):
-                return True
-    return False
+def _summary_rows(
+    citer: Citer, summary: Sequence[SummarySentence], ids: Sequence[str]
+) -> list[tuple[str, int]]:
+    """Each summary sentence with the story row it was printed from.
+
+    The summary prints a trimmed form of one sentence of one of its cited sources: that
+    sentence is the one of a cited source sharing the most of its tokens.
+    """
+    number = {article_id: a for a, article_id in enumerate(ids)}
+    found: list[tuple[str, int]] = []
+    for sentence in summary:
+        want = set(citer.words.tokens(sentence.text))
+        best: tuple[float, int] | None = None
+        for article_id in sentence.article_ids:
+            a = number.get(article_id)
+            if a is None:
+                continue
+            for row in range(len(citer.tokens)):
+                if citer.article_of[row] != a:
+                    continue
+                have = set(citer.tokens[row])
+                share = quantize(len(want & have) / max(len(want), 1))
+                if best is None or share > best[0]:
+                    best = (share, row)
+        if best is not None:
+            found.append((sentence.text, best[1]))
+    return found
 
 
 def _facts(
-    rows: Sequence[_Row],
-    matrix: Matrix,
+    citer: Citer,
+    candidates: Sequence[int],
     roots: Sequence[str],
-    quantities: Mapping[tuple[int, int], Sequence[QuantityInfo]],
     analyses: Sequence[ArticleAnalysis],
+    summary: Sequence[tuple[str, int]],
     options: FactOptions,
 ) -> tuple[Fact, ...]:
-    if not rows:
+    """Group the story's sentences into facts with the evidence engine (``Citer``).
+
+    Every candidate sentence asks the engine which sources report it (and by which of
+    their sentences); centres are taken by independent support, then salience. A sentence
+    the engine found for a chosen fact cannot start another, and neither can a sentence
+    that restates a chosen fact's centre or is restated by it (``Citer.covers`` either
+    way): paraphrases of one claim are one fact. A fact that states a summary sentence's
+    claim (the same test against the summary's rows) is left out: the Facts section lists
+    what the summary does not say.
+    """
+    if not candidates:
         return ()
-    sims = cosines(matrix, matrix)
+    matrix = citer.matrix
+    ids = [a.article.id for a in analyses]
     centroid = matrix.astype(np.float64).mean(axis=0)
     norm = float(np.linalg.norm(centroid)) or 1.0
-    lengths = [max(1, len(analyses[r.article].sentences)) for r in rows]
-    position = np.array([1.0 - r.sentence / n for r, n in zip(rows, lengths, strict=True)])
-    salience = np.round(cosines(matrix, centroid / norm) + options.position_weight * position, 6)
-    row_roots = np.array([roots[r.article] for r in rows])
-    # For each row: the best supporting row of every other independent source.
-    support: list[dict[str, int]] = []
-    for i, row in enumerate(rows):
-        best: dict[str, int] = {roots[row.article]: i}
-        close = np.nonzero(sims[i] >= options.same_claim)[0]
-        for j in sorted(close.tolist(), key=lambda j: (-float(sims[i, j]), j)):
-            root = str(row_roots[j])
-            if root in best:
-                continue
-            other = rows[j]
-            if not _disagree(
-                row.claim,
-                other.claim,
-                quantities.get((row.article, row.sentence), ()),
-                quantities.get((other.article, other.sentence), ()),
-            ):
-                best[root] = j
-        support.append(best)
-    order = sorted(
-        range(len(rows)),
-        key=lambda i: (
-            -len(support[i]),
-            -quantize(math.fsum(float(sims[i, j]) for j in support[i].values())),
-            -float(salience[i]),
-            i,
-        ),
-    )
+    to_centre = cosines(matrix, centroid / norm)
+    first_row = {a: citer.article_of.index(a) for a in sorted(set(citer.article_of))}
+
+    def salience(row: int) -> float:
+        a = citer.article_of[row]
+        n = max(1, len(analyses[a].sentences))
+        position = 1.0 - (row - first_row[a]) / n
+        return quantize(float(to_centre[row]) + options.position_weight * position)
+
+    found: dict[int, dict[int, int]] = {}
+    sims_of: dict[int, npt.NDArray[np.float64]] = {}
+    for row in candidates:
+        sims = sims_of[row] = cosines(matrix, matrix[row])
+        said = citer.statement(citer.texts[row])
+        found[row] = citer.evidence(said, sims, citer.article_of[row], row)
+
+    def support(row: int) -> int:
+        return len({roots[a] for a in found[row]})
+
+    def restates(row: int, other: int, other_text: str) -> bool:
+        cos = float(sims_of[row][other])
+        return citer.covers(citer.statement(citer.texts[row]), cos, other) or citer.covers(
+            citer.statement(other_text), cos, row
+        )
+
+    def unclean(row: int) -> bool:
+        # A clean sentence reads best as a fact: no quotation marks, no "…, he said".
+        text = citer.texts[row]
+        return any(c in text for c in '“”"') or bool(_TRAILING_PRONOUN.search(text))
+
+    order = sorted(candidates, key=lambda r: (-support(r), unclean(r), -salience(r), r))
     used: set[int] = set()
-    chosen: list[tuple[int, list[int]]] = []
-    for i in order:
-        # A centre that restates a chosen fact (close to its centre, or on average close to
-        # its members: a paraphrase of a quote) would list one fact twice.
-        if i in used or any(
-            sims[i, c] >= options.same_claim
-            or quantize(math.fsum(sims[i, m].tolist()) / len(m)) >= options.same_fact
-            for c, m in chosen
+    chosen: list[int] = []
+    for row in order:
+        if row in used or any(restates(row, c, citer.texts[c]) for c in chosen):
+            continue
+        chosen.append(row)
+        used.update(found[row].values())
+    facts: list[tuple[int, float, Fact]] = []
+    for centre in chosen:
+        if any(
+            r == centre or r in found[centre].values() or restates(centre, r, text)
+            for text, r in summary
         ):
             continue
-        members = sorted(set(support[i].values()))
-        chosen.append((i, members))
-        used.update(members)
-        if len(chosen) >= 4 * options.max_facts:
-            break
-    facts: list[tuple[int, float, Fact]] = []
-    for center, found in chosen:
-        # Syndicated copies repeat the fact without backing it: cite their best sentence.
-        member_roots = {roots[rows[m].article] for m in found}
-        copies: dict[int, int] = {}
-        for j in np.nonzero(sims[center] >= options.same_claim)[0].tolist():
-            a_index = rows[j].article
-            if (
-                roots[a_index] in member_roots
-                and all(rows[m].article != a_index for m in found)
-                and (a_index not in copies or sims[center, j] > sims[center, copies[a_index]])
-            ):
-                copies[a_index] = j
-        members = sorted({*found, *copies.values()})
-        representative = max(members, key=lambda m: _representativeness(m, members, sims, rows))
-        # One article per independent source backs the fact; copies are cited apart.
-        article_ids = sorted({analyses[rows[m].article].article.id for m in found})
-        copy_ids = tuple(sorted(analyses[a].article.id for a in copies))
+        evidence_rows = found[centre]
+        # One article per independent source backs the fact (the original when it reports
+        # it); syndicated copies that repeat it are cited apart, never counted.
+        backing: dict[str, int] = {}
+        for a in evidence_rows:
+            root = roots[a]
+            if root not in backing or ids[a] == root:
+                backing[root] = a
+        article_ids = sorted(ids[a] for a in backing.values())
+        copy_ids = tuple(sorted(ids[a] for a in evidence_rows if ids[a] not in article_ids))
         evidence = tuple(
-            Evidence(article_id=analyses[rows[m].article].article.id, sentence=rows[m].text)
-            for m in sorted(
-                members, key=lambda m: (analyses[rows[m].article].article.id, rows[m].sentence)
-            )
+            Evidence(article_id=ids[a], sentence=citer.texts[r])
+            for a, r in sorted(evidence_rows.items(), key=lambda item: (ids[item[0]], item[1]))
         )
         fact = Fact(
-            text=rows[representative].text,
+            text=citer.texts[centre],
             article_ids=tuple(article_ids),
             evidence=evidence,
             copy_ids=copy_ids,
         )
-        facts.append((len(article_ids), float(max(salience[m] for m in members)), fact))
+        facts.append((len(article_ids), salience(centre), fact))
     facts.sort(key=lambda item: (-item[0], -item[1], item[2].text))
     return tuple(f for _, _, f in facts[: options.max_facts])
 
 
-def _representativeness(
-    m: int, members: Sequence[int], sims: npt.NDArray[np.float64], rows: Sequence[_Row]
-) -> float:
-    others = [o for o in members if o != m]
-    score = quantize(math.fsum(float(sims[m, o]) for o in others) / len(others)) if others else 0.0
-    text = rows[m].text
-    # A clean sentence reads best: no quotation marks, not overlong.
-    if any(c in text for c in '“”"'):
-        score -= 0.15
-    if _TRAILING_PRONOUN.search(text):
-        score -= 0.15
-    if len(text.split()) > 35:
-        score -= 0.05
-    return quantize(score)
+def evidence_engine(
+    analyses: Sequence[ArticleAnalysis],
+    embeddings: Sequence[Matrix],
+    options: EvidenceOptions | None = None,
+) -> Citer:
+    """Return the story's evidence engine: every sentence, article after article.
+
+    Example:
+        >>> citer = evidence_engine(analyses, embeddings)  # doctest: +SKIP
+        >>> citer.cite(citer.texts[0], 0)  # doctest: +SKIP
+        [0, 2]
+    """
+    texts = [s.text for analysis in analyses for s in analysis.sentences]
+    owners = [a for a, analysis in enumerate(analyses) for _ in analysis.sentences]
+    dim = next((m.shape[1] for m in embeddings if len(m.shape) == 2), 384)
+    full = (
+        np.concatenate([np.asarray(m, dtype=np.float32) for m in embeddings])
+        if texts
+        else np.zeros((0, dim), dtype=np.float32)
+    )
+    return Citer(texts, owners, full, options=options)
+
+
+def find_facts(
+    analyses: Sequence[ArticleAnalysis],
+    embeddings: Sequence[Matrix],
+    *,
+    duplicate_of: Mapping[str, str] | None = None,
+    options: FactOptions | None = None,
+    summary: Sequence[SummarySentence] = (),
+    citer: Citer | None = None,
+) -> tuple[Fact, ...]:
+    """Group the story's sentences into facts, each with the sources that report it.
+
+    The facts part of ``cross_check`` (same arguments), on its own.
+
+    Returns:
+        The facts, most independent support first; none states a claim of ``summary``.
+    """
+    opts = options or FactOptions()
+    if not analyses:
+        return ()
+    engine = citer or evidence_engine(analyses, embeddings, opts.evidence)
+    ids = [a.article.id for a in analyses]
+    root_of = independent_roots(ids, duplicate_of)
+    candidates: list[int] = []
+    row = 0
+    for analysis in analyses:
+        for sentence in analysis.sentences:
+            if _is_candidate(sentence.text, opts):
+                candidates.append(row)
+            row += 1
+    return _facts(
+        engine,
+        candidates,
+        [root_of[i] for i in ids],
+        analyses,
+        _summary_rows(engine, summary, ids),
+        opts,
+    )
 
 
 def cross_check(
@@ -350,6 +402,8 @@ def cross_check(
     *,
     duplicate_of: Mapping[str, str] | None = None,
     options: FactOptions | None = None,
+    summary: Sequence[SummarySentence] = (),
+    citer: Citer | None = None,
 ) -> CrossCheck:
     """Compare the reports of one story: facts with support, conflicts, timeline, entities, quotes.
 
@@ -360,6 +414,9 @@ def cross_check(
         models: ``newsdesk.nlp.Models`` (its spaCy pipeline parses sentences with figures).
         duplicate_of: syndicated copy id -> original id; copies do not add support.
         options: thresholds (see ``FactOptions``).
+        summary: the brief's summary: facts that state one of its claims are left out.
+        citer: the story's evidence engine, shared with the summary (built from
+            ``analyses`` and ``embeddings`` with ``options.evidence`` when omitted).
 
     Returns:
         A ``CrossCheck`` whose every record cites article ids.
@@ -387,7 +444,6 @@ def cross_check(
         return CrossCheck(facts=(), conflicts=(), timeline=(), entities=(), quotes=())
     ids = [a.article.id for a in analyses]
     root_of = independent_roots(ids, duplicate_of)
-    roots = [root_of[i] for i in ids]
     index = resolve_entities(analyses)
     published = [a.article.published for a in analyses if a.article.published]
     story_date = max(published) if published else None
@@ -452,7 +508,14 @@ def cross_check(
         np.stack(vectors).astype(np.float32) if vectors else np.zeros((0, dim), dtype=np.float32)
     )
 
-    facts = _facts(rows, stacked, roots, quantities, analyses, opts)
+    facts = find_facts(
+        analyses,
+        embeddings,
+        duplicate_of=duplicate_of,
+        options=opts,
+        summary=summary,
+        citer=citer,
+    )
     conflicts = find_conflicts(
         StoryView(
             analyses=analyses,
