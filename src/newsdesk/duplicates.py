@@ -427,13 +427,17 @@ def _minute(article: Article) -> tuple[str | None, str]:
 def _credited(article: Article) -> set[str]:
     """The names an article credits as its source (lower case)."""
     paragraphs = [p.strip() for p in article.text.split("\n") if p.strip()]
-    lines = [*article.removed, *paragraphs[:1], *paragraphs[-2:]]
+    # A credit is a line of its own, a dateline tag or a closing sentence, never mid-body.
+    lines = [*article.removed]
+    for paragraph in (*paragraphs[:1], *paragraphs[-2:]):
+        words = paragraph.split()
+        lines += [" ".join(words[:12]), re.split(r"(?<=[.!?])\s+", paragraph)[-1]]
     if article.dateline:
         lines.append(article.dateline)
     names: set[str] = set()
     for line in lines:
         if len(line.split()) > _CREDIT_LINE_WORDS:
-            continue  # a credit is a line of its own or a short tag, not a body sentence
+            continue
         for pattern in _CREDIT_PATTERNS:
             for found in pattern.finditer(line.strip()):
                 name = found.group(1).strip(" .,;").lower()

@@ -29,14 +29,16 @@ from .duplicates import (
     DuplicateIndex,
     DuplicateMatch,
     DuplicateOptions,
+    assign_originals,
     content_hash,
+    copy_key,
     find_duplicates,
     minhash,
     signature_bytes,
     sketch_from_bytes,
 )
 from .errors import StoreError
-from .models import Article, Brief, earliest_first
+from .models import Article, Brief
 from .nlp import Models
 from .store import FeatureRow, Store
 from .stories import (
@@ -295,37 +297,63 @@ def _attach(
 def _reroot(
     store: Store, fresh: Sequence[Article], matches: dict[str, DuplicateMatch]
 ) -> dict[str, DuplicateMatch]:
-    """Make the earliest copy the original, even when it arrives after a stored copy.
+    """Point every group of copies the batch touches at its original (``choose_original``).
 
-    ``find_duplicates`` takes a batch in publication order, but a stored original cannot
-    know of an earlier copy still to come. When one comes, it becomes the group's original
-    and the stored group is pointed at it (inside the caller's transaction), so duplicate
-    groups do not depend on arrival order.
+    ``find_duplicates`` links each copy to some member of its group; the group's original is
+    then chosen among all its members, stored and new, by the one rule ``brief`` and
+    ``batch`` use, and the stored members are re-pointed at it (inside the caller's
+    transaction). So duplicate groups do not depend on arrival order.
     """
-    key = {a.id: earliest_first(a.published, a.id) for a in fresh}
-    roots = {
-        m.duplicate_of for m in matches.values() if m.duplicate_of and m.duplicate_of not in key
-    }
-    stored = store.article_rows(sorted(roots))
-    new_root: dict[str, Article] = {}
-    for article in sorted(fresh, key=lambda a: key[a.id]):
-        root = matches[article.id].duplicate_of
-        row = stored.get(root or "")
-        if row is None or root in new_root:
-            continue
-        if key[article.id] < earliest_first(row.published, row.id):
-            new_root[row.id] = article
-    if not new_root:
+    found = {aid: m.duplicate_of for aid, m in matches.items() if m.duplicate_of}
+    if not found:
         return matches
+    by_id = {a.id: a for a in fresh}
+    links = dict(found)
+    stored_root: dict[str, str] = {}  # stored member -> its stored group's original
+    stored_kind: dict[str, str] = {}
+    for group in store.duplicate_groups(sorted(set(found.values()) - set(by_id))):
+        for member in group.article_ids:
+            stored_root[member] = group.canonical_id
+            stored_kind[member] = group.kind
+            if member != group.canonical_id:
+                links[member] = group.canonical_id
+    members = set(links) | set(links.values())
+    loaded = store.articles(sorted(members - set(by_id)))
+    keys = {a.id: copy_key(a) for a in (*loaded, *(by_id[m] for m in members if m in by_id))}
+    originals = assign_originals(links, keys)
     out = dict(matches)
-    for old, article in new_root.items():
-        first = matches[article.id]
-        out[article.id] = DuplicateMatch(article.id, None)
-        for aid, m in matches.items():
-            if m.duplicate_of == old and aid != article.id:
-                out[aid] = dataclasses.replace(m, duplicate_of=article.id)
-        store.reroot_duplicates(old, article.id, first.kind or "near")
+    for aid, match in matches.items():
+        original = originals.get(aid)
+        if original == match.duplicate_of:
+            continue
+        if original is None:
+            out[aid] = DuplicateMatch(aid, None)
+        else:
+            # The kind and similarity of the link that put it in the group.
+            via = match if match.duplicate_of else _link_of(matches, aid)
+            out[aid] = DuplicateMatch(aid, original, via.kind or "near", via.similarity)
+    # Stored members whose original changed are re-pointed (their story stays as it is).
+    changed = []
+    for member in sorted(members - set(by_id)):
+        before = stored_root.get(member, member)
+        after = originals.get(member)
+        if after != (before if before != member else None):
+            kind = stored_kind.get(member) if before != member else _link_of(matches, member).kind
+            changed.append((member, after, (kind or "near") if after else None))
+    if changed:
+        rows = store.article_rows([m for m, _, _ in changed])
+        store.set_memberships(
+            [(m, rows[m].story_id or "", after, kind) for m, after, kind in changed]
+        )
     return out
+
+
+def _link_of(matches: dict[str, DuplicateMatch], root: str) -> DuplicateMatch:
+    """A match that links some article to ``root`` (how an original joined its group)."""
+    linked = sorted(
+        (m for m in matches.values() if m.duplicate_of == root), key=lambda m: m.article_id
+    )
+    return linked[0] if linked else DuplicateMatch(root, None, "near")
 
 
 def _commit(
@@ -573,13 +601,15 @@ def story_brief(store: Store, story_id: str, models: Models) -> Brief:
         except (ValueError, KeyError, TypeError):
             pass  # a cache entry from an older record layout: rebuild it
     articles = store.story_articles(story_id)
-    order = {a.id: earliest_first(a.published, a.id) for a in articles}
-    # Within a group of copies the brief names the earliest as the original, whichever of
-    # them the store met first, so the brief does not depend on arrival order.
-    duplicate_of: dict[str, str] = {}
-    for group in store.duplicate_groups(sorted(order)):
-        present = sorted((m for m in group.article_ids if m in order), key=order.__getitem__)
-        duplicate_of.update((copy, present[0]) for copy in present[1:])
+    # Each group of copies points at its original (``duplicates.choose_original``); when
+    # the original is outside the story, the story's members choose by the same rule.
+    links = {
+        m: g.canonical_id
+        for g in store.duplicate_groups(sorted(a.id for a in articles))
+        for m in g.article_ids
+        if m != g.canonical_id
+    }
+    duplicate_of = assign_originals(links, {a.id: copy_key(a) for a in articles})
     brief = build_brief(articles, models, duplicate_of=duplicate_of, story_id=story_id)
     store.save_brief(story_id, version, brief_to_json(brief))
     return brief

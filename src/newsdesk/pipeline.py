@@ -20,43 +20,33 @@ __all__ = ["brief", "dedupe", "prepare"]
 
 
 def dedupe(articles: Sequence[Article]) -> dict[str, str]:
-    """Map each syndicated copy's id to the id of the article it copies.
+    """Map each syndicated copy's id to the id of its group's original.
 
-    The original is the earliest published; on a tie, the first by location, so the answer
-    does not depend on ids (hashes) or input order.
+    The original is the one ``duplicates.choose_original`` picks (the rule ``ingest``, the
+    store and ``batch`` use too), so the answer depends neither on ids nor on input order.
     """
-    from .duplicates import DuplicateIndex, find_duplicates
+    from .duplicates import DuplicateIndex, assign_originals, copy_key, find_duplicates
 
     matches = find_duplicates(articles, DuplicateIndex())
-    by_id = {a.id: a for a in articles}
-    groups: dict[str, set[str]] = {}
-    for match in matches:
-        if match.duplicate_of:
-            groups.setdefault(match.duplicate_of, {match.duplicate_of}).add(match.article_id)
-    out: dict[str, str] = {}
-    for members in groups.values():
-        ordered = sorted(
-            members, key=lambda i: (by_id[i].published or "9999", by_id[i].location, i)
-        )
-        out.update({member: ordered[0] for member in ordered[1:]})
-    return out
+    found = {m.article_id: m.duplicate_of for m in matches if m.duplicate_of}
+    return assign_originals(found, {a.id: copy_key(a) for a in articles})
 
 
 def prepare(articles: Iterable[Article]) -> tuple[list[Article], dict[str, str]]:
     """Clean raw articles and find their syndicated copies: the inputs of a brief.
 
-    One order whatever the input order, and one copy per id (the same text at two paths keeps
-    the first by location), so a brief never depends on how its inputs were listed.
+    One order whatever the input order. An input that repeats another's text exactly (the
+    same id read at another location) keeps a place of its own and is listed as its copy
+    (``duplicates.separate_repeats``), never dropped without a trace; the same location read
+    twice is one input.
 
     Returns:
         The cleaned articles that kept a body, and each copy's id mapped to its original's.
     """
     from .articles import clean
+    from .duplicates import separate_repeats
 
-    unique: dict[str, Article] = {}
-    for article in sorted(articles, key=lambda a: (a.location, a.id)):
-        unique.setdefault(article.id, article)
-    cleaned = [clean(a) for a in unique.values()]
+    cleaned = [clean(a) for a in separate_repeats(articles)]
     kept = [a for a in cleaned if a.text.strip()]
     return kept, dedupe(kept) if kept else {}
 
