@@ -528,3 +528,20 @@ def test_warc_with_one_long_header_line_is_refused_in_bounded_reads() -> None:
     ]
     # Work count: reading stopped within a block of the limit, not at the end of the line.
     assert Counting.given < len(_warc()) + MAX_LINE_BYTES + 200_000
+
+
+def test_ray_output_goes_to_the_log_unless_verbose(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    from newsdesk.cli.batch import ray_output_to
+
+    log = tmp_path / "ray.log"
+    with ray_output_to(log):
+        # What Ray's C++ core worker and its child processes write: straight to fd 2.
+        os.write(2, b"The Dataset job will hang unless more CPUs are freed up\n")
+    with ray_output_to(None):
+        os.write(2, b"shown with --verbose\n")
+    assert capfd.readouterr().err == "shown with --verbose\n"
+    assert log.read_text() == "The Dataset job will hang unless more CPUs are freed up\n"

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 __all__ = ["register"]
@@ -14,16 +18,48 @@ EXAMPLE = """example:
   newsdesk batch s3-mounted/archive/ --out out/ --address auto   # an existing Ray cluster
 
 writes out/articles.parquet, out/duplicate_groups.parquet, out/stories.parquet and
-out/briefs/<story id>.json (needs: pip install 'newsdesk[batch]')"""
+out/briefs/<story id>.json (needs: pip install 'newsdesk[batch]'); Ray's own messages
+(resource, token and actor warnings) go to out/ray.log unless --verbose"""
+
+#: Where Ray's own output goes (inside --out) unless --verbose.
+RAY_LOG = "ray.log"
+
+
+@contextmanager
+def ray_output_to(log: Path | None) -> Iterator[None]:
+    """Send everything written to the process's stderr (fd 2) to ``log`` while the block runs.
+
+    Ray writes its warnings from C++ (the core worker), from its own loggers and from the
+    processes it starts (which inherit fd 2), so only a file-descriptor redirect catches them
+    all. None leaves stderr alone (``--verbose``).
+    """
+    if log is None:
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with log.open("ab") as sink:
+            os.dup2(sink.fileno(), 2)
+            try:
+                yield
+            finally:
+                sys.stderr.flush()
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
 
 
 def _run(args: argparse.Namespace) -> int:
     from ..batch import BatchOptions, run_batch
 
     options = BatchOptions(briefs=not args.no_briefs)
-    report = run_batch(
-        args.inputs, args.out, address=args.address, num_cpus=args.num_cpus, options=options
-    )
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    log = None if args.verbose else Path(args.out) / RAY_LOG
+    with ray_output_to(log):
+        report = run_batch(
+            args.inputs, args.out, address=args.address, num_cpus=args.num_cpus, options=options
+        )
     summary = {
         "out": report.out_dir,
         "articles": report.articles,
@@ -57,4 +93,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--address", help="an existing Ray cluster (e.g. auto, ray://host:10001)")
     parser.add_argument("--num-cpus", type=int, help="CPUs for local Ray (default: all)")
     parser.add_argument("--no-briefs", action="store_true", help="skip writing briefs")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help=f"show Ray's own messages (else in DIR/{RAY_LOG})",
+    )
     parser.set_defaults(handler=_run)
