@@ -157,6 +157,63 @@ def test_resolve_date_takes_a_given_expression_in_its_sentence(parse):
     assert resolve_date(sentence, 17, 34, published="1998-04-24", doc=parse(sentence)) is None
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expression", "published", "expected"),
+    [
+        # Schedules look forward whatever the tense: "set for", "has scheduled", a planned thing.
+        ("The talks dominate a summit set for Geneva in April.", "April", "2025-03-12", "2025-04"),
+        (
+            "The mayor has scheduled a news conference Thursday.",
+            "Thursday",
+            "2025-10-15",
+            "2025-10-16",
+        ),
+        (
+            "Farmers planned a large march in the capital on Saturday.",
+            "Saturday",
+            "2025-10-16",
+            "2025-10-18",
+        ),
+        # An active past "planned to" dates the planning.
+        (
+            "On Monday, the council planned to pay the first claims.",
+            "Monday",
+            "2025-10-16",
+            "2025-10-13",
+        ),
+        # A postponement's new date lies ahead of its past verb.
+        (
+            "The court postponed until Tuesday morning any ruling on the permit.",
+            "Tuesday morning",
+            "2025-10-16",
+            "2025-10-21",
+        ),
+        # Words the resolver sets aside or reads whole.
+        (
+            "The plant will be closed over the next year or so.",
+            "the next year or so",
+            "2025-10-16",
+            "2026",
+        ),
+        ("Rules should be in place by year's end.", "year's end", "2025-10-16", "2025"),
+        ("The deal should close by year-end.", "year-end", "2025-10-16", "2025"),
+        (
+            "January nineteen ninety-seven.",
+            "January nineteen ninety-seven",
+            "1998-02-27",
+            "1997-01",
+        ),
+    ],
+)
+def test_schedules_postponements_and_spelled_years(
+    parse, sentence, expression, published, expected
+):
+    start = sentence.index(expression)
+    end = start + len(expression)
+    got = resolve_date(sentence, start, end, published=published, doc=parse(sentence))
+    assert got is not None and got.date == expected
+
+
 def test_year_only_sources_are_not_credited_with_the_day(parse):
     texts = {
         "s1": "The bridge opened in 1974.",

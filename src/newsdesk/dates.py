@@ -158,14 +158,16 @@ _WHOLE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "cy",
         re.compile(
-            r"(?:(?:earlier|later)\s+in\s+the\s+)?(?:current\s+|full\s+)?(?:fiscal\s+|calendar\s+)?year",
+            r"(?:(?:earlier|later)\s+in\s+the\s+)?(?:current\s+|full\s+)?(?:fiscal\s+|calendar\s+)?"
+            r"year(?:'s\s+end|[\s-]end)?",  # "by year's end", "by year-end": the year
             re.I,
         ),
     ),
     (
         "spelled",
         re.compile(
-            r"(?:year\s+)?(?P<spelled>nineteen[\s-]+[a-z]+(?:[\s-]+[a-z]+)?|two\s+thousand)", re.I
+            rf"(?:{_MONTH}\s+)?(?:year\s+)?(?P<spelled>nineteen[\s-]+[a-z]+(?:[\s-]+[a-z]+)?|two\s+thousand)",
+            re.I,
         ),
     ),
     (
@@ -190,7 +192,7 @@ _LEADING = re.compile(
     r"(?:the\s+)?",
     re.I,
 )
-_TRAILING = re.compile(r"(?:'s|’s|\s+(?:morning|afternoon|evening|night)|[.,])$", re.I)
+_TRAILING = re.compile(r"(?:'s|’s|\s+(?:morning|afternoon|evening|night)|\s+or\s+so|[.,])$", re.I)
 # "May" and "March" are also verbs: require a date-ish word before them in running text.
 _AMBIGUOUS_MONTHS = {"may", "march"}
 _GENERIC = re.compile(r"\b(?:a|an|every|each|any|one)\s+(?:[a-z]+\s+)?$")
@@ -408,6 +410,8 @@ def _value(
         return (str(ref.year) if ref.year is not None else None), False
     if kind == "spelled":
         year = _spelled_year(groups["spelled"] or "")
+        if year and month:  # "January nineteen ninety-seven"
+            return f"{year:04d}-{month:02d}", False
         return (str(year) if year else None), False
     # relunit: "last month", "earlier this year", "early next year"
     if ref.year is None:

@@ -68,6 +68,8 @@ _STATISTIC_NOUNS = {
 # "closed in November"); others ("extended to Nov. 20", "gave until mid-November") do not.
 _DIRECT = {"on", "in", "at", "during", "of", "since", "early", "late", "night", "morning"}
 _DIRECT |= {"afternoon", "evening", "day", "weekend", "end", "beginning", "middle", "start"}
+# Verbs that move an event to a later date: "postponed until Tuesday", "delayed to May".
+_DEFER_STEMS = ("postpon", "delay", "adjourn", "defer", "push", "put off", "reschedul")
 
 
 def _governor(span: Any) -> tuple[Any | None, list[Any]]:
@@ -100,23 +102,39 @@ def _auxes(verb: Any) -> list[Any]:
     return [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
 
 
+def _scheduled(verb: Any, words: set[str]) -> bool:
+    """A schedule: its date lies ahead whatever the tense ("is scheduled for Friday", "has
+    scheduled a news conference Thursday", "a summit set for Washington in April",
+    "planned a demonstration on Saturday") -- but not an active past without an object
+    ("On Friday, the government planned to pay": the day of the planning)."""
+    text = verb.lower_
+    if text == "set":  # "set for April", not "set fire to" or "set up"
+        return verb.tag_ == "VBN" and any(c.lower_ == "for" for c in verb.children)
+    if not text.startswith(_SCHEDULED_STEMS):
+        return False
+    if verb.tag_ == "VBD" and not words:
+        # "planned a large demonstration in Little Havana on Saturday": the thing planned
+        # holds the date; "planned to pay": the verb's own past.
+        return any(c.dep_ == "dobj" for c in verb.children)
+    return True
+
+
 def _tense(verb: Any, depth: int = 0) -> str:
     """future, past, present or none, for a verb of a parsed sentence."""
     auxes = _auxes(verb)
     words = {a.lower_ for a in auxes}
     if words & {"will", "shall", "'ll", "wo"}:
         return "future"
+    if _scheduled(verb, words):
+        return "future"  # "was planned for early March", "has scheduled a news conference Thursday"
     if words & {"have", "has", "had", "'ve"} and verb.tag_ == "VBN":
         return "past"  # "may have been", "has decided"
     if words & _FUTURE_AUX or words & _PREDICTION_AUX:
         return "future"
-    text = verb.lower_
     # "to admit in early March", "subpoenaed him to testify on Feb. 10": an infinitive's
     # event lies ahead of the clause that governs it.
     if "to" in words:
         return "infinitive"
-    if text.startswith(_SCHEDULED_STEMS):
-        return "future"  # "was planned for early March", "is scheduled for Friday"
     if any(a.tag_ == "VBD" for a in auxes) or verb.tag_ in {"VBD", "VBN"}:
         return "past"
     if verb.tag_ in {"VBZ", "VBP"} or any(a.tag_ in {"VBZ", "VBP"} for a in auxes):
@@ -217,6 +235,14 @@ def read_clause(doc: Any, start: int, end: int, *, period: bool) -> Clause:
         ahead = verb.head.lower_.startswith((*_SCHEDULED_STEMS, "set"))
         head_tense = "future" if ahead else _tense(verb.head, 1)
     direct = all(t.lower_ in _DIRECT for t in path[:-1])
+    if (
+        verb is not None
+        and tense == "past"
+        and verb.lower_.startswith(_DEFER_STEMS)
+        and path
+        and path[0].lower_ in {"until", "till", "to"}
+    ):
+        tense = "future"  # "postponed until Tuesday morning": the new date lies ahead
     return Clause(tense, head_tense, direct, _role(verb, path, period))
 
 
