@@ -34,6 +34,7 @@ from .citations import Citer, EvidenceOptions
 from .claims import build_claims
 from .conflicts import ConflictOptions, StoryView, find_conflicts
 from .conflicts.clauses import ClauseParser
+from .duplicates import independent_roots  # the one answer for copies (summaries too)
 from .entities import resolve_entities
 from .models import (
     ArticleAnalysis,
@@ -113,38 +114,6 @@ class CrossCheck:
     entities: tuple[Entity, ...]
     quotes: tuple[Quote, ...]
     statements: tuple[Statement, ...] = ()
-
-
-def independent_roots(
-    article_ids: Sequence[str], duplicate_of: Mapping[str, str] | None
-) -> dict[str, str]:
-    """Map each article to the article that stands for its duplicate group.
-
-    Args:
-        article_ids: the story's articles.
-        duplicate_of: copy id -> original id (chains are followed; cycles are cut).
-
-    Returns:
-        article id -> representative id: the original if it is in the story, else the
-        first copy of the group in ``article_ids`` order.
-    """
-    mapping = dict(duplicate_of or {})
-    present = set(article_ids)
-    roots: dict[str, str] = {}
-    for article_id in article_ids:
-        seen = {article_id}
-        current = article_id
-        while current in mapping and mapping[current] not in seen:
-            current = mapping[current]
-            seen.add(current)
-        roots[article_id] = current
-    # Groups whose original is absent: the first present member represents them.
-    stand_in: dict[str, str] = {}
-    for article_id in article_ids:
-        root = roots[article_id]
-        if root not in present:
-            stand_in.setdefault(root, article_id)
-    return {a: (r if r in present else stand_in[r]) for a, r in roots.items()}
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .citations import Citer, Statement, bigrams_of, statement
+from .duplicates import independent_roots
 from .models import ArticleAnalysis, Sentence, SummarySentence
 from .scores import cosine, cosines, quantize
 
@@ -266,14 +267,6 @@ def standalone(text: str) -> bool:
 # --- selection -----------------------------------------------------------------------------
 
 
-def _independent(article_id: str, duplicate_of: Mapping[str, str]) -> str:
-    seen = {article_id}
-    while article_id in duplicate_of and duplicate_of[article_id] not in seen:
-        article_id = duplicate_of[article_id]
-        seen.add(article_id)
-    return article_id
-
-
 def _weight_of(
     weights: Mapping[tuple[str, str], float], concepts: Iterable[tuple[str, str]]
 ) -> float:
@@ -314,7 +307,8 @@ class _Summarizer:
             near_claim=opts.near_claim,
             loose_recall=opts.loose_recall,
         )
-        self.group = [_independent(a.article.id, duplicate_of) for a in analyses]
+        roots = independent_roots([a.article.id for a in analyses], duplicate_of)
+        self.group = [roots[a.article.id] for a in analyses]
         self.n_groups = len(set(self.group))
         self.candidates: list[Candidate] = []
         per_group: dict[str, dict[tuple[str, str], float]] = {}
