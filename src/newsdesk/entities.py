@@ -67,6 +67,66 @@ _CONNECTORS = frozenset({"of", "and", "for", "the", "de", "du", "la", "&"})
 _ACRONYM_DEFINITION = re.compile(r"\(([A-Z][A-Za-z.]{1,7})\)")
 _MAX_NAME_TOKENS = 7
 
+# Context cues of the type vote (``_context_votes``). General English lexicon (titles,
+# designators, head nouns), checked against ECB+ train topics with
+# benchmarks/entity_merging.py --split train; re-run it after changing any list.
+# A title or description right before a name ("Mayor Dorotea Halvik", "actress Lindsay
+# Lohan") or inside the mention ("Transport Minister Ilyas Varkonen") makes it a person.
+_PERSON_TITLES = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "rev", "reverend"}
+    | {"president", "vice", "premier", "minister", "mayor", "governor", "gov", "senator"}
+    | {"sen", "rep", "representative", "congressman", "congresswoman", "judge", "justice"}
+    | {"chancellor", "secretary", "king", "queen", "prince", "princess", "pope", "sheikh"}
+    | {"gen", "general", "col", "colonel", "lt", "capt", "captain", "sgt", "sergeant"}
+    | {"officer", "detective", "prosecutor", "attorney", "lawyer", "coach", "actress"}
+    | {"actor", "singer", "rapper", "chairman", "chairwoman", "ceo", "spokesman"}
+    | {"spokeswoman", "spokesperson", "commissioner", "ambassador", "inspector", "professor"}
+    | {"prof", "bishop", "cardinal", "archbishop", "ayatollah", "imam", "emir", "striker"}
+    | {"midfielder", "defender", "goalkeeper", "quarterback", "pitcher", "boxer", "champion"}
+)
+# Words right before a place name: "the city of Velmora", "the province of Korvan".
+_PLACE_BEFORE = re.compile(
+    r"\b(?:city|town|village|province|state|county|region|district|capital|island)"
+    r"\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_IN_BEFORE = re.compile(r"\b(?:in|near|outside)\s+(?:the\s+)?$")
+_AGE_AFTER = re.compile(r"^,\s*\d{1,3}\s*,")
+# Head nouns (the mention's last word) that say what kind of thing is named.
+_HEADS = {
+    "FAC": frozenset(
+        {"bridge", "airport", "stadium", "stade", "arena", "hotel", "hospital", "clinic"}
+        | {"center", "centre", "prison", "jail", "tower", "building", "hall", "station"}
+        | {"church", "cathedral", "mosque", "temple", "museum", "palace", "dam", "mall"}
+        | {"theater", "theatre", "highway", "motorway", "tunnel", "embassy", "base"}
+    ),
+    "ORG": frozenset(
+        {"inc", "corp", "corporation", "co", "ltd", "llc", "plc", "group", "party"}
+        | {"council", "ministry", "department", "agency", "police", "army", "navy", "forces"}
+        | {"union", "association", "committee", "court", "university", "college", "company"}
+        | {"commission", "institute", "foundation", "federation", "organization", "bank"}
+        | {"organisation", "authority", "bureau", "administration", "government", "league"}
+        | {"club", "network", "news", "times", "post", "press", "agency", "parliament"}
+        | {"militia", "brigade", "brigades", "front", "movement", "service", "services"}
+    ),
+    "PLACE": frozenset(
+        {"city", "county", "province", "island", "islands", "river", "lake", "mountains"}
+        | {"valley", "beach", "bay", "sea", "ocean", "coast", "peninsula", "region"}
+        | {"district", "desert", "gulf", "strait", "straits"}
+    ),
+}
+# Corporate designators are not part of the name: GM = General Motors = General Motors Corp.
+_DESIGNATORS = frozenset({"inc", "corp", "corporation", "co", "ltd", "llc", "plc", "ag", "sa"})
+_GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# Labels the NER gives names it does not recognise as such ("Klitschko" NORP, "Jermayne"
+# PRODUCT): such a one-word mention only joins a person its own article names in full.
+_JOINERS = frozenset({"NORP", "PRODUCT", "WORK_OF_ART"})
+# Vote labels, ties broken in this order; GPE and LOC vote together as a place.
+_PLACE = "PLACE"
+_PLACES = frozenset({"GPE", "LOC"})
+_VOTED = ("PERSON", "ORG", _PLACE, "FAC")
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
 
 def fold_token(token: str) -> str:
     """Fold one name token to a transliteration-neutral key (``Kadhemi`` -> ``kadimi``).
@@ -131,6 +191,10 @@ def name_tokens(text: str) -> tuple[str, ...]:
             continue
         if index == 0 and lowered in _TITLES and len(words) > 1:
             continue
+        if index == len(words) - 1 and len(tokens) > 1 and lowered.replace(".", "") in _DESIGNATORS:
+            continue  # "General Motors Corp" is General Motors
+        if index == len(words) - 1 and len(tokens) > 1 and lowered in _GENERATIONS:
+            continue  # "Arcade Joseph Comeaux Jr." is Comeaux
         folded = fold_token(bare)
         if folded:
             tokens.append(folded)
@@ -171,9 +235,10 @@ def names_compatible(short: Sequence[str], long: Sequence[str]) -> bool:
 
 
 def _acronym(tokens_display: Sequence[str]) -> str:
-    letters = [
-        w[0] for w in tokens_display if w and w.lower() not in _CONNECTORS and w[0].isupper()
-    ]
+    words = list(tokens_display)
+    if len(words) > 2 and words[-1].lower().replace(".", "") in _DESIGNATORS:
+        words = words[:-1]
+    letters = [w[0] for w in words if w and w.lower() not in _CONNECTORS and w[0].isupper()]
     return "".join(letters).upper()
 
 
@@ -204,6 +269,8 @@ class EntityIndex:
     entities: tuple[Entity, ...]
     by_mention: Mapping[tuple[str, int, int], int]
     keys: tuple[tuple[tuple[str, ...], ...], ...]
+    # Articles not in English: the English NER is not run on them (their names are unread).
+    unread: tuple[str, ...] = ()
 
     def entity_of(self, mention: Mention) -> Entity | None:
         """Return the entity a mention was resolved to, if any."""
@@ -254,7 +321,9 @@ class _UnionFind:
 
 
 def _usable(mention: Mention) -> str | None:
-    if mention.label not in ENTITY_LABELS:
+    if mention.label not in ENTITY_LABELS | _JOINERS:
+        return None
+    if mention.label in _JOINERS and " " in mention.text.strip():
         return None
     form = display_form(mention.text)
     words = form.split()
@@ -268,7 +337,79 @@ def _usable(mention: Mention) -> str | None:
         return None
     if not any(c.isalpha() for c in form):
         return None
+    # A name has a capital where its script has case: "eastern" is no name.
+    if any(c.lower() != c.upper() for c in form) and not any(c.isupper() for c in form):
+        return None
     return form
+
+
+def _without_title(form: str) -> str:
+    """A person's name without the office before it ("Transport Minister Ilyas Varkonen")."""
+    words = form.split()
+    cut = max(
+        (i + 1 for i, w in enumerate(words[:-1]) if w.lower().strip(".") in _PERSON_TITLES),
+        default=0,
+    )
+    return " ".join(words[cut:]) if cut else form
+
+
+def is_english(analysis: ArticleAnalysis) -> bool:
+    """Whether the English NER may read this article (its language is unknown or English)."""
+    language = (analysis.article.language or "en").lower()
+    return language == "en" or language.startswith("en-")
+
+
+def _word_cases(analyses: Sequence[ArticleAnalysis]) -> tuple[Counter[str], Counter[str]]:
+    """Per lower-cased word: its lower-case and its capitalised uses inside sentences."""
+    lower: Counter[str] = Counter()
+    upper: Counter[str] = Counter()
+    for analysis in analyses:
+        for sentence in analysis.sentences:
+            for word in _WORD.findall(sentence.text)[1:]:  # a sentence's first word is capitalised
+                if word.islower():
+                    lower[word] += 1
+                elif word[:1].isupper() and not word.isupper():
+                    upper[word.lower()] += 1
+    return lower, upper
+
+
+def _common_word(form: str, lower: Counter[str], upper: Counter[str]) -> bool:
+    """A one-word mention the story mostly writes in lower case ("State", "Transport")."""
+    if len(form.split()) != 1 or _is_acronym(form):
+        return False
+    word = form.lower()
+    return lower[word] > upper[word]
+
+
+def _context_votes(mention: Mention, form: str, text: str) -> Counter[str]:
+    """The mention's votes for its entity's type: its NER label and what surrounds it."""
+    votes: Counter[str] = Counter({_PLACE if mention.label in _PLACES else mention.label: 2})
+    words = [w.lower().strip(".") for w in form.split()]
+    before = text[max(0, mention.start - 40) : mention.start] if text else ""
+    after = text[mention.end : mention.end + 12] if text else ""
+    previous = re.findall(r"[A-Za-z][A-Za-z.\-]*", before)[-1:]
+    head = next((k for k, heads in _HEADS.items() if words[-1] in heads), None)
+    if len(words) > 1 and head is not None:
+        votes[head] += 3
+    elif (
+        any(w in _PERSON_TITLES for w in words[:-1])
+        or (previous and previous[0].lower().strip(".") in _PERSON_TITLES)
+        or _AGE_AFTER.match(after)
+    ):
+        votes[_PERSON] += 3
+    elif _PLACE_BEFORE.search(before):
+        votes[_PLACE] += 3
+    elif _IN_BEFORE.search(before) and not after.startswith(("'", "’")):
+        votes[_PLACE] += 1
+    return votes
+
+
+def _type_of(votes: Counter[str], labels: Counter[str]) -> str:
+    """The winning type of summed votes; a place is GPE unless its mentions say LOC."""
+    best = max(_VOTED, key=lambda label: (votes[label], -_VOTED.index(label)))
+    if best != _PLACE:
+        return best
+    return "LOC" if labels["LOC"] > labels["GPE"] else "GPE"
 
 
 def _acronym_pairs(analyses: Sequence[ArticleAnalysis]) -> set[tuple[str, tuple[str, ...]]]:
@@ -303,23 +444,33 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
         >>> index.resolve("Kadhemi").name  # doctest: +SKIP
         'Mustafa al-Kadhimi'
     """
+    # The English NER's mentions of an article in another language are noise ("45 entities"
+    # on a Korean page): such articles are skipped and listed in ``EntityIndex.unread``.
+    english = [a for a in analyses if is_english(a)]
+    unread = tuple(sorted(a.article.id for a in analyses if not is_english(a)))
+    lower, upper = _word_cases(english)
     mentions: list[tuple[Mention, str, tuple[str, ...]]] = []
-    for analysis in analyses:
+    votes: list[Counter[str]] = []
+    for analysis in english:
         for mention in analysis.mentions:
             form = _usable(mention)
-            if form is None:
+            if form is None or _common_word(form, lower, upper):
                 continue
+            vote = _context_votes(mention, form, analysis.article.text)
+            form = _without_title(form) if mention.label == _PERSON else form
             tokens = name_tokens(form)
             if tokens:
                 mentions.append((mention, form, tokens))
+                votes.append(vote)
     if not mentions:
-        return EntityIndex(entities=(), by_mention={}, keys=())
+        return EntityIndex(entities=(), by_mention={}, keys=(), unread=unread)
+    person_vote = [_type_of(v, Counter()) == _PERSON for v in votes]
 
     # 1. Group by (folded key, person-or-not): the unit that later rules merge.
     group_of_key: dict[tuple[tuple[str, ...], bool], int] = {}
     members: list[list[int]] = []
-    for m_index, (mention, _, tokens) in enumerate(mentions):
-        slot = (tokens, mention.label == _PERSON)
+    for m_index, (_, _, tokens) in enumerate(mentions):
+        slot = (tokens, person_vote[m_index])
         if slot not in group_of_key:
             group_of_key[slot] = len(members)
             members.append([])
@@ -335,20 +486,22 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
                 articles=frozenset(mentions[i][0].article_id for i in idx),
             )
         )
-    is_person = [Counter(g.labels).most_common(1)[0][0] == _PERSON for g in groups]
+    is_person = [
+        _type_of(sum((votes[i] for i in members[g]), Counter()), Counter()) == _PERSON
+        for g in range(len(groups))
+    ]
     union = _UnionFind(len(groups))
 
-    # 2. Same folded key across labels (Hashd al-Shaabi PERSON / Hashd Shaabi ORG) when the
-    #    key has two or more tokens; one-token keys are too ambiguous to cross labels blindly.
+    # 2. Same folded key across labels (Hashd al-Shaabi PERSON / Hashd Shaabi ORG, Trump
+    #    PERSON / Trump ORG): one referent whatever the votes; the type is voted in the end.
+    #    A one-word mention that names a person in full in its own article still goes to
+    #    that person (step 6).
     by_key: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for g_index, group in enumerate(groups):
         by_key[group.key].append(g_index)
     for same in by_key.values():
-        multi = len(groups[same[0]].key) > 1
-        pure = all(not is_person[i] for i in same) or all(is_person[i] for i in same)
-        if multi or pure:
-            for other in same[1:]:
-                union.union(same[0], other)
+        for other in same[1:]:
+            union.union(same[0], other)
 
     # 3. Person spelling variants: same number of tokens, all compatible.
     people = [i for i in range(len(groups)) if is_person[i] and len(groups[i].key) > 1]
@@ -391,7 +544,7 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
     # 6. Partial person names and mislabelled one-word mentions, decided per mention with
     #    the article as context.
     assignment: list[int] = [
-        union.find(group_of_key[(t, m.label == _PERSON)]) for m, _, t in mentions
+        union.find(group_of_key[(t, person_vote[i])]) for i, (_, _, t) in enumerate(mentions)
     ]
     cluster_keys: dict[int, set[tuple[str, ...]]] = defaultdict(set)
     cluster_articles: dict[int, set[str]] = defaultdict(set)
@@ -401,7 +554,7 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             cluster_keys[root].add(group.key)
             cluster_articles[root].update(group.articles)
     for m_index, (mention, _, tokens) in enumerate(mentions):
-        own = group_of_key[(tokens, mention.label == _PERSON)]
+        own = group_of_key[(tokens, person_vote[m_index])]
         if (
             is_person[own]
             and len(tokens) > 1
@@ -414,7 +567,7 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             if root != union.find(own)
             and any(len(k) > len(tokens) and names_compatible(tokens, k) for k in keys)
         )
-        if not is_person[own]:
+        if not is_person[own] or mention.label in _JOINERS:
             # A mislabelled mention joins a person only if its own article names that person.
             fits = (
                 [r for r in fits if mention.article_id in cluster_articles[r]]
@@ -425,7 +578,17 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             fits = [r for r in fits if mention.article_id in cluster_articles[r]]
         if len(fits) == 1:
             assignment[m_index] = fits[0]
-    return _build_index(mentions, assignment, groups, union)
+            # Part of a person's name: it votes as the person ("Thompson" tagged ORG).
+            votes[m_index] = Counter({_PERSON: 2})
+        elif mention.label in _JOINERS:
+            assignment[m_index] = -1  # joins no one: not a name of this story
+    kept = [i for i, root in enumerate(assignment) if root >= 0]
+    return _build_index(
+        [mentions[i] for i in kept],
+        [votes[i] for i in kept],
+        [assignment[i] for i in kept],
+        unread,
+    )
 
 
 def _canonical(forms: Counter[str]) -> str:
@@ -445,9 +608,9 @@ def _canonical(forms: Counter[str]) -> str:
 
 def _build_index(
     mentions: Sequence[tuple[Mention, str, tuple[str, ...]]],
+    votes: Sequence[Counter[str]],
     assignment: Sequence[int],
-    groups: Sequence[_Group],
-    union: _UnionFind,
+    unread: tuple[str, ...],
 ) -> EntityIndex:
     clusters: dict[int, list[int]] = defaultdict(list)
     for m_index, root in enumerate(assignment):
@@ -456,10 +619,9 @@ def _build_index(
     for indices in clusters.values():
         forms: Counter[str] = Counter(mentions[i][1] for i in indices)
         labels = Counter(mentions[i][0].label for i in indices)
-        # Persons win ties: NER mislabels names as GPE/ORG far more often than the reverse.
-        label = (
-            _PERSON if labels[_PERSON] * 2 >= sum(labels.values()) else labels.most_common(1)[0][0]
-        )
+        # All mentions of all sources vote (NER label + context); persons win ties: NER
+        # mislabels names as GPE/ORG far more often than the reverse.
+        label = _type_of(sum((votes[i] for i in indices), Counter()), labels)
         name = _canonical(forms)
         entity = Entity(
             name=name,
@@ -480,6 +642,7 @@ def _build_index(
         entities=tuple(item[0] for item in built),
         by_mention=by_mention,
         keys=tuple(item[1] for item in built),
+        unread=unread,
     )
 
 
