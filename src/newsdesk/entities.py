@@ -526,15 +526,24 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             ):
                 union.union(g_index, other)
 
-    # 5. Partial organisation names (State Department in US State Department): a multi-token
-    #    suffix of exactly one longer organisation.
+    # 5. Partial organisation names (State Department in US State Department, Colts in
+    #    Indianapolis Colts): a suffix of exactly one longer organisation; a one-word suffix
+    #    only between organisations ("Orleans" is no short form of the city).
+    is_org = [
+        _type_of(sum((votes[i] for i in members[g]), Counter()), Counter()) == "ORG"
+        for g in range(len(groups))
+    ]
     for g_index, group in enumerate(groups):
-        if is_person[g_index] or len(group.key) < 2:
+        one_word = len(group.key) < 2
+        if is_person[g_index] or (one_word and not is_org[g_index]):
+            continue
+        if one_word and any(_is_acronym(f) for f in group.forms):
             continue
         longer = {
             union.find(o)
             for o, c in enumerate(groups)
             if not is_person[o]
+            and (is_org[o] or not one_word)
             and len(c.key) > len(group.key)
             and c.key[-len(group.key) :] == group.key
         }
