@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +28,15 @@ import numpy.typing as npt
 
 from .citations import Citer, Statement, bigrams_of, statement
 from .duplicates import independent_roots
+from .eligibility import (
+    _drop_weekdays,
+    count_words,
+    drop_asides,
+    in_language,
+    standalone,
+    strip_dateline,
+    trim_attribution,
+)
 from .models import ArticleAnalysis, Sentence, SummarySentence
 from .scores import cosine, cosines, quantize
 
@@ -101,6 +109,10 @@ class SummaryOptions:
     prefix_step: int = 5
     #: Two sentences whose cosine reaches this never both enter (near-copies).
     redundancy: float = 0.85
+    #: The summary reaches at least this share of ``words`` whenever the eligible sentences
+    #: allow it (the program gets a floor on length; it drops the floor when no choice
+    #: reaches it). Without it a 500-word budget stopped some 60 words short.
+    fill: float = 0.95
     #: Drop relative weekday mentions ("on Thursday"): they mean nothing without the date.
     drop_weekdays: bool = True
     #: Drop short parenthetical asides ("2 mph (3 kph)", "Sen. Lee (D-Ore.)").
@@ -123,145 +135,6 @@ class Candidate:
     words: int
     concepts: frozenset[tuple[str, str]]
     bonus: float
-
-
-# --- text rules: what stands alone, what to trim ---------------------------------------------
-
-# Openers that point back to something earlier in the article.
-_DANGLING_START = re.compile(
-    r"^(?:he|she|it|they|them|his|her|hers|its|their|theirs|this|these|those|that|such|"
-    r"there|here|but|and|or|so|yet|also|however|meanwhile|moreover|furthermore|still|"
-    r"instead|then|thus|hence|besides|otherwise|nonetheless|nevertheless|likewise|"
-    r"similarly|additionally|in addition|on the other hand|in turn|as a result|after that|"
-    r"the (?:statement|document|official|officials|spokesman|spokeswoman|minister|move|"
-    r"decision|report|letter|agency|source|sources|comments|remarks|announcement|"
-    r"two officials|two countries|two men|two women|latter|former|same)\b|"
-    r"mr|mrs|ms|dr|one of the)\b\.?",
-    re.IGNORECASE,
-)
-# "the statement added" / "it said" anywhere: the sentence leans on an earlier one.
-_REFERRING = re.compile(
-    r"\b(?:(?:the|that) (?:joint )?(?:statement|document|official|report|letter|"
-    r"announcement)|it|he|she|they) (?:added|said|says|noted|stated|continued|recalls|"
-    r"recalled|told)\b",
-    re.IGNORECASE,
-)
-# ", it said." / ", he told reporters." / ", the joint statement added." at the end.
-_TRAILING_ATTRIBUTION = re.compile(
-    r",?\s*[”\"]?,?\s*(?:he|she|it|they|officials?|the (?:official|(?:joint )?statement|"
-    r"document|ministry|agency))\s+(?:said|says|added|noted|stated|told reporters|explained)"
-    r"(?:\s+(?:on|in|at)\s+\w+)?\s*([.!])\s*$",
-    re.IGNORECASE,
-)
-# "rejected that account", "denied the claim": a reference to something said before.
-_BACK_REFERENCE = re.compile(
-    r"\b(?:that|this|these|those|such) (?:account|claims?|criticism|allegations?|view|"
-    r"assessment|accusations?|charges?|suggestion|idea|request|demand|warning|figures?|"
-    r"version|argument|position|comments?|remarks?)\b",
-    re.IGNORECASE,
-)
-_OPEN_QUOTES = "“\"‘'"
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-# "on Thursday", "late on Tuesday night", "said Thursday": relative days that need the
-# article's date to mean anything. Possessives ("Tuesday's rush"), ranges and deadlines
-# ("from Thursday", "by Friday") and "this Thursday" carry meaning and stay.
-_WEEKDAY_MENTION = re.compile(
-    rf"(\S+?)?(,?\s+)((?:(?:late|early)\s+)?(?:on\s+)?{_WEEKDAY}"
-    r"(?:\s+(?:morning|afternoon|evening|night))?)\b(?![’'-])(,?)"
-)
-_REPORTED_TEXT = "said says announced reported added told confirmed"
-_REPORTED = frozenset(_REPORTED_TEXT.split())
-_KEEP_TEXT = "from by until till since through before after next last this that every each"
-_KEEP_WEEKDAY_AFTER = frozenset(_KEEP_TEXT.split())
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
-
-
-def count_words(text: str) -> int:
-    """Count words as the budget does: whitespace tokens, each CJK or Thai character one word.
-
-    Scripts written without spaces would otherwise count a whole sentence as one word.
-
-    Example:
-        >>> count_words("Two dead in Velmora."), count_words("大桥 倒塌")
-        (4, 4)
-    """
-    return sum(max(1, len(_CJK.findall(token))) for token in text.split())
-
-
-def trim_attribution(text: str) -> str:
-    """Drop a trailing attribution with no referent out of context (", it said.").
-
-    Example:
-        >>> trim_attribution("Talks will resume in May, it said.")
-        'Talks will resume in May.'
-    """
-    if text.lstrip()[:1] in _OPEN_QUOTES:
-        return text  # quoted speech: the attribution says who spoke
-    trimmed = _TRAILING_ATTRIBUTION.sub(r"\1", text)
-    return trimmed if trimmed.count("“") == trimmed.count("”") else text
-
-
-# A parenthesis of at most eight words, with nothing nested: a conversion, an aside, a party.
-_PARENTHETICAL = re.compile(r"\s*\((?:[^()\s]+\s?){1,8}\)(?=[\s.,;:!?]|$)")
-
-
-def drop_asides(text: str) -> str:
-    """Drop short parenthetical asides: the sentence says the same in fewer words.
-
-    Example:
-        >>> drop_asides("Winds reached 180 mph (290 kph) on Monday.")
-        'Winds reached 180 mph on Monday.'
-    """
-    if "(" not in text:
-        return text
-    dropped = _PARENTHETICAL.sub("", text)
-    return dropped if dropped.count("(") == dropped.count(")") else text
-
-
-def _drop_weekdays(text: str) -> str:
-    def drop(match: re.Match[str]) -> str:
-        before, comma_before, phrase, comma_after = match[1] or "", match[2], match[3], match[4]
-        word = before.lower()
-        if word == "on":
-            before, phrase = "", f"on {phrase}"
-        elif word in _KEEP_WEEKDAY_AFTER or (
-            not phrase.lower().startswith(("on ", "late ", "early ")) and word not in _REPORTED
-        ):
-            return match[0]  # "from Thursday", "held Monday": part of the claim
-        if "," in comma_before and comma_after:
-            return before  # ", on Monday morning," was an aside: both commas go
-        return before + comma_after
-
-    dropped = _WEEKDAY_MENTION.sub(drop, text)
-    if dropped == text:
-        return text
-    dropped = re.sub(r"\s{2,}", " ", dropped).strip().lstrip(",").lstrip()
-    return dropped[:1].upper() + dropped[1:]
-
-
-def standalone(text: str) -> bool:
-    """Say whether a sentence reads on its own: no dangling reference, no speakerless quote.
-
-    Example:
-        >>> standalone("He said the talks failed."), standalone("The talks failed, Ann Lee said.")
-        (False, True)
-    """
-    stripped = text.strip()
-    if not stripped or stripped.endswith(("?", ":")) or stripped[-1:] not in ".!\"”’'":
-        return False
-    if _DANGLING_START.match(stripped) or _REFERRING.search(stripped):
-        return False
-    if _BACK_REFERENCE.search(stripped):
-        return False
-    if stripped.count('"') % 2 == 1 or stripped.count("“") != stripped.count("”"):
-        return False
-    if stripped[0] in '“"' and stripped.rstrip(".")[-1:] in '”"':
-        return False  # a whole-sentence quotation with no speaker
-    if stripped[0].islower():
-        return False  # a fragment: the splitter cut a sentence in two
-    if re.search(r"\s\.\s*$|\.\s+\.$", stripped):
-        return False  # a stray full stop: a splitting or translation artefact
-    return not re.search(r"\b(?:he|she|they) (?:said|added|told)\b", stripped[:40], re.I)
 
 
 # --- selection -----------------------------------------------------------------------------
@@ -310,6 +183,9 @@ class _Summarizer:
         roots = independent_roots([a.article.id for a in analyses], duplicate_of)
         self.group = [roots[a.article.id] for a in analyses]
         self.n_groups = len(set(self.group))
+        # The summary's language: the most common among the articles (ties: by code).
+        languages = Counter(a.article.language for a in analyses if a.article.language)
+        language = min(languages, key=lambda k: (-languages[k], k)) if languages else None
         self.candidates: list[Candidate] = []
         per_group: dict[str, dict[tuple[str, str], float]] = {}
 
@@ -320,13 +196,17 @@ class _Summarizer:
             for concept in concepts:
                 if weights.get(concept, 0.0) < weight:
                     weights[concept] = weight
-            text = trim_attribution(sentence.text.strip())
+            text = trim_attribution(strip_dateline(sentence.text.strip()))
             if opts.drop_weekdays:
                 text = _drop_weekdays(text)
             if opts.drop_asides:
                 text = drop_asides(text)
             n_words = count_words(text)
-            if opts.min_words <= n_words <= opts.max_words and standalone(text):
+            if (
+                opts.min_words <= n_words <= opts.max_words
+                and standalone(text)
+                and in_language(text, language)
+            ):
                 self.candidates.append(
                     Candidate(
                         sentence=sentence,
@@ -439,6 +319,8 @@ class _Selection:
             return quantize((gain + cand.bonus * self.unit) / cand.words)
 
         ranked = sorted(work.candidates, key=lambda c: (-density(c), c.row))
+        #: Every candidate, densest first: what tops the summary up past the pool.
+        self.ranked = ranked
         if opts.pool:
             ranked = ranked[: opts.pool]
         lead = work.first = work.lead() if opts.lead_first else None
@@ -483,10 +365,14 @@ class _Selection:
         conflicts: set[tuple[int, int]] = set()
         checked: set[tuple[int, int]] = set()
         picked: list[int] = []
+        floor = self._floor()
         for _ in range(8):
-            solved = self._solve(conflicts)
+            solved = self._solve(conflicts, floor)
+            if solved is None and floor:
+                floor = 0  # no choice reaches the floor (or none in time): solve without it
+                solved = self._solve(conflicts, floor)
             if solved is None:
-                return self._greedy()
+                return self._top_up(self._greedy())
             picked = solved
             whole = sorted({self.owner[i] for i in picked})
             found = set()
@@ -501,7 +387,41 @@ class _Selection:
             if not found:
                 break
             conflicts |= found
-        return self._fill(self._ordered(picked), cut=any(i >= len(self.pool) for i in picked))
+        cut = any(i >= len(self.pool) for i in picked)
+        chosen = self._ordered(picked)
+        return self._fill(chosen, cut=cut) if self.work.opts.overflow else self._top_up(chosen)
+
+    def _floor(self) -> int:
+        """The fewest words the summary must have (``fill``), 0 when the pool is too small."""
+        opts = self.work.opts
+        if opts.overflow or not opts.fill:
+            return 0
+        floor = math.ceil(opts.fill * opts.words)
+        return floor if sum(c.words for c in self.pool) >= floor else 0
+
+    def _top_up(self, chosen: list[Candidate]) -> list[Candidate]:
+        """Add candidates past the pool, densest first, while words remain and they fit.
+
+        The pool only keeps the program small: a sentence that fits, says something new
+        and does not restate the lead is worth its words whether or not it made the pool.
+        """
+        work = self.work
+        used = sum(c.words for c in chosen)
+        lead = work.first
+        for cand in self.ranked:
+            if used >= work.opts.words:
+                break
+            if cand in chosen or used + cand.words > work.opts.words:
+                continue
+            if lead is not None and cand is not lead:
+                near = cosine(work.matrix[cand.row], work.matrix[lead.row])
+                if near >= work.opts.lead_repeat:
+                    continue
+            if any(work.repeats(cand, c) or work.repeats(c, cand) for c in chosen):
+                continue
+            chosen = chosen + [cand]
+            used += cand.words
+        return chosen
 
     def _fill(self, chosen: list[Candidate], *, cut: bool) -> list[Candidate]:
         """With ``overflow`` and words to spare, add the sentence whose head adds most."""
@@ -526,8 +446,11 @@ class _Selection:
         cut = [self.pool[self.owner[i]] for i in picked if i >= len(self.pool)]
         return whole + cut
 
-    def _solve(self, conflicts: set[tuple[int, int]]) -> list[int] | None:
-        """Solve the program with the pairs in ``conflicts`` kept apart (sentence items)."""
+    def _solve(self, conflicts: set[tuple[int, int]], floor: int = 0) -> list[int] | None:
+        """Solve the program with the pairs in ``conflicts`` kept apart (sentence items).
+
+        ``floor``: the fewest words the chosen items may have (0: no floor).
+        """
         from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
 
         cost, base, per_owner = self._program
@@ -546,7 +469,7 @@ class _Selection:
         x = _solve_program(
             cost,
             matrix.tocsc(),
-            np.full(len(upper), -np.inf),
+            np.asarray([float(floor) if floor else -np.inf] + [-np.inf] * (len(upper) - 1)),
             np.asarray(upper),
             col_lower,
             # Only sentences are integer: at an integer choice of sentences, the best
