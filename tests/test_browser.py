@@ -379,3 +379,53 @@ def test_story_pictures_stay_legible(
         assert tab.problems == []
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def brief_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example's brief as the self-contained HTML file ``brief --format html`` writes."""
+    from _paths import EXAMPLE, ROOT
+
+    out = tmp_path_factory.mktemp("brief") / "brief.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "newsdesk", "brief", str(EXAMPLE), "--format", "html", "-q"]
+        + ["-o", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.mark.parametrize("width", [360, 390, 1366, 1440])
+def test_the_html_brief_file_fits_every_width(brief_file: Path, browser: Any, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    tab.on("request", lambda r: None if r.url.startswith("file:") else problems.append(r.url))
+    try:
+        tab.goto(brief_file.as_uri())
+        tab.screenshot(path=str(ARTIFACTS / f"brief-file-{width}.png"), full_page=True)
+        overflow = tab.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert overflow[0] <= overflow[1], f"page is {overflow[0]} px wide at {width} px"
+        # The timeline is drawn at 1:1 (across when wide, down when narrow): labels keep 12 px.
+        shown = tab.evaluate(
+            """[...document.querySelectorAll('figure.tl svg')]
+                 .filter(s => s.getBoundingClientRect().width > 0)
+                 .map(s => [s.getAttribute('class'),
+                            Math.min(...[...s.querySelectorAll('text')]
+                                      .map(t => parseFloat(getComputedStyle(t).fontSize)))])"""
+        )
+        assert shown == [["narrow" if width <= 700 else "wide", 12]]
+        # The coverage matrix scrolls inside its own box, reachable by keyboard.
+        box = tab.locator("#facts .scroll")
+        assert box.get_attribute("tabindex") == "0"
+        assert box.evaluate("b => getComputedStyle(b).overflowX") == "auto"
+        assert problems == []
+    finally:
+        context.close()

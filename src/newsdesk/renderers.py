@@ -118,25 +118,14 @@ def _safe_url(url: str | None) -> str | None:
 
 
 def _timeline_svg(timeline: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """Layout of the timeline chart: one marker per distinct date, in order along an axis.
-
-    Dates are spaced evenly by rank, not by elapsed time: news timelines mix years-old
-    background with same-week events, and a linear axis piles the recent ones on top of
-    each other. Labels alternate between three rows so neighbours never overlap.
-    """
+    """Layout of the timeline chart: the web page's (``newsdesk.web.charts``), a time axis
+    with breaks over long gaps, drawn across at 1:1 on wide screens and down on narrow ones,
+    so its labels keep their size at any width."""
     if not timeline:
         return None
-    dates = sorted({t["date"] for t in timeline})
-    width, left, right = 760, 40, 60
-    step = (width - left - right) / max(len(dates) - 1, 1)
-    points = []
-    for i, date in enumerate(dates):
-        texts = [t["text"] for t in timeline if t["date"] == date]
-        x = left + i * step if len(dates) > 1 else width / 2
-        points.append(
-            {"x": round(x, 1), "y": 30 + (i % 3) * 22, "date": date, "text": " | ".join(texts)}
-        )
-    return {"width": width, "height": 120, "points": points}
+    from .web.charts import timeline_chart
+
+    return timeline_chart([t["date"] for t in timeline])
 
 
 def _coverage(d: dict[str, Any]) -> dict[str, Any] | None:
