@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 from _stories import hand_analysis
 from newsdesk.entities import (
     display_form,
@@ -168,3 +170,76 @@ def test_non_latin_names_merge_by_surname():
     (entity,) = resolve_entities([a]).entities
     assert entity.name == "Иван Петров"
     assert entity.aliases == ("Петров",)
+
+
+def test_type_is_voted_by_all_mentions_and_their_context():
+    a = hand_analysis(
+        "a",
+        ["Mayor Dorotea Halvik closed the Korvane bridge.", "Velmora said the toll ends."],
+        [("Dorotea Halvik", "ORG"), ("Korvane", "PERSON"), ("Velmora", "PERSON")],
+    )
+    b = hand_analysis(
+        "b",
+        ["Dorotea Halvik, 52, spoke in the city of Velmora.", "Traffic left Velmora."],
+        [("Dorotea Halvik", "ORG"), ("Velmora", "GPE")],
+    )
+    index = resolve_entities([a, b])
+    types = {e.name: e.type for e in index.entities}
+    # Halvik: two ORG labels (2 + 2) against a title and an age (3 + 3); Velmora: one PERSON
+    # label against two GPE labels and "the city of"; Korvane: a bridge by its head noun.
+    assert types == {"Dorotea Halvik": "PERSON", "Velmora": "GPE", "Korvane": "FAC"}
+    assert by_name(index, "Velmora").mentions == 3  # one entity whatever the labels
+
+
+def test_one_entity_per_referent_whatever_the_labels():
+    a = hand_analysis("a", ["Trump spoke on Monday."], [("Trump", "PERSON")])
+    b = hand_analysis("b", ["Trump answered on Tuesday."], [("Trump", "ORG")])
+    c = hand_analysis("c", ["Trump left on Friday."], [("Trump", "PERSON")])
+    (entity,) = resolve_entities([a, b, c]).entities
+    assert (entity.name, entity.type, entity.mentions) == ("Trump", "PERSON", 3)
+
+
+def test_partial_name_tagged_otherwise_votes_as_the_person():
+    a = hand_analysis(
+        "a",
+        ["Tony Thompson won the bout.", "Thompson was cut.", "Thompson fell."],
+        [("Tony Thompson", "PERSON"), ("Thompson", "ORG")],
+    )
+    (entity,) = resolve_entities([a]).entities
+    assert (entity.name, entity.type, entity.mentions) == ("Tony Thompson", "PERSON", 3)
+
+
+def test_canonical_is_the_fullest_common_form_without_designators():
+    a = hand_analysis(
+        "a",
+        ["General Motors Corp cut jobs.", "General Motors said GM would recover."],
+        [("General Motors Corp", "ORG"), ("General Motors", "ORG"), ("GM", "ORG")],
+    )
+    b = hand_analysis("b", ["General Motors shares fell."], [("General Motors", "ORG")])
+    (entity,) = resolve_entities([a, b]).entities
+    assert entity.name == "General Motors"
+    assert entity.aliases == ("GM", "General Motors Corp")
+
+
+def test_non_names_are_dropped():
+    a = hand_analysis(
+        "a",
+        [
+            "State media said the state would pay for transport.",
+            "The transport ministry and eastern towns agreed with Velmora.",
+            "Officials said Transport would reopen.",
+        ],
+        [("State", "ORG"), ("Transport", "ORG"), ("eastern", "NORP"), ("Velmora", "GPE")],
+    )
+    b = hand_analysis("b", ["Trade in eastern Velmora resumed."], [("eastern", "GPE")])
+    index = resolve_entities([a, b])
+    assert [e.name for e in index.entities] == ["Velmora"]
+
+
+def test_articles_not_in_english_are_not_read_and_are_marked():
+    a = hand_analysis("a", ["Velmora reopened the bridge."], [("Velmora", "GPE")])
+    korean = hand_analysis("k", ["벨모라 시장이 다리를 열었다 Seoul."], [("Seoul", "GPE")])
+    korean = dataclasses.replace(korean, article=dataclasses.replace(korean.article, language="ko"))
+    index = resolve_entities([a, korean])
+    assert [e.name for e in index.entities] == ["Velmora"]
+    assert index.unread == ("k",)

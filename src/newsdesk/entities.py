@@ -55,9 +55,7 @@ _PERSON = "PERSON"
 # letters). Calibrated on the seeds' spellings and tests/test_entities.py; re-run both.
 _TOKEN_SIMILARITY = 80.0
 
-_TITLES = frozenset(
-    {"mr", "mrs", "ms", "dr", "sir", "gen", "general", "president", "prime", "minister", "lt"}
-)
+_TITLES = frozenset({"mr", "mrs", "ms", "dr", "sir", "gen", "president", "prime", "minister", "lt"})
 _PARTICLE = re.compile(r"^(?:al|el|ul|ad|ar|as|ash|at|az)[-\u2010\u2011’']", re.IGNORECASE)
 _PARTICLE_WORDS = frozenset({"al", "el", "ul"})
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
@@ -84,6 +82,8 @@ _PERSON_TITLES = frozenset(
     | {"prof", "bishop", "cardinal", "archbishop", "ayatollah", "imam", "emir", "striker"}
     | {"midfielder", "defender", "goalkeeper", "quarterback", "pitcher", "boxer", "champion"}
 )
+# Titles that also begin names of organisations ("General Motors", "General Electric").
+_NAME_WORDS = frozenset({"general"})
 # Words right before a place name: "the city of Velmora", "the province of Korvan".
 _PLACE_BEFORE = re.compile(
     r"\b(?:city|town|village|province|state|county|region|district|capital|island)"
@@ -91,6 +91,8 @@ _PLACE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _IN_BEFORE = re.compile(r"\b(?:in|near|outside)\s+(?:the\s+)?$")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.\-]*)\s+$")
+_WORD_AFTER = re.compile(r"\s+([a-z]+)\b")
 _AGE_AFTER = re.compile(r"^,\s*\d{1,3}\s*,")
 # Head nouns (the mention's last word) that say what kind of thing is named.
 _HEADS = {
@@ -387,18 +389,27 @@ def _context_votes(mention: Mention, form: str, text: str) -> Counter[str]:
     words = [w.lower().strip(".") for w in form.split()]
     before = text[max(0, mention.start - 40) : mention.start] if text else ""
     after = text[mention.end : mention.end + 12] if text else ""
-    previous = re.findall(r"[A-Za-z][A-Za-z.\-]*", before)[-1:]
+    previous = _WORD_BEFORE.findall(before)
+    title = bool(previous) and (
+        previous[0].lower().strip(".") in _PERSON_TITLES
+        and (not previous[0].endswith(".") or len(previous[0]) <= 5)  # "Sen." not "judge."
+    )
+    following = _WORD_AFTER.match(after)
     head = next((k for k, heads in _HEADS.items() if words[-1] in heads), None)
     if len(words) > 1 and head is not None:
         votes[head] += 3
     elif (
-        any(w in _PERSON_TITLES for w in words[:-1])
-        or (previous and previous[0].lower().strip(".") in _PERSON_TITLES)
+        any(w in _PERSON_TITLES and w not in _NAME_WORDS for w in words[:-1])
+        or title
         or _AGE_AFTER.match(after)
     ):
         votes[_PERSON] += 3
     elif _PLACE_BEFORE.search(before):
         votes[_PLACE] += 3
+    elif following is not None and (
+        kind := next((k for k, heads in _HEADS.items() if following[1] in heads), None)
+    ):
+        votes[kind] += 3  # "the Korvane bridge", "Staunton police"
     elif _IN_BEFORE.search(before) and not after.startswith(("'", "’")):
         votes[_PLACE] += 1
     return votes
