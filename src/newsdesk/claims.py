@@ -2,8 +2,9 @@
 
 A claim carries the numbers (``quantities``), dates (``timelines.find_dates``), canonical
 entity names and polarity of its sentence, so that aligned claims of different outlets can
-be compared value by value (``facts``). Polarity is a cue test: "not", "no", "never", "nor",
-"n't", "without" outside quotation marks; "does not seek" and "did not specify" both count.
+be compared value by value (``facts``). Polarity is the evidence engine's cue test
+(``citations.NEGATION``): "not", "no", "never", "nor", "n't", "without" outside quotation
+marks; "does not seek" and "did not specify" both count.
 That is crude for one sentence but is used only between two sentences that otherwise say the
 same thing, where a lone negation is exactly the difference that matters.
 """
@@ -13,12 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from .citations import NEGATION, is_negated
 from .entities import EntityIndex
 from .models import ArticleAnalysis, Claim, DateMention, Quantity
 
 __all__ = ["NEGATION", "build_claims", "content_words", "is_negated"]
 
-NEGATION = re.compile(r"\b(?:not|no|never|nor|neither|without|cannot)\b|n[’']t\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+(?:[-’'][^\W\d_]+)*")
 _STOP = frozenset(
     [
@@ -121,11 +122,6 @@ _STOP = frozenset(
         "all",
     ]
 )
-
-
-def is_negated(text: str) -> bool:
-    """Say whether ``text`` carries a negation cue (quoted words included: they are asserted)."""
-    return bool(NEGATION.search(text))
 
 
 def content_words(text: str) -> frozenset[str]:

@@ -1,0 +1,212 @@
+"""One evidence engine: which sources report a claim, for the summary and the facts alike.
+
+Fixtures are fictional stories of our own writing (Velmora, Korvana); nothing here is taken
+from the seeds or the bundled example.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from _stories import article, embed_all
+from newsdesk.articles import clean
+from newsdesk.briefs import build_brief
+from newsdesk.citations import times_of
+from newsdesk.facts import FactOptions, evidence_engine, find_facts
+from newsdesk.models import Article, Brief
+from newsdesk.nlp import Models
+from newsdesk.sentences import analyze
+
+
+@pytest.fixture(scope="module")
+def models() -> Models:
+    return Models()
+
+
+def engine_for(models: Models, texts: dict[str, str]):
+    arts = [article(i, text) for i, text in texts.items()]
+    analyses = analyze(arts, models.nlp)
+    embeddings = embed_all(analyses, models)
+    return analyses, embeddings, evidence_engine(analyses, embeddings)
+
+
+def cited(models: Models, claim: str, source: str) -> list[int]:
+    _, _, citer = engine_for(models, {"a": claim, "b": source})
+    return citer.cite(citer.texts[0], 0)
+
+
+def test_a_paraphrase_is_reported(models: Models) -> None:
+    assert cited(
+        models,
+        "About 40 lorries were on the Korvana viaduct when it gave way.",
+        "Around 40 lorries were on the viaduct in Korvana when it gave way.",
+    ) == [0, 1]
+
+
+@pytest.mark.parametrize(
+    ("claim", "source"),
+    [
+        # numbers must agree
+        (
+            "The flood in Korvana killed 12 people and injured 30 others.",
+            "The flood in Korvana killed 12 people and injured 35 others.",
+        ),
+        # negation must agree
+        (
+            "The Velmoran finance minister did not resign after the budget vote.",
+            "The Velmoran finance minister resigned after the budget vote.",
+        ),
+        # time must agree
+        (
+            "Velmora opened its new northern harbour terminal in March.",
+            "Velmora opened its new northern harbour terminal in September.",
+        ),
+    ],
+)
+def test_numbers_negation_and_time_must_agree(models: Models, claim: str, source: str) -> None:
+    assert cited(models, claim, source) == [0]
+
+
+def test_months_are_names_not_words() -> None:
+    assert times_of("The mayor may decide in May; talks resume in Sept.") == {"may", "sep"}
+    assert times_of("A March on the capital") == {"mar"}
+    assert times_of("Decision day in Junction City") == frozenset()
+
+
+STORY = {
+    "a": "The Velmora city council approved a budget of 40 million crowns for the harbour.\n\n"
+    "Mayor Ilse Brandt said the new ferry terminal would open in 2032.",
+    "b": "Velmora's council passed a 40 million crown budget for the harbour.\n\n"
+    "A strike by dock workers closed the northern port for two days.",
+    "c": "Councillors in Velmora approved 40 million crowns for harbour works.\n\n"
+    "Fishermen in Korvana protested against the new quotas.",
+}
+
+
+def test_paraphrases_are_one_fact_and_single_sources_are_marked(models: Models) -> None:
+    arts = [article(i, text) for i, text in STORY.items()]
+    analyses = analyze(arts, models.nlp)
+    facts = find_facts(analyses, embed_all(analyses, models))
+    budget = [f for f in facts if "40 million" in f.text]
+    assert len(budget) == 1
+    assert budget[0].article_ids == ("a", "b", "c") and budget[0].support == 3
+    singles = {f.text: f.article_ids for f in facts if f.support == 1}
+    assert singles == {
+        "Mayor Ilse Brandt said the new ferry terminal would open in 2032.": ("a",),
+        "A strike by dock workers closed the northern port for two days.": ("b",),
+        "Fishermen in Korvana protested against the new quotas.": ("c",),
+    }
+
+
+def test_copies_are_cited_not_counted(models: Models) -> None:
+    arts = [article(i, text) for i, text in {**STORY, "d": STORY["a"]}.items()]
+    analyses = analyze(arts, models.nlp)
+    facts = find_facts(analyses, embed_all(analyses, models), duplicate_of={"d": "a"})
+    budget = next(f for f in facts if "40 million" in f.text)
+    assert budget.article_ids == ("a", "b", "c") and budget.copy_ids == ("d",)
+
+
+# --- the property: the summary and the facts agree ------------------------------------------
+
+CLAIMS = [
+    (
+        "The Velmora city council approved a budget of {n} million crowns for the harbour.",
+        "Velmora's council passed a {n} million crown budget for the harbour works.",
+    ),
+    (
+        "A strike by dock workers closed the northern port of Korvana for {n} days.",
+        "Dock workers in Korvana struck, shutting the northern port for {n} days.",
+    ),
+    (
+        "Mayor Ilse Brandt said the new ferry terminal would open next spring.",
+        "The new ferry terminal will open next spring, Mayor Ilse Brandt said.",
+    ),
+    (
+        "Fishermen in Korvana protested against the new fishing quotas outside parliament.",
+        "Korvana's fishermen rallied outside parliament against the new fishing quotas.",
+    ),
+    (
+        "Heavy rain flooded {n} streets in the old town of Velmora overnight.",
+        "Overnight rain left {n} streets of Velmora's old town under water.",
+    ),
+    (
+        "The national railway company did not cancel any trains during the storm.",
+        "No trains were cancelled by the national railway company during the storm.",
+    ),
+]
+
+_story = st.lists(
+    st.lists(
+        st.tuples(st.integers(0, len(CLAIMS) - 1), st.integers(0, 1), st.sampled_from([3, 4, 40])),
+        min_size=1,
+        max_size=4,
+        unique_by=lambda t: t[0],
+    ),
+    min_size=2,
+    max_size=4,
+)
+
+
+def _article(k: int, items: list[tuple[int, int, int]]) -> Article:
+    return clean(article(f"r{k}", "\n\n".join(CLAIMS[c][v].format(n=n) for c, v, n in items)))
+
+
+def _brief(models: Models, story: list[list[tuple[int, int, int]]]) -> Brief:
+    return build_brief([_article(k, items) for k, items in enumerate(story)], models)
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(story=_story)
+def test_summary_and_facts_cite_through_one_engine(
+    models: Models, story: list[list[tuple[int, int, int]]]
+) -> None:
+    brief = _brief(models, story)
+    ids = [s.article_id for s in brief.sources]
+    arts = [_article(k, items) for k, items in enumerate(story)]
+    analyses = analyze(sorted(arts, key=lambda a: (a.location, a.id)), models.nlp)
+    citer = evidence_engine(analyses, embed_all(analyses, models))
+
+    def row_of(text: str, among: tuple[str, ...]) -> int:
+        rows = [
+            r for r, t in enumerate(citer.texts) if t == text and ids[citer.article_of[r]] in among
+        ]
+        assert rows, text
+        return rows[0]
+
+    def sources(text: str, row: int) -> set[str]:
+        return {ids[a] for a in citer.cite(text, row)}
+
+    def printed_from(text: str, among: tuple[str, ...]) -> int:
+        # The summary prints a sentence trimmed (attribution, asides): most shared words.
+        want = set(citer.words.tokens(text))
+        rows = [r for r in range(len(citer.texts)) if ids[citer.article_of[r]] in among]
+        return max(rows, key=lambda r: (len(want & set(citer.tokens[r])), -r))
+
+    summary_rows = []
+    for sentence in brief.summary:
+        row = printed_from(sentence.text, sentence.article_ids)
+        summary_rows.append(row)
+        # The summary cites what the engine finds for its sentence...
+        assert set(sentence.article_ids) == sources(sentence.text, row)
+    for fact in brief.facts:
+        row = row_of(fact.text, (*fact.article_ids, *fact.copy_ids))
+        # ... and so does every fact: same text, same sources.
+        assert {*fact.article_ids, *fact.copy_ids} == sources(fact.text, row)
+        # No fact states a summary sentence's claim (the Facts section does not repeat it).
+        for srow, sentence in zip(summary_rows, brief.summary, strict=True):
+            cos = float(citer.matrix[row] @ citer.matrix[srow])
+            assert row != srow
+            assert not citer.covers(citer.statement(fact.text), cos, srow)
+            assert not citer.covers(citer.statement(sentence.text), cos, row)
+    # Without the summary, a summary sentence's claim is a fact citing the same sources.
+    facts = find_facts(analyses, embed_all(analyses, models), options=FactOptions(max_facts=100))
+    for sentence in brief.summary:
+        for fact in facts:
+            if fact.text == sentence.text:
+                assert {*fact.article_ids, *fact.copy_ids} == set(sentence.article_ids)
