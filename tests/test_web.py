@@ -754,3 +754,68 @@ def test_lone_surrogate_in_a_rejected_article_is_a_422_not_a_500(tmp_path: Path)
                 "published: Value error, published must be a date such as 2025-10-14 "
                 "(years 1000-9000)"
             )
+
+
+@pytest.fixture
+def deadline_server() -> Iterator[int]:
+    """A real uvicorn server whose request headers must arrive within 1 s."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    from newsdesk.web.server import header_deadline_protocol
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="error", http=header_deadline_protocol(1.0)
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    yield port
+    server.should_exit = True
+    thread.join(5)
+
+
+def test_headers_sent_too_slowly_get_408_and_the_connection_closes(deadline_server: int) -> None:
+    import socket
+
+    def connect() -> socket.socket:
+        return socket.create_connection(("127.0.0.1", deadline_server), timeout=5)
+
+    # Slow-loris: a byte of headers every 0.3 s never completes them within the deadline.
+    slow = connect()
+    started = time.monotonic()
+    slow.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+    answer = b""
+    try:
+        for _ in range(20):
+            slow.sendall(b"X")
+            time.sleep(0.3)
+    except OSError:
+        pass  # closed by the server
+    while chunk := slow.recv(4096):
+        answer += chunk
+    slow.close()
+    assert answer.startswith(b"HTTP/1.1 408 ")
+    assert answer.endswith(b"request headers not received in time")
+    assert 0.9 < time.monotonic() - started < 3.0
+    # A client that sends its headers at once is served, again on the same connection after
+    # idling (the deadline starts with each request's first byte, not with the connection).
+    fast = connect()
+    for _ in range(2):
+        fast.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert fast.recv(4096).startswith(b"HTTP/1.1 200 ")
+        time.sleep(1.5)
+    fast.close()

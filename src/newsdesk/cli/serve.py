@@ -85,6 +85,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from ..nlp import Models
     from ..web import create_app
+    from ..web.server import header_deadline_protocol
 
     if not 0 < args.port < 65536:
         raise ConfigError(f"--port must be 1-65535, not {args.port}")
@@ -130,7 +131,9 @@ def _serve(args: argparse.Namespace) -> int:
             access_log=False,
             # Idle keep-alive connections close after 5 s; past 256 open connections and
             # requests new ones get 503 (20,000 idle sockets exhausted the descriptors);
-            # SIGTERM waits at most 3 s for requests in flight, then stops.
+            # SIGTERM waits at most 3 s for requests in flight, then stops. Request headers
+            # must arrive within 10 s (slow-loris; uvicorn has no setting for it).
+            http=header_deadline_protocol(),
             timeout_keep_alive=5,
             limit_concurrency=256,
             timeout_graceful_shutdown=3,
