@@ -216,7 +216,7 @@ def times_of(text: str) -> frozenset[str]:
 class Claim:
     """One claim of a sentence: its content, predicate, numbers, times and polarity.
 
-    A source reports the claim only with the same numbers, the same months (``times``) and
+    A source reports the claim only with the same numbers, no other month (``times``) and
     the same polarity: "14 injured" is not "17 injured", "in June" is not "in February",
     "did not resign" is not "resigned".
     """
@@ -368,19 +368,19 @@ class Citer:
 
     Every "which sources say this" of a brief is answered here: the summary's citations,
     the facts' support and evidence (``facts``), and through the facts the coverage matrix.
-    A sentence is split into claims ("X reiterated … and the Iraqi government said …" is
-    two). A source reports the sentence when one of its sentences has cosine >= ``same_claim``
-    with it and every claim is found in the source: some sentence of the source (or a
-    sentence joined with the next, for claims a source splits in two) with cosine >=
-    ``same_claim`` - 0.15 states every number and month of the claim (14 injured is not 17
-    injured), has the claim's polarity, names ``name_recall`` of its proper names and covers
-    ``cite_recall`` of the claim's content words and of its predicate words, weighted by
-    rarity in the story (so "Varkonen" and "inquiry" count, "bridge" hardly); only
-    ``loose_recall`` when that sentence is a near paraphrase (cosine >= ``near_claim``), as
-    translations and rewordings share few words: paraphrase is judged by the embeddings,
-    not by a word list. Names match across spellings (Soleimani = Suleimani, Ostrová =
-    Ostrova). Attribution, subordinate tails (", when …", ", killing …") and relative asides
-    are detail a source may leave out, except for their numbers.
+    A sentence is split into claims ("X reiterated … and the Iraqi government said …" is two). A
+    source reports the sentence when one of its sentences has cosine >= ``same_claim`` with it
+    and every claim is found in the source: some sentence of the source (or a sentence joined
+    with the next, for claims a source splits in two) with cosine >= ``same_claim`` - 0.15
+    states every number of the claim (14 injured is not 17 injured) and no month other than the
+    claim's, has the claim's polarity, names ``name_recall`` of its proper names and covers
+    ``cite_recall`` of the claim's content words and of its predicate words, weighted by rarity
+    in the story (so "Varkonen" and "inquiry" count, "bridge" hardly); only ``loose_recall``
+    when that sentence is a near paraphrase (cosine >= ``near_claim``), as translations and
+    rewordings share few words: paraphrase is judged by the embeddings, not by a word list.
+    Names match across spellings (Soleimani = Suleimani, Ostrová = Ostrova). Attribution,
+    subordinate tails (", when …", ", killing …") and relative asides are detail a source may
+    leave out, except for their numbers.
 
     Thresholds: ``EvidenceOptions`` (chosen on ECB+ train topics).
 
@@ -481,7 +481,9 @@ class Citer:
             names = claim.words & said.names
             out.append(
                 claim.numbers <= stated
-                and claim.times <= times
+                # A month the source does not give is detail left out; another month is
+                # another time ("in June" is not "in February").
+                and (claim.times <= times or not times)
                 and claim.negated == negated
                 and (not names or self.recall(names, have, names) >= self._names)
                 and self.recall(claim.words, have, said.names) >= need
