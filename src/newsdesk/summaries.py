@@ -61,10 +61,10 @@ class SummaryOptions:
     summaries --data …/duc2004``, which also reports them cross-validated over
     ``evaluation.summaries.tuning_grid``) and by reading the seeds' and the example's
     summaries: ``support`` and ``lead_first`` cost about 0.3 ROUGE-1 on DUC and keep the
-    summary on what many outlets report. Citation knobs (``same_claim`` to
-    ``loose_recall``) were calibrated by reading the seeds and the example story sentence
-    by sentence (see ``citations.Citer``; ``tests/test_summaries.py`` pins the resulting
-    citation sets). Re-run both after changing any of them.
+    summary on what many outlets report. Citations come from the evidence engine
+    (``citations.Citer``) with its thresholds (``citations.EvidenceOptions``, chosen on ECB+
+    train topics), the same that decides the facts' support; the citation knobs below
+    override them only when set. Re-run both after changing any of them.
     """
 
     #: Word budget. The summary never exceeds it unless ``overflow`` is set.
@@ -117,11 +117,11 @@ class SummaryOptions:
     drop_weekdays: bool = True
     #: Drop short parenthetical asides ("2 mph (3 kph)", "Sen. Lee (D-Ore.)").
     drop_asides: bool = True
-    #: Citation thresholds, see ``citations.Citer``.
-    same_claim: float = 0.55
-    cite_recall: float = 0.45
-    near_claim: float = 0.7
-    loose_recall: float = 0.3
+    #: Citation thresholds: None = the evidence engine's (``citations.EvidenceOptions``).
+    same_claim: float | None = None
+    cite_recall: float | None = None
+    near_claim: float | None = None
+    loose_recall: float | None = None
 
 
 @dataclass(frozen=True)
