@@ -270,6 +270,8 @@ def _facts(
             continue
         chosen.append(row)
         used.update(found[row].values())
+        if len(chosen) >= 4 * options.max_facts + len(summary):
+            break  # enough to fill the list after the summary's claims leave it
     facts: list[tuple[int, float, Fact]] = []
     for centre in chosen:
         if any(
