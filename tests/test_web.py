@@ -8,6 +8,7 @@ import html
 import html.parser
 import json
 import re
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,8 +31,9 @@ from newsdesk.nlp import Models
 from newsdesk.store import Store
 from newsdesk.web import create_app
 from newsdesk.web.app import CSP, MAX_ARTICLES_PER_REQUEST
-from newsdesk.web.cache import LRU, SingleFlight
+from newsdesk.web.cache import LRU
 from newsdesk.web.docs import brief_schema, schema_fields
+from newsdesk.web.jobs import Jobs, JobsBusy
 from newsdesk.web.pages import (
     after_first,
     article_href,
@@ -670,11 +672,19 @@ def test_small_helpers() -> None:
     lru.get("a")
     lru.put("c", 3)
     assert (lru.get("a"), lru.get("b"), lru.get("c")) == (1, None, 3)
-    flights: SingleFlight[int] = SingleFlight()
-    one = flights.submit("k", lambda: time.sleep(0.2) or 1)
-    two = flights.submit("k", lambda: 2)
+    jobs = Jobs(Models(embedder_name="hashing"), max_waiting=0)
+    one = jobs.submit("one", lambda _m: time.sleep(0.2) or 1, key="k")
+    two = jobs.submit("two", lambda _m: 2, key="k")
     assert one is two and one.result() == 1
-    flights.shutdown()
+    # Past max_waiting jobs are refused at once (the request gets 429), not queued.
+    release = threading.Event()
+    blocking = jobs.submit("block", lambda _m: release.wait(5))
+    with pytest.raises(JobsBusy, match=r"^the server is busy \(1 job queued\); retry shortly$"):
+        jobs.submit("more", lambda _m: 3)
+    release.set()
+    assert blocking.result() is True
+    assert jobs.submit("after", lambda _m: 4).result() == 4
+    jobs.shutdown()
 
 
 def test_make_article_drops_script_urls_before_the_web_sees_them() -> None:
@@ -760,7 +770,6 @@ def test_lone_surrogate_in_a_rejected_article_is_a_422_not_a_500(tmp_path: Path)
 def deadline_server() -> Iterator[int]:
     """A real uvicorn server whose request headers must arrive within 1 s."""
     import socket
-    import threading
 
     import uvicorn
 
@@ -819,3 +828,67 @@ def test_headers_sent_too_slowly_get_408_and_the_connection_closes(deadline_serv
         assert fast.recv(4096).startswith(b"HTTP/1.1 200 ")
         time.sleep(1.5)
     fast.close()
+
+
+def test_a_job_past_its_deadline_is_cancelled_and_health_answers_meanwhile(
+    models: Models,
+) -> None:
+    from newsdesk.briefs import build_brief
+
+    def slow_brief(store: Store, story_id: str, job_models: Models) -> Any:
+        # A brief that keeps the models busy for 8 s: the job's clock stops it at 2 s.
+        ends = time.monotonic() + 8.0
+        while time.monotonic() < ends:
+            job_models.nlp("One more sentence to parse.")
+        return build_brief([], job_models)  # pragma: no cover - never reached
+
+    assert models.nlp is not None  # loaded now: loading is not charged to a job, but takes time
+    with Store() as store:
+        app = create_app(store, models, brief_fn=slow_brief, job_deadline=2.0)
+        with TestClient(app) as client:
+            posted = client.post("/api/articles", json=example_payloads()[:1], headers=JSON)
+            assert posted.status_code == 200, posted.text
+            story_id = posted.json()["results"][0]["story_id"]
+            answers: list[Any] = []
+            worker = threading.Thread(
+                target=lambda: answers.append(client.get(f"/api/stories/{story_id}/brief"))
+            )
+            started = time.monotonic()
+            worker.start()
+            slowest = 0.0
+            while worker.is_alive():
+                t0 = time.monotonic()
+                assert client.get("/api/health").status_code == 200
+                slowest = max(slowest, time.monotonic() - t0)
+                time.sleep(0.05)
+            worker.join()
+            # The page build the POST started (stopped at 2 s), then this brief (2 s).
+            assert time.monotonic() - started < 6.0
+            assert slowest < 0.5
+            (answer,) = answers
+            assert answer.status_code == 503
+            assert answer.json() == {
+                "detail": f"the brief of {story_id} took longer than 2 s and was cancelled "
+                "(split a very long article into smaller ones)"
+            }
+            # The worker is free again: the next job runs.
+            assert client.get("/api/health").json()["articles"] == 1
+
+
+def test_a_posted_article_past_the_deadline_gets_422_and_stores_nothing(
+    models: Models,
+) -> None:
+    long_text = " ".join(
+        f"Officials in Korvath said on day {i} that the bridge would reopen." for i in range(3000)
+    )
+    with Store() as store:
+        app = create_app(store, models, job_deadline=0.2)
+        with TestClient(app) as client:
+            answer = client.post("/api/articles", json={"text": long_text}, headers=JSON)
+            assert answer.status_code == 422
+            assert answer.json() == {
+                "detail": "ingesting 1 article took longer than 0.2 s and was cancelled "
+                "(split a very long article into smaller ones)"
+            }
+            health = client.get("/api/health").json()
+            assert (health["articles"], health["stories"]) == (0, 0)

@@ -17,10 +17,10 @@ import hmac
 import json
 import logging
 import re
-import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from concurrent.futures import Future
 from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -37,8 +37,9 @@ from ..errors import NewsdeskError
 from ..models import Article, Brief
 from ..nlp import Models
 from ..store import Store
-from .cache import LRU, RenderedStory, SingleFlight
+from .cache import LRU, RenderedStory
 from .docs import brief_schema, docs_context
+from .jobs import JOB_DEADLINE, Jobs, JobsBusy, JobTimeout
 from .pages import (
     ArticleText,
     article_paragraphs,
@@ -125,11 +126,8 @@ class _Web:
     pages: LRU[tuple[str, str], RenderedStory]
     latest: LRU[str, RenderedStory]
     texts: LRU[str, ArticleText]
-    builds: SingleFlight[RenderedStory]
-    # spaCy and torch calls (ingest, briefs, sentence splits) run one at a time: the 2-core
-    # machines this serves on gain nothing from running them in parallel, and it keeps the
-    # pipelines' thread-safety out of the question.
-    heavy: threading.Lock = field(default_factory=threading.Lock)
+    # Ingest, briefs and sentence splits: one worker, a bounded queue, a deadline per job.
+    jobs: Jobs
     owns_reader: bool = False
 
 
@@ -318,6 +316,7 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     page_cache_size: int = 256,
     guard_reads: bool = False,
+    job_deadline: float = JOB_DEADLINE,
 ) -> FastAPI:
     """Build the web app over an open store.
 
@@ -335,6 +334,8 @@ def create_app(
         guard_reads: with a token, every request (pages and reads too, static files aside)
             needs it; ``newsdesk serve`` sets this beyond loopback unless ``--public-read``.
         page_cache_size: how many rendered story pages to keep (0 turns the cache off).
+        job_deadline: seconds one heavy job (an ingest, a brief, a page build) may run;
+            one past it is cancelled (a POST gets 422, a page or brief 503).
 
     Returns:
         The ``FastAPI`` app (request guard and security headers installed).
@@ -357,17 +358,17 @@ def create_app(
         pages=LRU(page_cache_size),
         latest=LRU(max(page_cache_size, 1) * 4),
         texts=LRU(2048),
-        builds=SingleFlight(workers=1),
+        jobs=Jobs(models, deadline=job_deadline),
         owns_reader=owns_reader,
     )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        # A running build is not waited for past 1 s: SIGTERM must stop the server within
-        # 5 s (uvicorn's grace is 3 s); what it did not cache is rebuilt on the next start.
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.to_thread(web.builds.shutdown), 1.0)
+        # Queued jobs are dropped and the running one stops at its next model call: SIGTERM
+        # must stop the server within 5 s (uvicorn's grace is 3 s); what was not cached is
+        # rebuilt on the next start, and an interrupted ingest's batch was never acknowledged.
+        web.jobs.shutdown()
         if web.owns_reader:
             web.reader.close()
 
@@ -429,6 +430,17 @@ def _install_errors(api: FastAPI, web: _Web) -> None:
             web, "error.html", status=exc.status_code, code=exc.status_code, message=str(exc.detail)
         )
 
+    @api.exception_handler(JobTimeout)
+    async def job_timeout(request: Request, exc: JobTimeout) -> Response:
+        # A POSTed input too costly to analyse is the client's to fix (422); a brief or page
+        # that could not be built in time is the server's (503).
+        status = 422 if request.method == "POST" else 503
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    @api.exception_handler(JobsBusy)
+    async def jobs_busy(request: Request, exc: JobsBusy) -> Response:
+        return JSONResponse({"detail": str(exc)}, status_code=429, headers={"Retry-After": "5"})
+
     @api.exception_handler(NewsdeskError)
     async def newsdesk_error(request: Request, exc: NewsdeskError) -> Response:
         log.error("newsdesk error on %s: %s", request.url.path, exc)
@@ -483,7 +495,7 @@ def _install_api(api: FastAPI, web: _Web) -> None:
         },
         tags=["articles"],
     )
-    def post_articles(
+    async def post_articles(
         payload: Annotated[ArticleIn | list[ArticleIn], Body()],
         authorization: Annotated[str | None, Header()] = None,
     ) -> IngestOut:
@@ -495,22 +507,25 @@ def _install_api(api: FastAPI, web: _Web) -> None:
                 status_code=413,
                 detail=f"at most {MAX_ARTICLES_PER_REQUEST} articles per request",
             )
-        articles = [
-            make_article(
-                item.text,
-                location=item.url or "api",
-                title=item.title,
-                url=item.url,
-                outlet=item.outlet,
-                published=item.published,
-                author=item.author,
-            )
-            for item in items
-        ]
-        from ..ingest import ingest
+        from ..ingest import IngestReport, ingest
 
-        with web.heavy:
-            report = ingest(web.store, articles, web.models)
+        def job(models: Models) -> IngestReport:
+            articles = [
+                make_article(
+                    item.text,
+                    location=item.url or "api",
+                    title=item.title,
+                    url=item.url,
+                    outlet=item.outlet,
+                    published=item.published,
+                    author=item.author,
+                )
+                for item in items
+            ]
+            return ingest(web.store, articles, models)
+
+        what = f"ingesting {len(items)} article{'' if len(items) == 1 else 's'}"
+        report: IngestReport = await asyncio.wrap_future(web.jobs.submit(what, job))
         for story_id in {*report.new_stories, *report.updated_stories}:
             _refresh_soon(web, story_id)
         return IngestOut(
@@ -585,15 +600,19 @@ def _install_api(api: FastAPI, web: _Web) -> None:
         tags=["stories"],
         summary="The story's brief (the JSON contract newsdesk.brief)",
     )
-    def get_brief(story_id: str) -> dict[str, Any]:
+    async def get_brief(story_id: str) -> dict[str, Any]:
         """Return the story's brief in the ``newsdesk.brief`` JSON contract: every field is
         described under "The brief" below, and ``/api/schema/brief.json`` is its JSON Schema."""
         if web.reader.story(_check_id(story_id)) is None:
             raise _missing_story(web, story_id, "/api/stories/{id}/brief")
         from ..briefs import brief_to_dict
 
-        with web.heavy:
-            brief = web.brief_fn(web.store, story_id, web.models)
+        future = web.jobs.submit(
+            f"the brief of {story_id}",
+            lambda models: web.brief_fn(web.store, story_id, models),
+            key=f"brief:{story_id}",
+        )
+        brief: Brief = await asyncio.wrap_future(future)
         result: dict[str, Any] = brief_to_dict(brief)
         return result
 
@@ -643,8 +662,11 @@ def _install_api(api: FastAPI, web: _Web) -> None:
 # --- Pages ----------------------------------------------------------------------------------
 
 
-def _texts(web: _Web, articles: list[Article]) -> dict[str, ArticleText]:
-    """Split articles into sentences, reusing earlier splits (an article never changes)."""
+def _texts(web: _Web, articles: list[Article], models: Models) -> dict[str, ArticleText]:
+    """Split articles into sentences, reusing earlier splits (an article never changes).
+
+    Runs as (part of) a job: ``models`` are the job's.
+    """
     out: dict[str, ArticleText] = {}
     missing = []
     for article in articles:
@@ -654,22 +676,22 @@ def _texts(web: _Web, articles: list[Article]) -> dict[str, ArticleText]:
         else:
             missing.append(article)
     for article in missing:
-        with web.heavy:
-            text = split_article(article, web.models.nlp)
+        text = split_article(article, models.nlp)
         web.texts.put(article.id, text)
         out[article.id] = text
     return out
 
 
-def _build_story(web: _Web, story_id: str) -> RenderedStory:
-    """Build (or fetch the cached) brief of a story and render its page body."""
+def _build_story(web: _Web, story_id: str, models: Models) -> RenderedStory:
+    """Build (or fetch the cached) brief of a story and render its page body (a job)."""
     version = web.reader.story_version(story_id)
-    with web.heavy:
-        brief = web.brief_fn(web.store, story_id, web.models)
+    brief = web.brief_fn(web.store, story_id, models)
     story = web.reader.story(story_id)
     n_articles = len(story.article_ids) if story else 0
     articles = web.reader.articles([s.article_id for s in brief.sources])
-    context = story_view(brief, _texts(web, articles), version=version, n_articles=n_articles)
+    context = story_view(
+        brief, _texts(web, articles, models), version=version, n_articles=n_articles
+    )
     fragment = web.env.get_template("story_body.html").render(**context)
     page = web.env.get_template("story.html")
     # The body is our own template output (autoescaped), so Markup only stops double escaping.
@@ -687,9 +709,20 @@ def _build_story(web: _Web, story_id: str) -> RenderedStory:
     return rendered
 
 
+def _submit_build(web: _Web, story_id: str) -> Future[RenderedStory]:
+    """Queue the build of a story's page (at most one build per story at a time)."""
+    return web.jobs.submit(
+        f"the page of {story_id}",
+        lambda models: _build_story(web, story_id, models),
+        key=f"page:{story_id}",
+    )
+
+
 def _refresh_soon(web: _Web, story_id: str) -> None:
-    """Start rebuilding a story's page in the background (at most one build per story)."""
-    web.builds.submit(story_id, lambda: _build_story(web, story_id))
+    """Start rebuilding a story's page in the background; a full queue skips it (the next
+    reader of the page asks again)."""
+    with contextlib.suppress(JobsBusy):
+        _submit_build(web, story_id)
 
 
 def _install_pages(api: FastAPI, web: _Web) -> None:
@@ -758,7 +791,7 @@ def _install_pages(api: FastAPI, web: _Web) -> None:
         stale = False
         if rendered is None:
             previous = web.latest.get(story_id)
-            future = web.builds.submit(story_id, lambda: _build_story(web, story_id))
+            future = _submit_build(web, story_id)
             if previous is not None:
                 # Serve the last page now; live.js swaps in the new one when it is ready.
                 rendered, stale = previous, True
@@ -769,14 +802,21 @@ def _install_pages(api: FastAPI, web: _Web) -> None:
         return Response(body, media_type="text/html; charset=utf-8")
 
     @api.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(
+    async def article_page(
         article_id: str, hl: Annotated[int | None, Query(ge=0, le=100_000)] = None
     ) -> HTMLResponse:
         article = web.reader.article(_check_id(article_id))
         if article is None:
             raise HTTPException(status_code=404, detail="no such article")
         row = web.reader.article_rows([article.id]).get(article.id)
-        text = _texts(web, [article])[article.id]
+        text = web.texts.get(article.id)
+        if text is None:
+            future: Future[ArticleText] = web.jobs.submit(
+                f"the sentences of {article.id}",
+                lambda models: _texts(web, [article], models)[article.id],
+                key=f"text:{article.id}",
+            )
+            text = await asyncio.wrap_future(future)
         return _render(
             web,
             "article.html",

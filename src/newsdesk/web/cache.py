@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-__all__ = ["LRU", "RenderedStory", "SingleFlight"]
+__all__ = ["LRU", "RenderedStory"]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -68,40 +66,3 @@ class RenderedStory:
     page: bytes
     stale_page: bytes
     n_articles: int
-
-
-class SingleFlight(Generic[V]):
-    """Run at most one job per key at a time on a small pool; callers of a running key share it.
-
-    Twenty readers opening a story whose brief is being rebuilt must not start twenty builds.
-    """
-
-    def __init__(self, workers: int = 1) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsdesk-web")
-        self._running: dict[str, Future[V]] = {}
-        self._lock = threading.Lock()
-
-    def submit(self, key: str, job: Callable[[], V]) -> Future[V]:
-        """Start ``job`` for ``key`` unless one is already running; return its future."""
-        with self._lock:
-            future = self._running.get(key)
-            if future is not None:
-                return future
-            future = self._pool.submit(job)
-            self._running[key] = future
-        future.add_done_callback(lambda _f: self._forget(key, future))
-        return future
-
-    def running(self, key: str) -> bool:
-        """Return True while a job for ``key`` is queued or running."""
-        with self._lock:
-            return key in self._running
-
-    def _forget(self, key: str, future: Future[V]) -> None:
-        with self._lock:
-            if self._running.get(key) is future:
-                del self._running[key]
-
-    def shutdown(self) -> None:
-        """Stop taking jobs and wait for the running ones."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
