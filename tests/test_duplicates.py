@@ -138,3 +138,104 @@ def test_an_exact_repeat_at_another_location_is_listed_as_its_copy() -> None:
         (None, None),
         (first.id, "exact"),
     ]
+
+
+# --- which copy is the original: one rule in brief, ingest and batch ---------------------------
+
+SYNDICATION = "tests/fixtures/syndication"
+# 02 republishes 01 (and credits it); 04 and 05 copy a Kestrel News story that is not among the
+# inputs: 04 is the earlier to the minute. See tests/fixtures/syndication/README.md.
+EXPECTED_COPIES = {"02": "01", "05": "04"}
+
+
+def _syndication() -> list[Article]:
+    from newsdesk.readers import read_articles
+
+    return read_articles([SYNDICATION]).articles
+
+
+def _named(articles: list[Article], duplicate_of: dict[str, str | None]) -> dict[str, str]:
+    name = {a.id: a.location.rsplit("/", 1)[-1][:2] for a in articles}
+    return {name[c]: name[o] for c, o in sorted(duplicate_of.items()) if o}
+
+
+def test_choose_original_rule() -> None:
+    from newsdesk.duplicates import CopyKey, choose_original
+
+    day = "2025-03-04"
+    early = CopyKey("e", "z.txt", day, f"{day}T08:10", "UTC")
+    late = CopyKey("l", "a.txt", day, f"{day}T09:00", "UTC")
+    untimed = CopyKey("u", "b.txt", day)
+    crediting = CopyKey("c", "a.txt", day, credits=True)
+    assert choose_original([late, early]) == "e"  # earliest to the minute
+    assert choose_original([late, early, untimed]) == "l"  # not all timed: first by location
+    assert choose_original([crediting, untimed]) == "u"  # the copy credits the other
+    assert choose_original([CopyKey("x", "y", "2025-03-03"), early]) == "x"  # earlier day
+    assert choose_original([CopyKey("x", "y", None), crediting]) == "c"  # undated last
+    # Times in different zones (one stated, one not) are not compared.
+    assert choose_original([early, CopyKey("n", "a.txt", day, f"{day}T07:00")]) == "n"
+    with pytest.raises(ValueError):
+        choose_original([])
+
+
+def test_copy_key_reads_stamps_and_credits() -> None:
+    from newsdesk.articles import clean
+    from newsdesk.duplicates import CopyKey, copy_key
+
+    keys = {a.location.rsplit("/", 1)[-1][:2]: copy_key(clean(a)) for a in _syndication()}
+    assert [(n, k.minute, k.zone, k.credits) for n, k in sorted(keys.items())] == [
+        ("01", "2025-03-04T08:10", "UTC", False),
+        ("02", None, "", True),
+        ("03", None, "", False),
+        ("04", "2025-03-04T09:00", "UTC", False),
+        ("05", "2025-03-04T09:30", "UTC", True),
+    ]
+    assert CopyKey.from_json(keys["05"].to_json()) == keys["05"]
+    pm = make_article("Rain fell.", location="x", published="2025-10-14")
+    stamped = pm.__class__(**{**pm.__dict__, "removed": ("Posted October 14, 2025 at 1:05 PM",)})
+    assert copy_key(stamped).minute == "2025-10-14T13:05"
+
+
+def test_copy_order_is_the_same_in_brief_ingest_and_batch_for_every_arrival_order() -> None:
+    import itertools
+
+    import numpy as np
+
+    from newsdesk.articles import clean
+    from newsdesk.batch import resolve_duplicates, with_originals
+    from newsdesk.duplicates import copy_key
+    from newsdesk.ingest import IngestOptions, ingest
+    from newsdesk.nlp import Models
+    from newsdesk.pipeline import prepare
+    from newsdesk.store import Store
+
+    raw = _syndication()
+    # brief: pipeline.prepare (what newsdesk.brief and `newsdesk brief` run), all 120 orders.
+    for order in itertools.permutations(raw):
+        kept, duplicate_of = prepare(order)
+        assert _named(kept, dict(duplicate_of)) == EXPECTED_COPIES
+    # batch: the driver's verdicts from the verified pairs, whatever order they come in.
+    cleaned = [clean(a) for a in raw]
+    info = {a.id: (a.published, content_hash(a.text)) for a in cleaned}
+    sigs = {a.id: np.asarray(minhash(a.text).hashvalues) for a in cleaned}
+    pairs = [
+        (a.id, b.id, float(np.mean(sigs[a.id] == sigs[b.id])))
+        for a, b in itertools.combinations(cleaned, 2)
+    ]
+    keys = {a.id: copy_key(a) for a in cleaned}
+    for seed in range(60):  # 10 pairs have 3.6 million orders: a seeded sample of them
+        order = random.Random(seed).sample(pairs, len(pairs))
+        found = with_originals(resolve_duplicates(info, order), keys)
+        assert _named(cleaned, {k: m.duplicate_of for k, m in found.items()}) == EXPECTED_COPIES
+    # ingest and the store, one article per batch (and all at once): each article arrives
+    # first and last, before and after every other (rotations, both ways; ~1.5 s per order).
+    models = Models()
+    rotations = [raw[i:] + raw[:i] for i in range(len(raw))]
+    for order in [*rotations, *(list(reversed(r)) for r in rotations)]:
+        for size in (1, 5) if order == raw else (1,):
+            with Store() as store:
+                for article in order:
+                    ingest(store, [article], models, options=IngestOptions(batch_size=size))
+                stored = {g.canonical_id: g.article_ids for g in store.duplicate_groups()}
+                links = {m: c for c, ids in stored.items() for m in ids if m != c}
+                assert _named(cleaned, links) == EXPECTED_COPIES, [a.location for a in order]

@@ -10,7 +10,9 @@ reusing the single-machine stages (``duplicates``, ``stories.featurize``, ``simi
   band are the ones ``datasketch.MinHashLSH`` picks for ``lsh_threshold``, so the candidates
   equal those ``DuplicateIndex`` finds; ``resolve_duplicates`` then replays
   ``find_duplicates``' order rule (publication order, exact before near, best similarity,
-  ties to the smallest id), so the groups match single-machine ``ingest`` of one batch.
+  ties to the smallest id), so the groups match single-machine ``ingest`` of one batch;
+  each group's original is then the one ``duplicates.choose_original`` picks (the rule of
+  ``brief`` and ``ingest``), from the ``copy_key`` every worker computes.
 * Stories are the average-linkage clusters of all articles cut at ``StoryOptions.threshold``
   (``stories.cluster``), which lie inside the connected components of the graph of pairs
   similar at the threshold or more. Every article gets its ``ArticleFeatures`` (as the store
@@ -44,7 +46,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .duplicates import DuplicateMatch, DuplicateOptions, group_duplicates
+from .duplicates import (
+    CopyKey,
+    DuplicateMatch,
+    DuplicateOptions,
+    assign_originals,
+    copy_key,
+    group_duplicates,
+)
 from .errors import InputError, MissingDependency
 from .models import Article, DuplicateGroup, earliest_first
 from .stories import (
@@ -68,6 +77,7 @@ __all__ = [
     "resolve_duplicates",
     "run_batch",
     "single_machine_reference",
+    "with_originals",
 ]
 
 
@@ -193,6 +203,32 @@ def resolve_duplicates(
         exact_root.setdefault(text_hash, root)
         if match is not None:
             out[aid] = match
+    return out
+
+
+def with_originals(
+    matches: Mapping[str, DuplicateMatch], keys: Mapping[str, CopyKey]
+) -> dict[str, DuplicateMatch]:
+    """Point each group of copies at the original ``duplicates.choose_original`` picks.
+
+    Args:
+        matches: ``resolve_duplicates``' verdicts (each copy linked to some group member).
+        keys: ``duplicates.copy_key`` of every article in a group.
+
+    Returns:
+        Article id -> ``DuplicateMatch`` for the copies, each naming its group's original.
+    """
+    originals = assign_originals(
+        {aid: m.duplicate_of for aid, m in matches.items() if m.duplicate_of}, keys
+    )
+    links: dict[str | None, DuplicateMatch] = {}
+    for match in sorted(matches.values(), key=lambda m: m.article_id):
+        links.setdefault(match.duplicate_of, match)
+    out: dict[str, DuplicateMatch] = {}
+    for aid, original in sorted(originals.items()):
+        # A former original takes the kind and similarity of a link into its group.
+        via = matches.get(aid) or links.get(aid) or DuplicateMatch(aid, None, "near")
+        out[aid] = DuplicateMatch(aid, original, via.kind or "near", via.similarity)
     return out
 
 
@@ -349,10 +385,11 @@ def _clean_sketch(batch: dict[str, Any], options: DuplicateOptions) -> Any:
             {
                 **_to_row(article),
                 "content_hash": content_hash(article.text),
+                "copy_key": copy_key(article).to_json(),
                 "signature": np.asarray(sketch.hashvalues, dtype=np.uint32).tobytes(),
             }
         )
-    return _rows_batch(out, (*_ARTICLE_COLUMNS, "content_hash", "signature"))
+    return _rows_batch(out, (*_ARTICLE_COLUMNS, "content_hash", "copy_key", "signature"))
 
 
 def _batch_rows(batch: Any) -> list[dict[str, Any]]:
@@ -532,12 +569,11 @@ class _Briefs:
 
     def _write(self, rows: list[dict[str, Any]], build_brief: Any, render_json: Any) -> str:
         articles = [_from_row(r) for r in rows]
-        members = {a.id for a in articles}
-        duplicate_of = {
-            r["id"]: r["duplicate_of"]
-            for r in rows
-            if r["duplicate_of"] and r["duplicate_of"] in members
-        }
+        # Copies of an original outside the story choose among themselves, by the same rule.
+        duplicate_of = assign_originals(
+            {r["id"]: r["duplicate_of"] for r in rows if r["duplicate_of"]},
+            {a.id: copy_key(a) for a in articles},
+        )
         story = rows[0]["story_id"]
         brief = build_brief(articles, self._models, duplicate_of=duplicate_of, story_id=story)
         (self._out / f"{story}.json").write_text(render_json(brief), encoding="utf-8")
@@ -697,7 +733,9 @@ def _pipeline(
     # Same text and URL give the same id: keep one row per id (first by location).
     meta = [
         {k: _plain(v) for k, v in m.items()}
-        for m in cleaned.select_columns(["id", "published", "content_hash", "location"]).take_all()
+        for m in cleaned.select_columns(
+            ["id", "published", "content_hash", "location", "copy_key"]
+        ).take_all()
     ]
     first: dict[str, str] = {}
     for m in sorted(meta, key=lambda m: (m["id"], m["location"])):
@@ -735,7 +773,14 @@ def _pipeline(
         else {}
     )
     pairs = [(a, b, float(np.mean(sigs[a] == sigs[b]))) for a, b in pair_set]
-    matches = resolve_duplicates(info, pairs, dup_opts)
+    matches = with_originals(
+        resolve_duplicates(info, pairs, dup_opts),
+        {
+            m["id"]: CopyKey.from_json(m["copy_key"])
+            for m in meta
+            if first[m["id"]] == m["location"]
+        },
+    )
     groups = group_duplicates(list(matches.values()))
     lap("duplicates")
     days = {aid: day_number(pub) for aid, (pub, _) in info.items()}
