@@ -38,7 +38,9 @@ def test_parse_number():
 
 def test_interval_reads_figures_at_two_significant_digits():
     assert interval(5000, "exact", "5,000") == (4950, 5050)
-    assert interval(5000, "about", "5,000") == (4950, 5050)
+    assert interval(5000, "about", "5,000") == (4500, 5500)  # approximate: 10% at most
+    assert interval(40, "about", "40") == (36, 44)
+    assert interval(5200, "about", "5,200") == (5150, 5250)
     assert interval(5213, "exact", "5,213") == (5213, 5213)
     low, high = interval(5000, "more_than", "5,000")
     assert low > 5000 and high == math.inf
@@ -46,9 +48,11 @@ def test_interval_reads_figures_at_two_significant_digits():
 
 
 def test_compatibility_rule():
-    assert not compatible(
+    assert compatible(
         q(5000, "about"), q(5200, "about"), "5,000", "5,200"
-    )  # around 5,000 vs roughly 5,200
+    )  # around 5,000 vs roughly 5,200: approximations
+    assert not compatible(q(5000), q(5200, "about"), "5,000", "5,200")
+    assert compatible(q(40, "about"), q(42), "40", "42")
     assert not compatible(q(5000), q(5200), "5,000", "5,200")
     assert compatible(
         q(5000, "more_than"), q(5200, "about"), "5,000", "5,200"

@@ -10,10 +10,15 @@ Elliptic counts take their unit from the count before them in the sentence: "7,5
 figures conflict only if their ranges are disjoint (``compatible``). The rule:
 
 * Figures are read at two significant digits, the precision news figures are rounded to.
-  An exact round figure ("5,000") and an approximate one ("around 5,000", "roughly 5,200")
-  stand for their rounding interval at that precision: 5,000 -> [4,950, 5,050]. So "around
-  5,000" and "roughly 5,200" conflict: an outlet that knew 5,200 would have written it. A
-  figure with more significant digits ("5,213") is exact.
+  An exact round figure ("5,000") stands for its rounding interval at that precision:
+  5,000 -> [4,950, 5,050]; so 5,000 and 5,200 conflict: an outlet that knew 5,200 would
+  have written it. A figure with more significant digits ("5,213") is exact.
+* An approximate figure ("around 40", "roughly 5,000") asserts half the step of its last
+  significant digit, at most 10%: "around 40" is [36, 44], "about 5,000" is [4,500, 5,500],
+  "about 5,200" is [5,150, 5,250]. Two approximations a reader would take for one figure
+  ("about 40" / "around 42") never conflict.
+* A part of a count ("forty-two of the 69 sailors", "including three children") is never
+  compared.
 * Directional qualifiers assert only a side: "more than 5,000" is (5,000, inf). It is
   compatible with 5,200 *and* with "around 5,000", so it takes no side in that conflict.
 * "nearly/almost N" is [0.9 N, N]; "another N" (an increment) is never compared.
@@ -52,9 +57,17 @@ _WORD_NUMBERS = {
     "twelve": 12,
     "dozen": 12,
     "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
     "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
     "hundred": 100,
 }
+_TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
+_UNITS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine"})
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 # Hedges in front of a figure, longest first (matched on the lower-cased words before it).
@@ -261,12 +274,17 @@ def interval(value: float, qualifier: str, figure: str = "") -> tuple[float, flo
         return (0.9 * value, value)
     if qualifier == "exact" and figure and _significant_digits(figure) > 2:
         return (value, value)
+    if qualifier == "about" and figure:
+        # "around 40" is 36-44: half the step of its last significant digit, at most 10%.
+        digits = re.sub(r"\D", "", figure.split(".")[0])
+        zeros = len(digits) - len(digits.rstrip("0")) if digits.strip("0") else 0
+        band = max(band, min(10.0**zeros / 2, 0.1 * value))
     return (value - band, value + band)
 
 
 def compatible(a: Quantity, b: Quantity, figure_a: str = "", figure_b: str = "") -> bool:
     """Say whether two figures for the same quantity can both hold."""
-    if "additional" in (a.qualifier, b.qualifier):
+    if {"additional", "part"} & {a.qualifier, b.qualifier}:
         return True
     low_a, high_a = interval(a.value, a.qualifier, figure_a)
     low_b, high_b = interval(b.value, b.qualifier, figure_b)
@@ -393,10 +411,27 @@ def extract_quantities(
             end += 1
         figure = _span_text(tokens[index:end])
         value = parse_number(figure)
+        # "Forty-two" is split by the tokenizer: tens, hyphen, units.
+        if (
+            value is not None
+            and end + 1 < len(tokens)
+            and tokens[end].text == "-"
+            and lower in _TENS
+            and tokens[end + 1].text.lower() in _UNITS
+        ):
+            value += _WORD_NUMBERS[tokens[end + 1].text.lower()]
+            figure = f"{token.text}-{tokens[end + 1].text}"
+            end += 2
         if value is None or re.fullmatch(r"(1[6-9]|20)\d\d", figure):
             index = end
             continue
         qualifier, q_start = _qualifier(doc, index)
+        # "Forty-two of the 69 sailors", "including three children": a part of a count,
+        # never compared with the whole.
+        if (end < len(tokens) and tokens[end].text.lower() == "of") or (
+            q_start > 0 and tokens[q_start - 1].text.lower() in {"including", "includes"}
+        ):
+            qualifier = "part"
         last = tokens[end - 1]
         noun = last.head if last.dep_ in {"nummod", "quantmod", "compound"} else None
         unit_text, owner, place = "", "", ""
