@@ -9,7 +9,7 @@ from __future__ import annotations
 from .config import Options, load_options
 from .errors import InputError, NewsdeskError
 from .models import Article, Brief
-from .pipeline import brief, dedupe
+from .pipeline import brief, briefs_all, dedupe
 
 __all__ = [
     "Article",
@@ -18,6 +18,7 @@ __all__ = [
     "NewsdeskError",
     "Options",
     "brief",
+    "briefs_all",
     "dedupe",
     "load_options",
 ]

@@ -7,7 +7,8 @@ function runs, so ``import newsdesk`` stays light.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .config import Options
@@ -16,7 +17,17 @@ if TYPE_CHECKING:
     from .models import Article, Brief
     from .nlp import Models
 
-__all__ = ["brief", "dedupe", "prepare"]
+__all__ = [
+    "StoryReports",
+    "brief",
+    "brief_story",
+    "briefs_all",
+    "dedupe",
+    "group_stories",
+    "prepare",
+    "several_stories",
+    "story_inputs",
+]
 
 
 def dedupe(articles: Sequence[Article]) -> dict[str, str]:
@@ -51,6 +62,106 @@ def prepare(articles: Iterable[Article]) -> tuple[list[Article], dict[str, str]]
     return kept, dedupe(kept) if kept else {}
 
 
+@dataclass(frozen=True)
+class StoryReports:
+    """One story among a call's inputs: its id (as the store names it) and its reports."""
+
+    story_id: str
+    articles: tuple[Article, ...]
+    duplicate_of: Mapping[str, str]
+    n_inputs: int  # readable articles in the whole call
+
+
+def group_stories(
+    articles: Sequence[Article], duplicate_of: Mapping[str, str], models: Models
+) -> list[StoryReports]:
+    """Group cleaned articles into stories with the clustering ``ingest`` uses.
+
+    The story id is ``stories.story_id_for`` its earliest member, as the store names it.
+    Copies are clustered like any article (they land beside their original); a copy whose
+    original is in another story is not marked as a copy there. Largest story first, then
+    in the clusters' order (by earliest member).
+    """
+    from .duplicates import assign_originals, copy_key
+    from .stories import StoryOptions, cluster, featurize, story_id_for
+
+    if not articles:
+        return []
+    options = StoryOptions()  # ingest's default (IngestOptions.stories)
+    by_id = {a.id: a for a in articles}
+    groups = cluster(featurize(articles, models.story_embedder, options=options), options)
+    out = []
+    for group in groups:
+        members = tuple(by_id[i] for i in group)
+        copies = assign_originals(duplicate_of, {a.id: copy_key(a) for a in members})
+        out.append(StoryReports(story_id_for(group[0]), members, copies, len(articles)))
+    order = {s.story_id: i for i, s in enumerate(out)}
+    return sorted(out, key=lambda s: (-len(s.articles), order[s.story_id]))
+
+
+def several_stories(stories: Sequence[StoryReports]) -> str | None:
+    """The line that says a call's inputs form several stories, or None for one story."""
+    if len(stories) < 2:
+        return None
+    reports = len(stories[0].articles)
+    return (
+        f"{stories[0].n_inputs} inputs form {len(stories)} stories; briefing the largest "
+        f"({reports} report{'s' if reports != 1 else ''})"
+    )
+
+
+def story_inputs(
+    inputs: Sequence[str],
+    models: Models,
+    *,
+    warn: Callable[[str], None] = lambda _msg: None,
+    progress: Callable[[str], None] = lambda _stage: None,
+) -> list[StoryReports]:
+    """Read, clean and dedupe the reports at ``inputs`` and group them into stories.
+
+    Args:
+        inputs: files, directories, globs, or ``-`` for stdin.
+        models: loaded models (the story embedder groups the reports).
+        warn: called with one line per unreadable input or reader warning.
+        progress: called with the name of each stage as it starts.
+
+    Returns:
+        The stories, largest first (empty when no input holds a readable article).
+    """
+    from .readers import read_articles
+
+    result = read_articles(inputs)
+    for failure in result.failures:
+        warn(f"skipped {failure.location}: {failure.reason}")
+    for warning in result.warnings:
+        warn(warning)
+    progress("cleaning")
+    articles, duplicate_of = prepare(result.articles)
+    progress("grouping")
+    return group_stories(articles, duplicate_of, models)
+
+
+def brief_story(
+    story: StoryReports,
+    options: Options | None = None,
+    *,
+    models: Models,
+    progress: Callable[[str], None] = lambda _stage: None,
+) -> Brief:
+    """Write the brief of one of ``story_inputs``' stories."""
+    from .briefs import BriefOptions, build_brief
+
+    opts = options or Options()
+    return build_brief(
+        story.articles,
+        models,
+        options=BriefOptions(words=opts.words),
+        duplicate_of=story.duplicate_of,
+        story_id=story.story_id,
+        progress=progress,
+    )
+
+
 def brief(
     inputs: Sequence[str],
     options: Options | None = None,
@@ -59,13 +170,18 @@ def brief(
     warn: Callable[[str], None] = lambda _msg: None,
     progress: Callable[[str], None] = lambda _stage: None,
 ) -> Brief | None:
-    """Read, clean, dedupe and brief the reports at ``inputs``.
+    """Read, clean, dedupe, group and brief the reports at ``inputs``.
+
+    When the inputs form several stories (the clustering ``ingest`` uses), ``warn`` says so
+    and the largest is briefed; ``briefs_all`` briefs every one. The story has the id and
+    the headline the store gives it.
 
     Args:
-        inputs: files, directories, globs, URLs-free paths, or ``-`` for stdin.
+        inputs: files, directories, globs, or ``-`` for stdin.
         options: the effective options (``config.load_options``); defaults when None.
         models: loaded models to reuse (a new ``Models`` for ``options.embedder`` if None).
-        warn: called with one line per unreadable input or reader warning.
+        warn: called with one line per unreadable input or reader warning, and with
+            "N inputs form M stories; briefing the largest (K reports)".
         progress: called with the name of each stage as it starts.
 
     Returns:
@@ -74,26 +190,42 @@ def brief(
     Example:
         >>> import newsdesk
         >>> newsdesk.brief(["examples/harbour-bridge"]).story.n_sources  # doctest: +SKIP
-        6
+        7
     """
-    from .briefs import BriefOptions, build_brief
     from .nlp import Models
-    from .readers import read_articles
 
     opts = options or Options()
-    result = read_articles(inputs)
-    for failure in result.failures:
-        warn(f"skipped {failure.location}: {failure.reason}")
-    for warning in result.warnings:
-        warn(warning)
-    progress("cleaning")
-    articles, duplicate_of = prepare(result.articles)
-    if not articles:
+    loaded = models or Models(embedder_name=opts.embedder)
+    stories = story_inputs(inputs, loaded, warn=warn, progress=progress)
+    if not stories:
         return None
-    return build_brief(
-        articles,
-        models or Models(embedder_name=opts.embedder),
-        options=BriefOptions(words=opts.words),
-        duplicate_of=duplicate_of,
-        progress=progress,
-    )
+    note = several_stories(stories)
+    if note:
+        warn(note)
+    return brief_story(stories[0], opts, models=loaded, progress=progress)
+
+
+def briefs_all(
+    inputs: Sequence[str],
+    options: Options | None = None,
+    *,
+    models: Models | None = None,
+    warn: Callable[[str], None] = lambda _msg: None,
+    progress: Callable[[str], None] = lambda _stage: None,
+) -> list[Brief]:
+    """Brief every story the reports at ``inputs`` form, largest first.
+
+    Takes the same arguments as ``brief``; returns an empty list when no input holds a
+    readable article.
+
+    Example:
+        >>> import newsdesk
+        >>> len(newsdesk.briefs_all(["examples/harbour-bridge"]))  # doctest: +SKIP
+        1
+    """
+    from .nlp import Models
+
+    opts = options or Options()
+    loaded = models or Models(embedder_name=opts.embedder)
+    stories = story_inputs(inputs, loaded, warn=warn, progress=progress)
+    return [brief_story(s, opts, models=loaded, progress=progress) for s in stories]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import FORMAT_NAMES, load_options
-from ..pipeline import brief, dedupe
+from ..pipeline import brief, brief_story, dedupe, several_stories, story_inputs
 from .output import write_markdown
 
 if TYPE_CHECKING:
@@ -26,6 +27,13 @@ examples:
   newsdesk brief page.html feed-dump.jsonl --format html -o brief.html --words 150
   cat report.txt | newsdesk brief -
   newsdesk brief --story st-1a2b3c4d5e6f --db news.db --format html -o story.html
+  newsdesk brief downloads/*.html --all --format json -o briefs.json
+
+The inputs are grouped into stories with the clustering `ingest` uses (a brief has the id
+and headline the store gives its story). When they form several stories, one line on stderr
+says so ("12 inputs form 11 stories; briefing the largest (3 reports); --all for every
+story") and the largest is briefed; --all writes one brief per story, largest first
+(Markdown one after another, JSON a list).
 
 Bad inputs (empty, binary, missing, unparsable) are skipped with one line each on stderr
 ("newsdesk: skipped PATH: reason"); the brief is written from the rest. On a terminal the
@@ -62,6 +70,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="N",
         help="summary length in words (default: 120)",
     )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        dest="all_stories",
+        help="one brief per story the inputs form (markdown or json)",
+    )
     parser.add_argument("--config", metavar="FILE", help="options from this TOML file")
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="no warnings or progress on stderr"
@@ -97,6 +111,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.story and args.paths:
         print("newsdesk brief: error: give PATHs or --story, not both", file=sys.stderr)
         return 2
+    if args.all_stories and (args.story or args.format == "html"):
+        print(
+            "newsdesk brief: error: --all takes PATHs and writes markdown or json",
+            file=sys.stderr,
+        )
+        return 2
     if args.words is not None and args.words < 10:
         print("newsdesk brief: error: --words must be at least 10", file=sys.stderr)
         return 2
@@ -119,18 +139,27 @@ def _run(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"newsdesk: {message}", file=sys.stderr)
 
+    models = Models(embedder_name=options.embedder)
     with _progress(not args.quiet) as progress:
-        written = brief(
-            args.paths,
-            options,
-            models=Models(embedder_name=options.embedder),
-            warn=warn,
-            progress=progress,
+        stories = story_inputs(args.paths, models, warn=warn, progress=progress)
+        if not stories:
+            print("newsdesk: error: no readable article in the inputs", file=sys.stderr)
+            return 1
+        note = several_stories(stories)
+        if note and not args.all_stories:
+            warn(f"{note}; --all for every story")
+        chosen = stories if args.all_stories else stories[:1]
+        written = [brief_story(s, options, models=models, progress=progress) for s in chosen]
+    if not args.all_stories:
+        text = render(written[0], args.format)
+    elif args.format == "json":
+        text = json.dumps(
+            [json.loads(render(b, "json")) for b in written], ensure_ascii=False, indent=2
         )
-    if written is None:
-        print("newsdesk: error: no readable article in the inputs", file=sys.stderr)
-        return 1
-    return _write(render(written, args.format), args.output, markdown=args.format == "markdown")
+        text += "\n"
+    else:
+        text = "\n".join(render(b, args.format) for b in written)
+    return _write(text, args.output, markdown=args.format == "markdown")
 
 
 def _write(text: str, output: str, *, markdown: bool = False) -> int:
