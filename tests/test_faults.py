@@ -545,3 +545,56 @@ def test_ray_output_goes_to_the_log_unless_verbose(
         os.write(2, b"shown with --verbose\n")
     assert capfd.readouterr().err == "shown with --verbose\n"
     assert log.read_text() == "The Dataset job will hang unless more CPUs are freed up\n"
+
+
+def test_one_slow_feed_delays_no_other() -> None:
+    import http.server
+    import threading
+    import time
+
+    from _localserver import LocalServer, Reply
+    from newsdesk.fetch import Fetcher, FetchOptions
+    from newsdesk.watch import PollResult, Watcher, WatchOptions
+
+    class Fast(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(RSS)))
+            self.end_headers()
+            self.wfile.write(RSS)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    # Two hosts (127.0.0.1 and 127.0.0.2): the first answers its feed after 3 s.
+    fast = http.server.ThreadingHTTPServer(("127.0.0.2", 0), Fast)
+    threading.Thread(target=fast.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    fast_url = f"http://127.0.0.2:{fast.server_address[1]}/rss"
+    polled: list[tuple[str, str, float]] = []
+    try:
+        with (
+            LocalServer() as slow,
+            Fetcher(FetchOptions(timeout=10.0, allow_networks=("127.0.0.0/8",))) as fetcher,
+        ):
+            slow.routes["/rss"] = Reply(RSS.replace(b"news.test", b"slow.test"), delay=3.0)
+            started = time.monotonic()
+
+            def seen(result: PollResult) -> None:
+                polled.append((result.url, result.status, time.monotonic() - started))
+
+            summary = Watcher(
+                [slow.url("/rss"), fast_url],
+                on_articles=lambda _articles: None,
+                fetcher=fetcher,
+                options=WatchOptions(once=True),
+                on_poll=seen,
+            ).run()
+            slow_url = slow.url("/rss")
+    finally:
+        fast.shutdown()
+        fast.server_close()
+    assert (summary.polls, summary.articles, summary.errors) == (2, 6, 0)
+    # The fast feed is read and delivered at once, not after the slow one's 3 s.
+    assert [(url, status) for url, status, _ in polled] == [(fast_url, "new"), (slow_url, "new")]
+    assert polled[0][2] < 1.5 and polled[1][2] >= 3.0

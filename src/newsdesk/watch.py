@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from urllib.parse import urlsplit
 
 from .config import MIN_POLL_INTERVAL
 from .errors import InputError
-from .fetch import Fetcher
+from .fetch import Fetcher, FetchResult
 from .models import Article, ReadFailure
 from .readers.feeds import is_opml, parse_feed, parse_opml
 from .readers.urls import page_fetcher
@@ -211,6 +212,12 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+#: Feeds fetched at once (on different hosts: one host is never asked twice at a time). Each
+#: fetch has its own total deadline, so a feed that drips bytes holds one of these, and the
+#: other feeds go on being polled on time.
+FETCH_WORKERS = 8
+
+
 class Watcher:
     """Polls a set of feeds on a schedule and passes new articles to ``on_articles``.
 
@@ -301,36 +308,64 @@ class Watcher:
         for url in listed.feeds:
             self._add(url, now)
 
-    def _due(self) -> FeedState | None:
-        waiting = list(self._states.values())
-        if self.options.once:
-            waiting = [s for s in waiting if s.url not in self._polled]
-        if not waiting:
-            return None
-        return min(waiting, key=lambda s: (s.next_poll, s.url))
-
     def run(self) -> WatchSummary:
         """Poll until the run's bound is reached (forever without ``once``/``max_polls``).
+
+        Feeds are fetched independently (up to ``FETCH_WORKERS`` at once, one per host, the
+        host's politeness gap kept), so one slow feed delays no other; each fetched feed is
+        read, delivered and rescheduled on this thread, in the order the fetches finish.
 
         Returns:
             A ``WatchSummary`` of the polls made.
         """
-        polls = articles = errors = 0
-        while self.options.max_polls is None or polls < self.options.max_polls:
-            state = self._due()
-            if state is None:
-                break
-            now = self._clock()
-            wake = self._host_last.get(_host(state.url), -1e18) + self.options.host_gap
+        polls = articles = errors = started = 0
+        limit = self.options.max_polls
+        inflight: dict[Future[FetchResult], FeedState] = {}
+        with ThreadPoolExecutor(FETCH_WORKERS, thread_name_prefix="newsdesk-watch") as pool:
+            while True:
+                wake = None
+                while len(inflight) < FETCH_WORKERS and (limit is None or started < limit):
+                    state, wake = self._startable({_host(s.url) for s in inflight.values()})
+                    if state is None:
+                        wake = None
+                        break
+                    now = self._clock()
+                    if wake > now:
+                        if inflight:
+                            break  # wait for a fetch to finish, at most until then
+                        self._sleep(wake - now)
+                    self._begin(state.url)
+                    inflight[pool.submit(self._fetch, state)] = state
+                    started += 1
+                    wake = None
+                if not inflight:
+                    break  # nothing left to poll (or the bound is reached)
+                timeout = None if wake is None else max(wake - self._clock(), 0.0)
+                done, _ = wait(inflight, timeout=timeout, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=lambda f: inflight[f].url):
+                    result = self._complete(inflight.pop(future), future.result)
+                    polls += 1
+                    articles += len(result.articles)
+                    errors += result.status == "error"
+        return WatchSummary(polls, articles, errors, self.states)
+
+    def _startable(self, busy: set[str]) -> tuple[FeedState | None, float]:
+        """The next feed to poll whose host is not being fetched, and when it may start."""
+        best: tuple[float, float, str] | None = None
+        chosen = None
+        for state in self._states.values():
+            if self.options.once and state.url in self._polled:
+                continue
+            host = _host(state.url)
+            if host in busy:
+                continue
+            wake = self._host_last.get(host, -1e18) + self.options.host_gap
             if not self.options.once:
                 wake = max(wake, state.next_poll)
-            if wake > now:
-                self._sleep(wake - now)
-            result = self.poll(state.url)
-            polls += 1
-            articles += len(result.articles)
-            errors += result.status == "error"
-        return WatchSummary(polls, articles, errors, self.states)
+            key = (wake, state.next_poll, state.url)
+            if best is None or key < best:
+                best, chosen = key, state
+        return chosen, (best[0] if best else 0.0)
 
     def poll(self, url: str) -> PollResult:
         """Poll one feed now: fetch it conditionally, deliver new items, reschedule it.
@@ -341,11 +376,25 @@ class Watcher:
         Returns:
             The ``PollResult``.
         """
-        state = self._states[url]
+        state = self._begin(url)
+        return self._complete(state, lambda: self._fetch(state))
+
+    def _begin(self, url: str) -> FeedState:
         self._polled.add(url)
         self._host_last[_host(url)] = self._clock()
+        return self._states[url]
+
+    def _fetch(self, state: FeedState) -> FetchResult:
+        """The network part of a poll (runs on a fetch worker)."""
+        return self._fetcher.fetch(
+            state.url, etag=state.etag, last_modified=state.last_modified, accept=_FEED_ACCEPT
+        )
+
+    def _complete(self, state: FeedState, fetched: Callable[[], FetchResult]) -> PollResult:
+        """Read a fetched feed, deliver its new items and reschedule it (on the run's thread)."""
+        url = state.url
         try:
-            result = self._poll(state)
+            result = self._poll(state, fetched())
         except InputError as exc:
             failures = state.failures + 1
             retry_after = getattr(exc, "retry_after", None)
@@ -363,10 +412,7 @@ class Watcher:
             self._on_poll(result)
         return result
 
-    def _poll(self, state: FeedState) -> PollResult:
-        fetched = self._fetcher.fetch(
-            state.url, etag=state.etag, last_modified=state.last_modified, accept=_FEED_ACCEPT
-        )
+    def _poll(self, state: FeedState, fetched: FetchResult) -> PollResult:
         delay = next_delay(0, options=self.options, rng=self._rng)
         good = replace(
             state,
