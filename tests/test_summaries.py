@@ -13,6 +13,7 @@ from _paths import EXAMPLE, SEEDS
 from newsdesk.articles import clean
 from newsdesk.citations import Citer, Words, numbers_of, statement
 from newsdesk.cli.brief import dedupe
+from newsdesk.eligibility import in_language, strip_dateline
 from newsdesk.models import Article, ArticleAnalysis, Sentence, SummarySentence
 from newsdesk.nlp import Matrix, Models
 from newsdesk.readers import read_articles
@@ -54,10 +55,63 @@ ALL_SEEDS = {"000", "001", "002", "003", "004"}
         ("Will the bridge reopen this year?", False),
         ("released by the State Department in Washington. .", False),
         ("", False),
+        # Speakerless whole-sentence quotes in every quote style.
+        ("``Nobody expected the water to rise this fast, but it did.''", False),
+        ("'Nobody expected the water to rise this fast, but it did.'", False),
+        ("‘Nobody expected the water to rise this fast, but it did.’", False),
+        ("«Nobody expected the water to rise this fast, but it did.»", False),
+        ("``Nobody expected the water to rise this fast,'' Mayor Ann Lee said.", True),
+        ("``Nobody expected the water to rise this fast,'' he said.", False),
+        # Interviewers' questions, however they are quoted or labelled.
+        ("Why did the council wait so long before it closed the bridge?''", False),
+        ("``Why did the council wait so long?'' a reporter asked the mayor.", False),
+        ("Q: Did the council know about the cracks before the collapse?", False),
+        ("LEE: The council knew about the cracks in the bridge last year.", False),
+        # An attribution whose quote stayed behind; a named speaker with a claim stays.
+        ("Ann Lee of Velmora, one of the council's two engineers, said.", False),
+        ("Council engineer Ann Lee of the Velmora works department said Tuesday.", False),
+        ("The council closed the bridge in May, Ann Lee of Velmora said.", True),
+        # Cut at an abbreviation.
+        ("The inquiry will be led by a panel of three chaired by Sen.", False),
+        ("Guards at the border crossing checked the ID.", True),
+        # Newsletter and wire boilerplate.
+        ("Follow the Velmora Gazette opinion section on Facebook and Twitter (@VGopinion).", False),
+        ("Sign up for our morning briefing newsletter to get the news in your inbox.", False),
+        ("Read the full report at www.velmora.example/bridge before the hearing.", False),
+        ("Ann Lee in Velmora and Tom Berg in Arlen contributed reporting.", False),
+        ("The Velmora Gazette publishes a newsletter for harbour workers.", False),
     ],
 )
 def test_standalone(text: str, expected: bool) -> None:
     assert standalone(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "WASHINGTON -- The Senate voted 52-48 to end the debate.",
+            "The Senate voted 52-48 to end the debate.",
+        ),
+        ("CARACAS, July 25 -- Voting was delayed again.", "Voting was delayed again."),
+        ("PHNOM PENH, Cambodia (AP) _ Both parties agreed.", "Both parties agreed."),
+        ("Velmora (Gazette) — ``It fell,'' she said.", "``It fell,'' she said."),
+        ("NATO forces - most of them American - left the base.", None),
+        ("The U.S.-led talks -- the first in years -- failed.", None),
+        ("VELMORA --", None),
+    ],
+)
+def test_wire_datelines_never_open_a_sentence(text: str, expected: str | None) -> None:
+    assert strip_dateline(text) == (text if expected is None else expected)
+
+
+def test_sentences_in_another_language_are_not_the_summary_language() -> None:
+    assert not in_language("Der Bürgermeister sagte, die Brücke bleibe bis Mai gesperrt.", "en")
+    assert not in_language("El alcalde dijo que el puente seguirá cerrado hasta mayo.", "en")
+    assert in_language("El alcalde dijo que el puente seguirá cerrado hasta mayo.", "es")
+    # Names do not make a sentence foreign; no language known: anything goes.
+    assert in_language("Hun Sen and Prince Norodom Ranariddh met in Phnom Penh.", "en")
+    assert in_language("Der Bürgermeister sagte, die Brücke bleibe gesperrt.", None)
 
 
 def test_trim_attribution_drops_only_referentless_attribution() -> None:
@@ -489,3 +543,32 @@ def test_concept_weights_sum_the_same_in_any_order() -> None:
     weights = {("a", "b"): 1e16, ("c", "d"): 1.0, ("e", "f"): -1e16, ("g", "h"): 3.0}
     orders = itertools.permutations(weights)
     assert {_weight_of(weights, order) for order in orders} == {4.0}
+
+
+def _long_story(articles: int, per_article: int) -> tuple[list[ArticleAnalysis], list[Matrix]]:
+    """A long story of our own writing: sentences of 12 to 26 words, random embeddings."""
+    rng = np.random.default_rng(7)
+    places = ["Velmora", "Arlen", "Dorsey", "Port Ashby", "Korvane", "Istrelia"]
+    things = ["ferries", "lorries", "cranes", "divers", "engineers", "barges", "pumps"]
+    texts, vectors = [], []
+    for a in range(articles):
+        sentences = []
+        for i in range(per_article):
+            extra = " ".join(
+                things[(a + i + k) % len(things)] for k in range(int(rng.integers(0, 15)))
+            )
+            sentences.append(
+                f"Crews from {places[(a + i) % len(places)]} moved {10 + 3 * i + a} "
+                f"{things[(a * i) % len(things)]} across the bay {extra} before the night shift."
+            )
+        texts.append(sentences)
+        vectors.append(rng.normal(size=(per_article, 16)).tolist())
+    return _story(texts, vectors)
+
+
+def test_a_long_story_uses_the_budget() -> None:
+    analyses, embeddings = _long_story(8, 14)
+    for words in (100, 250, 500):
+        summary = summarize(analyses, embeddings, options=SummaryOptions(words=words))
+        used = sum(count_words(s.text) for s in summary)
+        assert 0.95 * words <= used <= words, (words, used)

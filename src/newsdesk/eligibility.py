@@ -156,20 +156,17 @@ _QUESTION = re.compile(r"\?[”\"’»']*(?:\s+(?:[\w.'’-]+\s+){0,5}(?:asked|a
 # A transcript's speaker label: "Q:", "A.", "QUESTION:", "LEHRER:".
 _SPEAKER_LABEL = re.compile(r"^(?:Q|A|QUESTION|ANSWER)\s*[:.]\s|^[A-Z][A-Z.'’ -]{1,30}:\s")
 # An attribution whose quote stayed in the previous sentence: "Lindsey Graham of South
-# Carolina, one of the House managers, said." The words before the first comma (or before
-# the verb) are a name, not a clause.
+# Carolina, one of the House managers, said." (``_bare_attribution``).
 _SAID_END = re.compile(
     r"\s(?:said|says|added|adds|noted|explained|wrote|told reporters)"
     r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|"
     r"yesterday))?\s*[.!]$"
 )
-_JOINERS_TEXT = "of the and de da del di du van von der al el bin ibn for"
-_NAME_JOINERS = frozenset(_JOINERS_TEXT.split())
-# Titles and "No." end a sentence only when the parser cut it early ("the committee chaired
-# by Sen.").
+# After a lower-case word, titles and "No." end a sentence only when the parser cut it early
+# ("the panel chaired by Sen."); "Hun Sen." is a name.
 _ABBREVIATION_END = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Lt|Col|Sgt|Capt|Maj|Adm|Cmdr|Prof|Rev|"
-    r"Hon|No|Nos|vs|Dept|Gov|Pres)\.$"
+    r"(?:^|\s)[a-z][\w'’-]*\s+(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Lt|Col|Sgt|Capt|Maj|Adm|Cmdr|Prof|Rev|"
+    r"Hon|Drs|Profs|No|Nos|vs|Dept|Pres)\.$"
 )
 # Newsletter, syndication and social-media boilerplate: never news.
 _BOILERPLATE = re.compile(
@@ -202,8 +199,10 @@ def _bare_attribution(plain: str) -> bool:
     found = _SAID_END.search(plain)
     if found is None:
         return False
-    head = plain[: found.start()].split(",")[0].split()
-    return bool(head) and all(w[0].isupper() or w.lower() in _NAME_JOINERS for w in head)
+    who = plain[: found.start()]
+    # "…, one of the House managers, said.": an appositive runs up to the verb; "Council
+    # engineer Ann Lee said.": no clause at all. "Talks failed, Ann Lee said." has a claim.
+    return who.rstrip().endswith(",") or "," not in who
 
 
 def standalone(text: str) -> bool:
@@ -228,7 +227,9 @@ def standalone(text: str) -> bool:
     if plain.count("«") != plain.count("»"):
         return False
     if plain[0] in "“\"‘«'" and plain.rstrip(".!")[-1:] in "”\"’»'":
-        return False  # a whole-sentence quotation with no speaker
+        inner = plain[1:].rstrip(".!")[:-1]
+        if not any(mark in inner for mark in '“”"«»'):
+            return False  # a whole-sentence quotation with no speaker
     if plain[0].islower():
         return False  # a fragment: the splitter cut a sentence in two
     if re.search(r"\s\.\s*$|\.\s+\.$", plain) or _ABBREVIATION_END.search(plain):
@@ -266,7 +267,7 @@ def in_language(text: str, language: str | None) -> bool:
     return not lang or lang == language or round(score, 6) < _FOREIGN_SCORE
 
 
-#: Confidence from which a sentence is taken to be in another language. Set on DUC 2004's
-#: training folds: no English sentence there scores another language this high (re-run
+#: Confidence from which a sentence is taken to be in another language. Checked on DUC 2004
+#: (English): no sentence there scores another language above 0.68 (re-run
 #: ``newsdesk eval summaries`` after changing it).
-_FOREIGN_SCORE = 0.9
+_FOREIGN_SCORE = 0.8
