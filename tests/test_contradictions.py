@@ -317,9 +317,11 @@ def test_clause_clash_is_a_statement_conflict_below_the_sentence_gate(models):
         "Velmora is seeking permanent military bases in Korvana.",
     )
     assert conflict.kind == "statement"
+    # The subject is a short noun phrase; the sides answer it.
+    assert conflict.subject == "Velmora seeking permanent military bases in Korvana"
     assert [(s.value, s.article_ids) for s in conflict.sides] == [
-        ("not negated", ("b",)),
-        ("negated", ("a",)),
+        ("yes", ("b",)),
+        ("no", ("a",)),
     ]
 
 
@@ -339,3 +341,149 @@ def test_date_conflict_needs_the_same_event_predicate(models):
         "The city council appointed harbour master Lena Ostrova on March 5, 2031.",
     )
     assert conflict.kind == "date"
+
+
+def test_statement_and_date_subjects_are_short_noun_phrases(models):
+    (conflict,) = conflicts(
+        models,
+        "The Korvana city council approved the new harbour levy on Tuesday.",
+        "The Korvana city council rejected the new harbour levy on Tuesday.",
+    )
+    assert conflict.subject == "Korvana city council on new harbour levy"
+    (conflict,) = conflicts(
+        models,
+        "Harbour master Lena Ostrova was appointed on March 3, 2031 by the city council.",
+        "The city council appointed harbour master Lena Ostrova on March 5, 2031.",
+    )
+    assert conflict.subject == "city council appointing Harbour master Lena Ostrova"
+
+
+def story(models, reports):
+    """Cross-check literal reports: id -> (publication date, text)."""
+    arts = [article(i, text, published) for i, (published, text) in reports.items()]
+    analyses = analyze(arts, models.nlp)
+    return cross_check(analyses, embed_all(analyses, models), models).conflicts
+
+
+def sides(conflict):
+    return [(s.value, s.article_ids) for s in conflict.sides]
+
+
+def test_number_conflict_needs_one_subject_at_one_time(models):
+    same = {
+        "a": ("2031-03-07", "Velmora has 3,000 troops stationed in Korvana, officials said."),
+        "b": ("2031-03-08", "Velmora has 3,600 troops stationed in Korvana, the ministry said."),
+    }
+    (conflict,) = story(models, same)
+    assert (conflict.kind, conflict.subject) == ("number", "Velmora troops in Korvana")
+    assert sides(conflict) == [("3,000", ("a",)), ("3,600", ("b",))]
+
+
+@pytest.mark.parametrize(
+    "reports",
+    [
+        # Different times: a February figure against a June report is a change.
+        {
+            "a": ("2031-06-20", "Velmora had 3,000 troops in Korvana in February, officials said."),
+            "b": (
+                "2031-06-21",
+                "Velmora has 3,600 troops stationed in Korvana, the ministry said.",
+            ),
+        },
+        # Different subjects: Velmora's troops and Istrelia's troops.
+        {
+            "a": ("2031-03-07", "Velmora has 3,000 troops stationed in Korvana, officials said."),
+            "b": ("2031-03-07", "Istrelia has 3,600 troops stationed in Korvana, officials said."),
+        },
+        # Different places.
+        {
+            "a": ("2031-03-07", "Velmora has 3,000 troops stationed in Korvana, officials said."),
+            "b": ("2031-03-07", "Velmora has 3,600 troops stationed in Ostria, officials said."),
+        },
+        # Approximations a reader takes for one figure.
+        {
+            "a": ("2031-03-07", "Around 40 vehicles were on the Korvane bridge when it fell."),
+            "b": ("2031-03-07", "Some 42 vehicles were on the Korvane bridge when it fell."),
+        },
+        # A part against the whole.
+        {
+            "a": ("2031-03-07", "All 69 sailors of the Velmoran submarine died in the fire."),
+            "b": ("2031-03-07", "Forty-two of the 69 sailors of the Velmoran submarine died."),
+        },
+        # A bound against a point: both hold.
+        {
+            "a": ("2031-03-07", "More than 3,000 Velmoran troops are stationed in Korvana."),
+            "b": ("2031-03-07", "Velmora has 3,600 troops stationed in Korvana, officials said."),
+        },
+        # A figure dated by a relative clause is not of that date: one time, same figure.
+        {
+            "a": (
+                "2031-03-07",
+                "The alliance, which was founded in 2024, has 3,000 troops in Korvana.",
+            ),
+            "b": ("2031-03-07", "The alliance has 3,000 troops stationed in Korvana."),
+        },
+    ],
+)
+def test_number_traps_make_no_conflict(models, reports):
+    assert [c for c in story(models, reports) if c.kind == "number"] == []
+
+
+def test_a_figure_of_another_time_is_shown_as_a_change(models):
+    reports = {
+        "a": ("2031-06-20", "Velmora had 3,000 troops in Korvana in February, officials said."),
+        "b": ("2031-06-21", "Velmora has 3,600 troops stationed in Korvana, the ministry said."),
+    }
+    (change,) = story(models, reports)
+    assert (change.kind, change.subject) == ("change", "Velmora troops in Korvana")
+    assert sides(change) == [("3,000 (2031-02)", ("a",)), ("3,600 (2031-06-21)", ("b",))]
+
+
+def test_name_conflict_for_one_role(models):
+    reports = {
+        "a": (
+            "2031-03-07",
+            "The Velmoran parliament appointed Ilyas Varkonen as transport minister.",
+        ),
+        "b": ("2031-03-07", "The Velmoran parliament appointed Jonas Berg as transport minister."),
+    }
+    (conflict,) = story(models, reports)
+    assert (conflict.kind, conflict.subject) == ("name", "transport minister")
+    assert sides(conflict) == [("Ilyas Varkonen", ("a",)), ("Jonas Berg", ("b",))]
+
+
+@pytest.mark.parametrize(
+    "reports",
+    [
+        # Both names in one report: the other side is not denied.
+        {
+            "a": (
+                "2031-03-07",
+                "The Velmoran parliament appointed Ilyas Varkonen as transport minister, "
+                "not Jonas Berg.",
+            ),
+            "b": (
+                "2031-03-07",
+                "The Velmoran parliament appointed Jonas Berg as transport minister.",
+            ),
+        },
+        # Two roles.
+        {
+            "a": (
+                "2031-03-07",
+                "The Velmoran parliament appointed Ilyas Varkonen as transport minister.",
+            ),
+            "b": (
+                "2031-03-07",
+                "The Velmoran parliament appointed Jonas Berg as finance minister.",
+            ),
+        },
+        # Many may condemn one attack.
+        {
+            "a": ("2031-03-07", "Ilyas Varkonen condemned the attack on the Korvane bridge."),
+            "b": ("2031-03-07", "Jonas Berg condemned the attack on the Korvane bridge."),
+        },
+    ],
+)
+def test_name_traps_make_no_conflict(models, reports):
+    assert [c for c in story(models, reports) if c.kind == "name"] == []

@@ -37,6 +37,7 @@ __all__ = [
     "opposition",
     "residual_overlap",
     "same_event",
+    "subject_line",
 ]
 
 # Pairs of stems (prefix match on lower-cased words). Each is a relation whose two ends
@@ -575,3 +576,75 @@ class ClauseParser:
                 return None
             token = token.head
         return None
+
+
+# Subtrees left out of a subject line: clauses, appositions, punctuation, determiners and
+# the negation itself (the subject is what is disputed, not one side's polarity).
+_SUBJECT_PRUNE = frozenset({"relcl", "acl", "appos", "advcl", "ccomp", "punct", "cc", "conj"})
+_SUBJECT_WORDS = 10
+
+
+def _phrase(token: Any) -> list[Any]:
+    keep: list[Any] = []
+    stack = [token]
+    while stack:
+        t = stack.pop()
+        if t.i != token.i and t.dep_ in _SUBJECT_PRUNE | {"det", "neg"}:
+            continue
+        keep.append(t)
+        stack.extend(t.children)
+    return sorted(keep, key=lambda t: t.i)
+
+
+def _gerund(lemma: str) -> str:
+    if lemma.endswith("ie"):
+        return lemma[:-2] + "ying"
+    if lemma.endswith("e") and not lemma.endswith(("ee", "ye", "oe")):
+        return lemma[:-1] + "ing"
+    return lemma + "ing"
+
+
+def _text(tokens: Sequence[Any]) -> str:
+    return "".join(t.text_with_ws for t in tokens).strip()
+
+
+def subject_line(doc: Any, clause: Clause, *, act: bool = True) -> str:
+    """Name what a clause is about as a short noun phrase: agent, gerund, patient.
+
+    "Velmora does not seek permanent bases in Korvana" -> "Velmora seeking permanent
+    bases"; "The levy was approved by the council" -> "council approving levy". At most
+    ``_SUBJECT_WORDS`` words; determiners and the negation are left out.
+
+    Args:
+        doc: the parsed sentence the clause was read from.
+        clause: one of ``clauses(doc)``.
+        act: name the act as a gerund; False when the sides hold opposing verbs
+            ("council on harbour levy").
+
+    Returns:
+        The phrase, or the clause's verb when the parse gives no participant.
+    """
+    verb = doc[clause.token]
+    agent: list[Any] = []
+    patient: list[Any] = []
+    for child in verb.children:
+        if child.dep_ == "nsubj" and clause.agent not in (frozenset(), _UNKNOWN):
+            agent = _phrase(child)
+        elif child.dep_ == "agent":
+            agent = [t for g in child.children for t in _phrase(g)]
+        elif child.dep_ in {"dobj", "nsubjpass"}:
+            patient = _phrase(child)
+    if not agent and verb.dep_ in {"xcomp", "conj"}:
+        for child in verb.head.children:
+            if child.dep_ == "nsubj":
+                agent = _phrase(child)
+    lemma = clause.verb
+    if not act:
+        action = "on" if agent and patient else ""
+    elif lemma.startswith("be "):
+        action = "being " + lemma[3:]
+    else:
+        first, *rest = lemma.split()
+        action = " ".join([_gerund(first), *rest])
+    words = " ".join(p for p in (_text(agent), action, _text(patient)) if p).split()
+    return " ".join(words[:_SUBJECT_WORDS]) or clause.verb

@@ -14,7 +14,7 @@ from ..models import Conflict, ConflictSide, Evidence
 from ..scores import cosine
 from ..timelines import DatedSentence
 from .base import StoryView
-from .clauses import ClauseParser, same_event
+from .clauses import ClauseParser, same_event, subject_line
 
 __all__ = ["DateConflicts"]
 
@@ -50,6 +50,7 @@ def _date_conflicts(
             frozenset(by_sentence[(item.mention.article_id, item.mention.sentence)])
         )
     conflicts: list[Conflict] = []
+    seen: set[tuple[str, ...]] = set()
     for i, a in enumerate(items):
         for j in range(i + 1, len(items)):
             b = items[j]
@@ -71,9 +72,15 @@ def _date_conflicts(
             x, y = parses.clause_at(a.text, ma.text), parses.clause_at(b.text, mb.text)
             if x is None or y is None or not same_event(x, y):
                 continue
+            subject = subject_line(parses.doc(a.text), x)
+            # One disagreement once, however many sentence pairs restate it.
+            key = (subject, *sorted({ma.date, mb.date}))
+            if key in seen:
+                continue
+            seen.add(key)
             conflicts.append(
                 Conflict(
-                    subject=a.text,
+                    subject=subject,
                     kind="date",
                     sides=tuple(
                         ConflictSide(

@@ -19,7 +19,15 @@ import numpy as np
 from ..models import Conflict, ConflictSide, Evidence
 from ..scores import cosines
 from .base import ConflictOptions, Matrix, Row, StoryView
-from .clauses import OPPOSITES, ClauseParser, clash, may_clash, opposition, residual_overlap
+from .clauses import (
+    OPPOSITES,
+    ClauseParser,
+    clash,
+    may_clash,
+    opposition,
+    residual_overlap,
+    subject_line,
+)
 
 __all__ = ["StatementConflicts"]
 
@@ -65,11 +73,15 @@ def _statement_conflicts(
         if found is not None:
             cue, x, y = found
             if cue == "negation":
+                # Sides answer the subject line: "Velmora seeking permanent bases": yes / no.
                 positive, negative = (a, b) if not x.negated else (b, a)
-                labels = {id(positive): "not negated", id(negative): "negated"}
+                labels = {id(positive): "yes", id(negative): "no"}
+                shown = x if not x.negated else y
+                subject = subject_line(parses.doc(positive.text), shown)
             else:
                 positive, negative = a, b
                 labels = {id(a): x.text, id(b): y.text}
+                subject = subject_line(parses.doc(a.text), x, act=False)
         else:
             if sim < options.same_statement:
                 continue
@@ -87,9 +99,10 @@ def _statement_conflicts(
                 id(a): _end(a.text, word_cue, first, second),
                 id(b): _end(b.text, word_cue, first, second),
             }
+            subject = _plain_subject(parses, a.text, set(labels.values()))
         conflicts.append(
             Conflict(
-                subject=positive.text,
+                subject=subject,
                 kind="statement",
                 sides=tuple(
                     ConflictSide(
@@ -114,3 +127,14 @@ def _end(text: str, cue: str, first: str, second: str) -> str:
                     if any(word.startswith(s) for s in stems):
                         return str(word)
     return cue
+
+
+def _plain_subject(parses: ClauseParser, text: str, cues: set[str]) -> str:
+    """The subject line of a word-cue conflict: the main clause's phrase without the
+    opposing words ("parliament passing resolution on troop withdrawal")."""
+    found = [c for c in parses.clauses(text) if c.agent or c.patient]
+    if not found:
+        return text
+    phrase = subject_line(parses.doc(text), found[0])
+    words = [w for w in phrase.split() if w.lower() not in cues]
+    return " ".join(words)
