@@ -190,7 +190,7 @@ class Conflict:
     """Articles that give values for the same thing that cannot all hold."""
 
     subject: str
-    kind: str  # number | date | name | statement
+    kind: str  # number | date | name | statement | change (one quantity over time)
     sides: tuple[ConflictSide, ...]
     # Reports of the same thing compatible with every side ("more than 5,000" beside 5,000
     # and 5,200): shown for completeness, on no side.
