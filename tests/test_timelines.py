@@ -187,3 +187,23 @@ def test_the_reported_event_dates_a_sentence_before_the_saying():
     assert [(e.date, e.text) for e in build_timeline(items)] == [("2026-01", text)]
     # Alone, the saying is dated.
     assert [e.date for e in build_timeline(items[:1])] == ["2025-10-15"]
+
+
+def test_same_event_default_merges_close_sentences_only():
+    # Cosines 0.8 and 0.6 against the first report (0.0 between the two others): the
+    # ECB+-chosen 0.65 merges the close one, keeps the other (one day, another event) apart.
+    first = vec(1, 0, 0)
+    close = vec(0.8, 0.6, 0)
+    other = vec(0.6, -0.8, 0)
+    entries = build_timeline(
+        [
+            item("a1", "2020-01-05", "Parliament voted on Jan 5.", first),
+            item("a2", "2020-01-05", "Lawmakers voted on Jan 5.", close),
+            item("a3", "2020-01-05", "A strike hit the airport on Jan 5.", other),
+        ]
+    )
+    assert TimelineOptions().same_event == 0.65
+    assert [(e.text, e.article_ids) for e in entries] == [
+        ("Parliament voted on Jan 5.", ("a1", "a2")),
+        ("A strike hit the airport on Jan 5.", ("a3",)),
+    ]
