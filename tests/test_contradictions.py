@@ -487,3 +487,67 @@ def test_name_conflict_for_one_role(models):
 )
 def test_name_traps_make_no_conflict(models, reports):
     assert [c for c in story(models, reports) if c.kind == "name"] == []
+
+
+def test_renderers_show_conflicts_and_changes_alike():
+    from newsdesk.models import (
+        Brief,
+        BriefSource,
+        Conflict,
+        ConflictSide,
+        Evidence,
+        StoryInfo,
+        SummarySentence,
+    )
+    from newsdesk.renderers import render_html, render_markdown
+
+    def side(value, article_id, sentence):
+        return ConflictSide(value, (article_id,), (Evidence(article_id, sentence),))
+
+    brief = Brief(
+        story=StoryInfo("s1", "Troops", "2031-02-01", "2031-06-21", 2),
+        sources=(
+            BriefSource("S1", "a", "a.txt", published="2031-06-20"),
+            BriefSource("S2", "b", "b.txt", published="2031-06-21"),
+        ),
+        summary=(SummarySentence("Velmora keeps troops in Korvana.", ("a", "b")),),
+        conflicts=(
+            Conflict(
+                "Velmora troops in Korvana",
+                "change",
+                (
+                    side("3,000 (2031-02)", "a", "Velmora had 3,000 troops in February."),
+                    side("3,600 (2031-06-21)", "b", "Velmora has 3,600 troops."),
+                ),
+            ),
+            Conflict(
+                "people injured",
+                "number",
+                (side("14", "a", "14 were injured."), side("17", "b", "17 were injured.")),
+            ),
+        ),
+    )
+    markdown = render_markdown(brief)
+    assert (
+        "- Velmora troops in Korvana (change): **3,000 (2031-02)** [S1]; **3,600 (2031-06-21)** [S2]"
+        in markdown
+    )
+    assert "- people injured (number): **14** [S1]; **17** [S2]" in markdown
+    html = render_html(brief)
+    for text in (
+        "Velmora troops in Korvana",
+        "(change)",
+        "3,000 (2031-02)",
+        "people injured",
+        "(number)",
+    ):
+        assert text in html
+    from newsdesk.web.pages import story_view
+
+    page = story_view(brief, {}, version="1", n_articles=2)
+    assert [
+        (c["subject"], c["kind"], [s["value"] for s in c["sides"]]) for c in page["conflicts"]
+    ] == [
+        ("Velmora troops in Korvana", "change", ["3,000 (2031-02)", "3,600 (2031-06-21)"]),
+        ("people injured", "number", ["14", "17"]),
+    ]
