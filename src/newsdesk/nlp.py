@@ -241,6 +241,7 @@ EMBEDDERS: dict[str, Callable[[], Embedder]] = {
 
 def _load_spacy() -> Any:
     from .fastrules import speed_up
+    from .parsecache import CachedPipeline
 
     _passive_threads()
     try:
@@ -255,7 +256,7 @@ def _load_spacy() -> Any:
         ) from exc
     nlp.tokenizer = _BoundedTokenizer(nlp.tokenizer)
     speed_up(nlp)
-    return nlp
+    return CachedPipeline(nlp)
 
 
 class _BoundedTokenizer:
