@@ -35,6 +35,7 @@ from .claims import build_claims
 from .conflicts import ConflictOptions, StoryView, find_conflicts
 from .conflicts.clauses import ClauseParser
 from .duplicates import independent_roots  # the one answer for copies (summaries too)
+from .eligibility import standalone
 from .entities import resolve_entities
 from .models import (
     ArticleAnalysis,
@@ -353,7 +354,9 @@ def find_facts(
     row = 0
     for analysis in analyses:
         for sentence in analysis.sentences:
-            if _is_candidate(sentence.text, opts):
+            # A fact is read out of its article, as a summary sentence is: the same rule
+            # (``eligibility.standalone``) decides whether it may be shown.
+            if _is_candidate(sentence.text, opts) and standalone(sentence.text):
                 candidates.append(row)
             row += 1
     return _facts(
