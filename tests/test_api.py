@@ -126,3 +126,23 @@ def test_readme_python_example_gives_the_cli_json(tmp_path: Path) -> None:
     assert cli.returncode == 0, cli.stderr
     assert python.stdout == cli.stdout
     assert json.loads(cli.stdout)["story"]["n_sources"] >= 2
+
+
+@pytest.mark.slow
+def test_brief_says_when_inputs_form_several_stories_and_briefs_all_gives_each() -> None:
+    from newsdesk.nlp import Models
+
+    models = Models()
+    syndication = str(ROOT / "tests" / "fixtures" / "syndication")
+    notes: list[str] = []
+    options = Options(words=40)
+    one = newsdesk.brief([str(EXAMPLE), syndication], options, models=models, warn=notes.append)
+    assert notes == ["12 inputs form 2 stories; briefing the largest (7 reports)"]
+    assert one is not None and one.story.id == "st-ff1b4f656706"
+    every = newsdesk.briefs_all([syndication, str(EXAMPLE)], options, models=models)
+    assert [(b.story.id, b.story.n_sources) for b in every] == [
+        ("st-ff1b4f656706", 7),
+        ("st-5fe252c57b24", 5),
+    ]
+    assert every[0] == one
+    assert newsdesk.briefs_all([str(ROOT / "tests" / "fixtures" / "bad" / "empty.txt")]) == []
