@@ -25,6 +25,7 @@ import numpy as np
 from datasketch import MinHash
 
 from .articles import canonical_url, clean
+from .digests import split_digest
 from .duplicates import (
     DuplicateIndex,
     DuplicateMatch,
@@ -47,6 +48,7 @@ from .stories import (
     cluster,
     components,
     day_number,
+    explain,
     featurize,
     links,
     similarity,
@@ -476,7 +478,9 @@ def ingest(
         if not batch:
             return
         if options.clean:
-            batch = [clean(a) for a in batch]
+            # A digest of unrelated stories is stored as its items (``digests``).
+            items = (item for a in batch for item in split_digest(clean(a)))
+            batch = list({item.id: item for item in items}.values())
         prep = _prepare(store, batch, models, options)
         batch_results, batch_new, batch_touched = _commit(store, prep, options)
         results.extend(batch_results)
@@ -611,5 +615,7 @@ def story_brief(store: Store, story_id: str, models: Models) -> Brief:
     }
     duplicate_of = assign_originals(links, {a.id: copy_key(a) for a in articles})
     brief = build_brief(articles, models, duplicate_of=duplicate_of, story_id=story_id)
+    why = explain(articles)
+    brief = dataclasses.replace(brief, story=dataclasses.replace(brief.story, why=why))
     store.save_brief(story_id, version, brief_to_json(brief))
     return brief

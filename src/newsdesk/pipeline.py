@@ -49,15 +49,17 @@ def prepare(articles: Iterable[Article]) -> tuple[list[Article], dict[str, str]]
     One order whatever the input order. An input that repeats another's text exactly (the
     same id read at another location) keeps a place of its own and is listed as its copy
     (``duplicates.separate_repeats``), never dropped without a trace; the same location read
-    twice is one input.
+    twice is one input. A digest bundling several unrelated stories is split into its items
+    (``digests.split_digest``), each a report of its own.
 
     Returns:
         The cleaned articles that kept a body, and each copy's id mapped to its original's.
     """
     from .articles import clean
+    from .digests import split_digest
     from .duplicates import separate_repeats
 
-    cleaned = [clean(a) for a in separate_repeats(articles)]
+    cleaned = [item for a in separate_repeats(articles) for item in split_digest(clean(a))]
     kept = [a for a in cleaned if a.text.strip()]
     return kept, dedupe(kept) if kept else {}
 
@@ -73,7 +75,11 @@ class StoryReports:
 
 
 def group_stories(
-    articles: Sequence[Article], duplicate_of: Mapping[str, str], models: Models
+    articles: Sequence[Article],
+    duplicate_of: Mapping[str, str],
+    models: Models,
+    *,
+    n_inputs: int | None = None,
 ) -> list[StoryReports]:
     """Group cleaned articles into stories with the clustering ``ingest`` uses.
 
@@ -94,7 +100,8 @@ def group_stories(
     for group in groups:
         members = tuple(by_id[i] for i in group)
         copies = assign_originals(duplicate_of, {a.id: copy_key(a) for a in members})
-        out.append(StoryReports(story_id_for(group[0]), members, copies, len(articles)))
+        inputs = len(articles) if n_inputs is None else n_inputs
+        out.append(StoryReports(story_id_for(group[0]), members, copies, inputs))
     order = {s.story_id: i for i, s in enumerate(out)}
     return sorted(out, key=lambda s: (-len(s.articles), order[s.story_id]))
 
@@ -138,7 +145,8 @@ def story_inputs(
     progress("cleaning")
     articles, duplicate_of = prepare(result.articles)
     progress("grouping")
-    return group_stories(articles, duplicate_of, models)
+    read = len({(a.id, a.location) for a in result.articles})  # before digests are split
+    return group_stories(articles, duplicate_of, models, n_inputs=read)
 
 
 def brief_story(
