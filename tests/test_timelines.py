@@ -207,3 +207,30 @@ def test_same_event_default_merges_close_sentences_only():
         ("Parliament voted on Jan 5.", ("a1", "a2")),
         ("A strike hit the airport on Jan 5.", ("a3",)),
     ]
+
+
+def test_web_page_lists_sources_that_report_an_event_less_precisely():
+    import re
+
+    from newsdesk.models import Brief, BriefSource, StoryInfo, SummarySentence, TimelineEntry
+    from newsdesk.renderers import render_markdown
+    from newsdesk.web.app import _environment
+    from newsdesk.web.pages import story_view
+
+    brief = Brief(
+        story=StoryInfo("s1", "Bridge", "2025-10-14", "2025-10-15", 2),
+        sources=tuple(
+            BriefSource(id=f"S{i}", article_id=a, location=f"{a}.txt")
+            for i, a in enumerate("ab", start=1)
+        ),
+        summary=(SummarySentence("The bridge fell.", ("a",)),),
+        timeline=(TimelineEntry("2025-10-14", "The span fell on 14 October.", ("a",), ("b",)),),
+    )
+    context = story_view(brief, {}, version="v1", n_articles=2)
+    page = _environment().get_template("story_body.html").render(**context)
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "The span fell on 14 October. S1 (also reported, less precisely, by S2 )" in text
+    assert (
+        "- **2025-10-14**: The span fell on 14 October. [S1] "
+        "(also reported, less precisely, by S2)" in render_markdown(brief)
+    )

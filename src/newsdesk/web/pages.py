@@ -360,6 +360,8 @@ def story_view(
             "when": human_date(t.date),
             "text": t.text,
             "cites": citer.cites(t.article_ids, t.text),
+            # Sources that report the event with a coarser date (as the Markdown says).
+            "also": citer.cites(t.also_ids, t.text),
         }
         for t in brief.timeline[:MAX_ITEMS]
     ]
