@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _stories import EXAMPLE, SEEDS
 from newsdesk.articles import make_article
+from newsdesk.cli import main
+from newsdesk.ingest import IngestOptions, ingest
 from newsdesk.models import Article
 from newsdesk.nlp import Models
+from newsdesk.readers import read_articles
+from newsdesk.store import Store
 from newsdesk.stories import (
     ArticleFeatures,
     StoryOptions,
@@ -19,6 +26,7 @@ from newsdesk.stories import (
     cluster,
     components,
     day_number,
+    explain,
     featurize,
     links,
     similarity,
@@ -184,3 +192,52 @@ def test_clustering_is_independent_of_input_order(
     expected = cluster(items)
     rnd.shuffle(items)
     assert cluster(items) == expected
+
+
+def test_explain_names_shared_names_numbers_dates_and_span() -> None:
+    articles = [
+        make_article(TEXTS[key][1], location=key, published=TEXTS[key][0])
+        for key in ("quake-a1", "quake-a2", "quake-a3")
+    ]
+    assert explain(articles) == (
+        "3 of 3 reports name Eldoria, Eldorian and Korvath; 2 of 3 give 19; "
+        "published 2022-03-07 to 2022-03-08 (2 days)."
+    )
+    assert explain(articles[:1]) == "One report, published 2022-03-07."
+    undated = [make_article("It rained on the town.", location=k) for k in ("x", "y")]
+    assert explain(undated) == "2 reports close in wording; undated."
+
+
+@pytest.mark.parametrize(("batch_size", "max_component"), [(256, 3000), (3, 3000), (2, 2)])
+def test_every_stored_article_is_in_exactly_one_story(
+    models: Models, batch_size: int, max_component: int
+) -> None:
+    paths = [str(EXAMPLE)] + ([str(SEEDS)] if SEEDS.is_dir() else [])
+    stream = list(read_articles(paths).articles) + _articles()
+    random.Random(batch_size).shuffle(stream)
+    options = IngestOptions(batch_size=batch_size, max_component=max_component)
+    with Store() as store:
+        report = ingest(store, stream, models, options=options)
+        members = [a.id for s in store.stories(limit=10_000) for a in store.story_articles(s.id)]
+        assert store.count_articles() == len({a.id for a in stream})
+        assert sorted(members) == sorted({a.id for a in stream})  # each id once
+        assert {r.story_id for r in report.results} == {s.id for s in store.stories(limit=10_000)}
+
+
+def test_stories_json_and_the_story_brief_say_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "news.db")
+    assert main(["ingest", str(EXAMPLE), "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["stories", "--json", "--db", db]) == 0
+    [story] = json.loads(capsys.readouterr().out)
+    why = (
+        "7 of 7 reports name Korvane, Varkonen and Velmora; 4 of 7 give 17; 3 of 7 give 38,000 "
+        "and 60; 2 of 7 mention September 22 and September 3; published 2025-10-14 to "
+        "2025-10-16 (3 days)."
+    )
+    assert story["why"] == why
+    out = tmp_path / "story.md"
+    assert main(["brief", "--story", story["id"], "--db", db, "-o", str(out)]) == 0
+    assert f"\nWhy together: {why}\n" in out.read_text(encoding="utf-8")

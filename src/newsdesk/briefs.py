@@ -274,6 +274,8 @@ def brief_to_dict(brief: Brief) -> dict[str, Any]:
             "first_published": brief.story.first_published,
             "last_published": brief.story.last_published,
             "n_sources": brief.story.n_sources,
+            # Only stored stories say why their reports are together (``stories.explain``).
+            **({"why": brief.story.why} if brief.story.why else {}),
         },
         "sources": [
             {

@@ -294,6 +294,8 @@ class StoryInfo:
     first_published: str | None
     last_published: str | None
     n_sources: int
+    # Why the reports are one story, in one line (``stories.explain``); stored stories only.
+    why: str | None = None
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,10 @@ def render_markdown(brief: Brief) -> str:
     span = story["first_published"] or "undated"
     if story["last_published"] and story["last_published"] != story["first_published"]:
         span += f" to {story['last_published']}"
-    out += [f"*{story['n_sources']} sources · {span} · story {story['id']}*", "", "## Summary", ""]
+    out += [f"*{story['n_sources']} sources · {span} · story {story['id']}*", ""]
+    if story.get("why"):
+        out += [f"Why together: {_md(story['why'])}", ""]
+    out += ["## Summary", ""]
     out += [f"{_md(s['text'])} {_cites(s['sources'])}" for s in d["summary"]] or ["(no summary)"]
     if d["facts"]:
         out += ["", "## Facts", ""]

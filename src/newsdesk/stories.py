@@ -47,6 +47,7 @@ __all__ = [
     "cluster",
     "components",
     "day_number",
+    "explain",
     "featurize",
     "links",
     "similarity",
@@ -417,3 +418,102 @@ def cluster(
         groups += [tuple(items[m].article_id for m in sorted(p)) for p in parts.values()]
     order = {f.article_id: i for i, f in enumerate(items)}
     return sorted(groups, key=lambda g: order[g[0]])
+
+
+# --- Why the reports are together -----------------------------------------------------------
+
+_NUMBER = re.compile(
+    r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w,])|(?<![\w.,])\d+(?:\.\d+)?(?![\w,])"
+)
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATE = re.compile(
+    rf"\b(?:(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?(?:, \d{{4}})?|\d{{1,2}} (?:{_MONTHS})"
+    rf"(?: \d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}})\b"
+)
+
+
+def _shared(
+    per_article: Sequence[Counter[str]], forms: Mapping[str, Counter[str]], limit: int
+) -> list[tuple[int, str]]:
+    """The keys most reports share: (reports, shown form), most shared first, at least 2."""
+    reports: Counter[str] = Counter()
+    for keys in per_article:
+        reports.update(set(keys))
+    ranked = sorted(
+        ((n, key) for key, n in reports.items() if n >= 2),
+        key=lambda nk: (-nk[0], -_idf(nk[1], "en"), nk[1]),
+    )
+    return [
+        (n, min(forms[key].items(), key=lambda kv: (-kv[1], kv[0]))[0]) for n, key in ranked[:limit]
+    ]
+
+
+def _listed(items: Sequence[tuple[int, str]], total: int, verb: str) -> str:
+    """'5 of 5 reports name A, B and C' (items grouped by how many reports share them)."""
+    parts = []
+    for n in sorted({n for n, _ in items}, reverse=True):
+        words = [w for k, w in items if k == n]
+        said = ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
+        parts.append(f"{n} of {total} {verb} {said}")
+    return "; ".join(parts)
+
+
+def explain(articles: Sequence[Article], *, limit: int = 3) -> str:
+    """Say in one line why these reports are one story: shared names, numbers, dates, span.
+
+    Names are the capitalised words clustering weighs (the rarest first among those the most
+    reports share), numbers and dates are those written in two or more reports, and the span
+    runs from the first to the last publication date.
+
+    Args:
+        articles: the story's reports (cleaned).
+        limit: at most this many names, numbers and dates each.
+
+    Returns:
+        One line of text, e.g. ``"4 of 5 reports name Kadhimi and Baghdad; 3 of 5 give 5,000;
+        published 2020-06-11 to 2020-06-12 (2 days)."``
+
+    Example:
+        >>> from newsdesk.models import Article
+        >>> explain([Article(id="a", location="a", text="Rain in Oslo.", published="2020-01-02")])
+        'One report, published 2020-01-02.'
+    """
+    total = len(articles)
+    dates = sorted(a.published[:10] for a in articles if a.published and day_number(a.published))
+    if dates and dates[0] != dates[-1]:
+        days = (day_number(dates[-1]) or 0) - (day_number(dates[0]) or 0) + 1
+        span = f"published {dates[0]} to {dates[-1]} ({days} days)"
+    elif dates:
+        span = f"published {dates[0]}"
+    else:
+        span = "undated"
+    if total < 2:
+        return f"One report, {span}."
+    names: list[Counter[str]] = []
+    numbers: list[Counter[str]] = []
+    mentioned: list[Counter[str]] = []
+    forms: dict[str, Counter[str]] = {}
+    for article in articles:
+        counts = article_terms(article)
+        names.append(Counter({k[2:]: v for k, v in counts.items() if k.startswith("e:")}))
+        text = f"{article.title or ''}\n{article.text}"
+        for token in _TOKEN.findall(text):
+            if token[:1].isupper():
+                word = token.strip(".'’-")
+                forms.setdefault(word.lower(), Counter())[word] += 1
+        found = Counter(
+            n for n in _NUMBER.findall(text) if not (len(n) == 4 and n[:2] in ("19", "20"))
+        )
+        numbers.append(found)
+        mentioned.append(Counter(" ".join(d.split()) for d in _DATE.findall(text)))
+    for group in (numbers, mentioned):
+        for found in group:
+            for key in found:
+                forms.setdefault(key, Counter())[key] += 1
+    said = [
+        _listed(_shared(names, forms, limit), total, "reports name"),
+        _listed(_shared(numbers, forms, limit), total, "give"),
+        _listed(_shared(mentioned, forms, limit), total, "mention"),
+    ]
+    reasons = "; ".join(s for s in said if s) or f"{total} reports close in wording"
+    return f"{reasons}; {span}."

@@ -235,10 +235,15 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _stories(args: argparse.Namespace) -> int:
+    from ..stories import explain
+
     with _open(args) as store:
         rows = store.stories(since=args.since, search=args.search, limit=max(0, args.limit))
+        # Why each story's reports are together: the line its brief shows.
+        why = {r.id: explain(store.story_articles(r.id)) for r in rows} if args.json else {}
     if args.json:
-        print(json.dumps([dataclasses.asdict(r) for r in rows], ensure_ascii=False, indent=1))
+        listed = [{**dataclasses.asdict(r), "why": why[r.id]} for r in rows]
+        print(json.dumps(listed, ensure_ascii=False, indent=1))
         return EXIT_OK
     for r in rows:
         dates = r.first_published or "undated"
