@@ -62,6 +62,7 @@ _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _QUOTES = "“”\"‘’'«»()[]"
 _CONNECTORS = frozenset({"of", "and", "for", "the", "de", "du", "la", "&"})
+_NICKNAME = re.compile(r"(?<=\S)\s*(?:\([^()]{1,30}\)|[\"“][^\"“”]{1,30}[\"”])\s*(?=\S)")
 _ACRONYM_DEFINITION = re.compile(r"\(([A-Z][A-Za-z.]{1,7})\)")
 _MAX_NAME_TOKENS = 7
 
@@ -179,8 +180,11 @@ def name_tokens(text: str) -> tuple[str, ...]:
         text: a display form of a name ("Mustafa al-Kadhimi", "Mr Schenker").
 
     Returns:
-        Folded tokens ("mustafa", "kadimi"); "U.S." gives ("us",).
+        Folded tokens ("mustafa", "kadimi"); "U.S." gives ("us",). A nickname inside the
+        name is left out: 'Vincent "The Chin" Gigante' and "Luis (Jerry) Ortiz" give the
+        tokens of Vincent Gigante and Luis Ortiz.
     """
+    text = _NICKNAME.sub(" ", text)
     words = [w for w in re.split(r"[\s\u2010\u2011\-]+(?=[A-Z])|\s+", text) if w]
     tokens: list[str] = []
     for index, word in enumerate(words):
@@ -328,13 +332,17 @@ def _usable(mention: Mention) -> str | None:
     if mention.label in _JOINERS and " " in mention.text.strip():
         return None
     form = display_form(mention.text)
+    if re.fullmatch(r"[^\s-]+ - [^\s-]+", form):
+        form = form.replace(" - ", "-")  # a hyphenated name with spaces ("T - Mobile")
     words = form.split()
     # Run-together headline promos ("Van Hunt Romance - Facebook Rolls") are not names.
     if (
         not words
         or len(words) > _MAX_NAME_TOKENS
         or " - " in form
-        or any(c.isdigit() for c in form)
+        # A token of digits alone is a score, a date or an age ("Klitschko 19 - 2"); digits
+        # inside a word belong to the name ("Philadelphia 76ers", "G20").
+        or any(w.strip(".,;:") and not any(c.isalpha() for c in w) for w in words)
     ):
         return None
     if not any(c.isalpha() for c in form):
