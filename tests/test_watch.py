@@ -34,9 +34,31 @@ def rss(*items: tuple[str, str, str], title: str = "Tide Gazette") -> bytes:
     return f'<rss version="2.0"><channel><title>{title}</title>{body}</channel></rss>'.encode()
 
 
-ITEM_A = ("Bridge closes", "https://tide.example/a", "Engineers closed the bridge.")
-ITEM_B = ("Ferries added", "https://tide.example/b", "Ferries run every 20 minutes.")
-ITEM_C = ("Bridge reopens", "https://tide.example/c", "The bridge reopened on Monday.")
+# Whole articles, not teasers (``readers.feeds.TEASER_WORDS``): watch delivers them as they are.
+MORE = (
+    " Officials said more details would follow later in the day, and residents were asked to"
+    " check the council website and local radio for news of roads, buses and ferries."
+)
+ITEM_A = ("Bridge closes", "https://tide.example/a", "Engineers closed the bridge." + MORE)
+ITEM_B = (
+    "Ferries added",
+    "https://tide.example/b",
+    "Ferries run every 20 minutes. The operator added two boats from the southern fleet, and"
+    " tickets bought for the bridge bus are valid on board until the end of the month, a"
+    " spokeswoman for the port said on Sunday.",
+)
+ITEM_C = (
+    "Bridge reopens",
+    "https://tide.example/c",
+    "The bridge reopened on Monday. Traffic moved slowly through the morning as crews"
+    " finished painting the new lane markings, and the speed limit stays at thirty until the"
+    " inspectors sign off the repaired joints next week.",
+)
+GREEK = (
+    "Η γέφυρα έκλεισε. Οι αρχές είπαν ότι περισσότερες λεπτομέρειες θα ακολουθήσουν αργότερα"
+    " μέσα στην ημέρα, και ζήτησαν από τους κατοίκους να ελέγχουν την ιστοσελίδα του δήμου και"
+    " το τοπικό ραδιόφωνο για δρόμους, λεωφορεία και πλοία."
+)
 BAD = ("Local", "file:///etc/passwd", "Never read.")
 
 
@@ -236,7 +258,7 @@ def test_opml_url_adds_its_feeds(server: LocalServer, fetcher: Fetcher) -> None:
     server.routes["/one"] = Reply(rss(ITEM_A, title="One"))
     server.routes["/two"] = Reply(
         '<feed xmlns="http://www.w3.org/2005/Atom"><title>Δύο</title><entry><title>Γέφυρα'
-        '</title><link href="https://dyo.example/g"/><summary>Η γέφυρα έκλεισε.</summary>'
+        f'</title><link href="https://dyo.example/g"/><summary>{GREEK}</summary>'
         "</entry></feed>".encode()
     )
     opml = f"""<?xml version="1.0"?><opml version="2.0"><body>
@@ -251,8 +273,8 @@ def test_opml_url_adds_its_feeds(server: LocalServer, fetcher: Fetcher) -> None:
     assert [r.status for r in results] == ["list", "new", "new"]
     assert results[0].feeds == (server.url("/one"), server.url("/two"))
     assert [a.text for b in collected.batches for a in b] == [
-        "Engineers closed the bridge.",
-        "Η γέφυρα έκλεισε.",
+        "Engineers closed the bridge." + MORE,
+        GREEK,
     ]
     assert summary.polls == 3
     assert summary.states[0].is_list
@@ -430,3 +452,57 @@ def test_cli_watch_refuses_loopback_and_rude_intervals(
     assert "at least 60 seconds" in capsys.readouterr().err
     assert main(["watch", str(tmp_path / "nope.opml"), "--db", db, "--once"]) == 1
     assert "nope.opml: cannot read" in capsys.readouterr().err
+
+
+def test_teasers_are_completed_from_their_page_or_held_back_until_it_can_be_had(
+    server: LocalServer, fetcher: Fetcher
+) -> None:
+    page = (
+        b"<html><body><article><h1>Bridge</h1><p>"
+        + b"The harbour bridge stayed shut on Tuesday. " * 8
+        + b"</p></article></body></html>"
+    )
+    later = page.replace(b"harbour bridge stayed shut", b"ferry queue grew longer")
+    server.routes["/bridge"] = Reply(page, headers={"Content-Type": "text/html"})
+    server.routes["/ferry"] = Reply(b"gone", status=404)
+    whole = ("Council meets", server.url("/council"), ITEM_C[2])
+    server.routes["/rss"] = Reply(
+        rss(
+            ("Bridge", server.url("/bridge"), "Bridge shut."),
+            ("Ferry", server.url("/ferry"), "Queues grow. Read more"),
+            whole,
+        ),
+        headers={"ETag": '"v1"'},
+    )
+    fake = FakeTime()
+    watcher, collected, results = make([server.url("/rss")], fetcher, fake, max_polls=1)
+    watcher.run()
+    # The whole article's page is never asked for; each teaser's page is, once.
+    assert sorted(r.path for r in server.requests) == ["/bridge", "/ferry", "/rss"]
+    (delivered,) = collected.batches
+    assert [a.url for a in delivered] == [server.url("/bridge"), server.url("/council")]
+    assert delivered[0].text.count("The harbour bridge stayed shut on Tuesday.") == 8
+    assert [a.url for a in results[0].teasers] == [server.url("/ferry")]
+    (state,) = watcher.states
+    assert state.teasers == (server.url("/ferry"),) and state.etag is None
+    assert state_from_dict(state_to_dict(state)).teasers == state.teasers
+    # Next poll: the feed is read in full again and the page can now be had.
+    server.routes["/ferry"] = Reply(later, headers={"Content-Type": "text/html"})
+    collected = Collector()
+    results: list[PollResult] = []
+    watcher = Watcher(
+        [server.url("/rss")],
+        on_articles=collected,
+        fetcher=fetcher,
+        options=WatchOptions(max_polls=1),
+        states=[state],
+        clock=fake.clock,
+        sleep=fake.sleep,
+        on_poll=results.append,
+    )
+    watcher.run()
+    assert "if-none-match" not in server.requests[-2].headers
+    (delivered,) = collected.batches
+    assert [a.url for a in delivered] == [server.url("/ferry")]
+    assert "ferry queue grew longer" in delivered[0].text
+    assert results[0].teasers == () and watcher.states[0].teasers == ()

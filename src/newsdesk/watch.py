@@ -7,6 +7,11 @@ from a seeded RNG so that runs are reproducible and many feeds do not retry in l
 a server's ``Retry-After`` is honoured. No feed is polled more often than ``MIN_INTERVAL``
 and two requests to one host are at least ``host_gap`` apart.
 
+An item that is only a teaser (``readers.feeds.is_teaser``: a few words, or a cut-off
+description) has its page fetched through the same fetcher (its limits, politeness and address
+guard apply); an item whose page cannot be had is held back, not delivered: ``FeedState.teasers``
+lists it (saved with the state) and the feed is read again in full at its next poll to retry.
+
 An OPML list (a local file, or a URL whose body is OPML) adds the feeds it names. Runs are
 bounded by ``once`` (every feed once) or ``max_polls``; otherwise they go on until
 interrupted. Clock and sleep are injectable so the schedule is testable without waiting.
@@ -67,7 +72,9 @@ class WatchOptions:
     ``interval`` is the wait between two good polls of one feed (at least ``MIN_INTERVAL``).
     ``max_backoff`` caps the wait after failures. ``jitter`` spreads each wait by up to
     +/- that fraction. ``once`` polls every feed (including those an OPML list adds) once;
-    ``max_polls`` stops after that many polls in all.
+    ``max_polls`` stops after that many polls in all. ``teasers`` fetches the pages of
+    teaser items and holds back those whose page cannot be had; ``fetch_pages`` fetches the
+    page of every item.
     """
 
     interval: float = 900.0
@@ -78,6 +85,7 @@ class WatchOptions:
     max_polls: int | None = None
     fetch_pages: bool = False
     host_gap: float = 1.0
+    teasers: bool = True
 
     def __post_init__(self) -> None:
         if self.interval < MIN_INTERVAL:
@@ -107,6 +115,7 @@ class FeedState:
     last_error: str | None = None
     seen: tuple[str, ...] = ()  # links (or ids) of items already delivered, oldest first
     is_list: bool = False  # an OPML list rather than a feed
+    teasers: tuple[str, ...] = ()  # links of items held back as teasers (page not had yet)
 
 
 @dataclass(frozen=True)
@@ -120,6 +129,7 @@ class PollResult:
     feeds: tuple[str, ...] = ()  # feeds an OPML list named
     error: str | None = None
     delay: float = 0.0  # until this feed's next poll
+    teasers: tuple[Article, ...] = ()  # items held back: only a teaser, page not had
 
 
 @dataclass(frozen=True)
@@ -176,6 +186,7 @@ def state_to_dict(state: FeedState) -> dict[str, Any]:
         "last_error": state.last_error,
         "seen": list(state.seen),
         "is_list": state.is_list,
+        "teasers": list(state.teasers),
     }
 
 
@@ -194,6 +205,7 @@ def state_from_dict(data: Mapping[str, Any]) -> FeedState:
         return value if isinstance(value, str) else None
 
     seen = data.get("seen")
+    teasers = data.get("teasers")
     failures = data.get("failures")
     return FeedState(
         url=url,
@@ -205,6 +217,9 @@ def state_from_dict(data: Mapping[str, Any]) -> FeedState:
         if isinstance(seen, list)
         else (),
         is_list=bool(data.get("is_list", False)),
+        teasers=tuple(t for t in teasers if isinstance(t, str))[-MAX_SEEN:]
+        if isinstance(teasers, list)
+        else (),
     )
 
 
@@ -435,11 +450,13 @@ class Watcher:
                 state.url, "list", failures=listed.failures, feeds=listed.feeds, delay=delay
             )
         seen = set(state.seen)
+        wants_pages = self.options.fetch_pages or self.options.teasers
         feed = parse_feed(
             fetched.content,
             location=fetched.url,
-            fetch_page=page_fetcher(self._fetcher) if self.options.fetch_pages else None,
+            fetch_page=page_fetcher(self._fetcher) if wants_pages else None,
             known=seen,
+            teasers=self.options.teasers and not self.options.fetch_pages,
         )
         new: list[Article] = []
         keys: list[str] = []
@@ -451,6 +468,14 @@ class Watcher:
                 keys.append(key)
         if new:
             self._on_articles(new)
-        self._states[state.url] = replace(good, seen=(*state.seen, *keys)[-MAX_SEEN:])
+        held = tuple(t.url or t.id for t in feed.teasers)
+        if held:
+            # Read the feed in full next time (no validators) to retry the teasers' pages.
+            good = replace(good, etag=None, last_modified=None)
+        self._states[state.url] = replace(
+            good, seen=(*state.seen, *keys)[-MAX_SEEN:], teasers=held[-MAX_SEEN:]
+        )
         status = "new" if new else "unchanged"
-        return PollResult(state.url, status, tuple(new), feed.failures, delay=delay)
+        return PollResult(
+            state.url, status, tuple(new), feed.failures, delay=delay, teasers=feed.teasers
+        )

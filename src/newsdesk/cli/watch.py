@@ -15,6 +15,7 @@ from ..config import MIN_POLL_INTERVAL as MIN_INTERVAL
 from ..models import Article
 from .output import plural
 from .output import skipped as skipped_line
+from .progress import counting
 
 if TYPE_CHECKING:
     from ..watch import FeedState, PollResult
@@ -88,7 +89,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--fetch-pages",
         action="store_true",
-        help="fetch each new item's page for its full text (else the feed's content)",
+        help="fetch each new item's page for its full text (by default only teasers' pages "
+        "are fetched; a teaser whose page cannot be had waits for the next poll)",
     )
     parser.add_argument(
         "--timeout", type=_positive(float), default=20.0, metavar="S", help="per fetch (20)"
@@ -156,7 +158,12 @@ def _describe(result: PollResult) -> str:
     if result.status == "not_modified":
         return f"watch: {result.url}: not modified"
     skipped = f", {plural(len(result.failures), 'item')} skipped" if result.failures else ""
-    return f"watch: {result.url}: {len(result.articles)} new{skipped}"
+    held = (
+        f", {plural(len(result.teasers), 'teaser')} held back (page not fetched yet)"
+        if result.teasers
+        else ""
+    )
+    return f"watch: {result.url}: {len(result.articles)} new{skipped}{held}"
 
 
 def _watch(args: argparse.Namespace) -> int:
@@ -180,7 +187,11 @@ def _watch(args: argparse.Namespace) -> int:
     )
     # Loads lazily: only when articles arrive.
     models = Models(embedder_name=args.embedder, story_workers=2)
-    with Store(db_path) as store, Fetcher(fetch_options) as fetcher:
+    with (
+        Store(db_path) as store,
+        Fetcher(fetch_options) as fetcher,
+        counting("watch", unit="new articles") as progress,
+    ):
 
         def on_articles(articles: Sequence[Article]) -> None:
             report = ingest(store, articles, models)
@@ -197,6 +208,7 @@ def _watch(args: argparse.Namespace) -> int:
 
         def on_poll(result: PollResult) -> None:
             print(_describe(result), file=sys.stderr)
+            progress.advance(len(result.articles))
             if watcher is not None:
                 _save_states(state_path, watcher.states)
 
