@@ -422,3 +422,23 @@ def test_malformed_link_is_skipped_not_a_crash() -> None:
     )
     feed = parse_feed(rss, location="t.rss")
     assert all(a.url is None for a in feed.articles)
+
+
+def test_teasers_are_told_from_articles() -> None:
+    from newsdesk.readers.feeds import TEASER_WORDS, is_teaser
+
+    body = " ".join(["word"] * TEASER_WORDS)
+    assert is_teaser("Bridge shut.") and not is_teaser(body)
+    assert is_teaser(body + " Read more") and not is_teaser(body + " Read more", full=True)
+    assert is_teaser(body + " …") and not is_teaser(body + " for more.")
+    feed = (
+        "<rss version='2.0'><channel><title>T</title>"
+        "<item><title>Short</title><link>https://t.example/s</link>"
+        "<description>Bridge shut.</description></item>"
+        f"<item><title>Long</title><link>https://t.example/l</link>"
+        f"<description>{body}</description></item></channel></rss>"
+    ).encode()
+    read = parse_feed(feed, location="t.xml", teasers=True)
+    assert [a.url for a in read.articles] == ["https://t.example/l"]
+    assert [a.url for a in read.teasers] == ["https://t.example/s"]
+    assert len(parse_feed(feed, location="t.xml").articles) == 2  # files: read as they are
