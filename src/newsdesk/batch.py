@@ -38,7 +38,7 @@ import hashlib
 import json
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,7 +65,19 @@ from .stories import (
     story_id_for,
 )
 
+#: The stages ``run_batch`` reports to ``progress``, in order.
+STAGES = (
+    "read_clean_sketch",
+    "duplicates",
+    "embed",
+    "links",
+    "stories",
+    "write_tables",
+    "briefs",
+)
+
 __all__ = [
+    "STAGES",
     "BatchOptions",
     "BatchReport",
     "band_keys",
@@ -637,6 +649,7 @@ def run_batch(
     address: str | None = None,
     num_cpus: int | None = None,
     options: BatchOptions = BatchOptions(),
+    progress: Callable[[str], None] | None = None,
 ) -> BatchReport:
     """Read, clean, deduplicate, embed, cluster and brief a corpus on Ray Data.
 
@@ -647,6 +660,8 @@ def run_batch(
         address: an existing Ray cluster ("auto", "ray://host:10001"); local Ray if None.
         num_cpus: CPUs for local Ray (all when None).
         options: duplicate, story and batch options.
+        progress: called with the name of each stage as it finishes ("read_clean_sketch",
+            "duplicates", ...).
 
     Returns:
         A ``BatchReport`` (counts, groups, stories, stage times).
@@ -689,6 +704,8 @@ def run_batch(
         now = time.perf_counter()
         times[name] = round(now - clock, 3)
         clock = now
+        if progress is not None:
+            progress(name)
 
     try:
         return _pipeline(ray, pa, pq, files, failures, out, options, lap, times)

@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .progress import counting
+
 __all__ = ["register"]
 
 EXAMPLE = """example:
@@ -51,14 +53,29 @@ def ray_output_to(log: Path | None) -> Iterator[None]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..batch import BatchOptions, run_batch
+    from ..batch import STAGES, BatchOptions, run_batch
 
     options = BatchOptions(briefs=not args.no_briefs)
     Path(args.out).mkdir(parents=True, exist_ok=True)
     log = None if args.verbose else Path(args.out) / RAY_LOG
-    with ray_output_to(log):
+    # Progress goes to the terminal itself: fd 2 is sent to the Ray log during the run.
+    with (
+        os.fdopen(os.dup(2), "w", encoding="utf-8") as terminal,
+        counting("batch", unit="stages", total=len(STAGES), stream=terminal) as progress,
+        ray_output_to(log),
+    ):
+
+        def stage(name: str) -> None:
+            progress.note(f"batch: {name.replace('_', ' ')} done")
+            progress.advance()
+
         report = run_batch(
-            args.inputs, args.out, address=args.address, num_cpus=args.num_cpus, options=options
+            args.inputs,
+            args.out,
+            address=args.address,
+            num_cpus=args.num_cpus,
+            options=options,
+            progress=stage,
         )
     summary = {
         "out": report.out_dir,
