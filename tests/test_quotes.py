@@ -360,3 +360,69 @@ def test_mixed_quotation_marks_pair_as_typed():
     assert pieces('"It is not about “Equal Justice” any more," she said.') == [
         "It is not about “Equal Justice” any more,"
     ]
+
+
+def test_inverted_attribution_the_parse_missed(models):
+    # The parse makes a quoted word the subject, or the name an adverb or another verb's
+    # subject: the name after the inverted speech verb still speaks.
+    text = (
+        "Harbour crews worked through the night in Velmora.\n\n"
+        "“Anybody who doubts it, it's like buyer beware,” said Lena Ostrova, who has run the "
+        "port since 2010.\n\n"
+        "“Having divers and two cranes on site is valuable,” said Skelly, explaining the plan.\n\n"
+        "“I'm not going to say it is a mistake, so forget about it,” said retired engineer "
+        "Aurel Menning, asked about the cables."
+    )
+    assert direct(models, text) == [
+        ("Lena Ostrova", "Anybody who doubts it, it's like buyer beware"),
+        ("Skelly", "Having divers and two cranes on site is valuable"),
+        ("Aurel Menning", "I'm not going to say it is a mistake, so forget about it"),
+    ]
+
+
+def test_speech_verb_with_its_object_before_the_quote(models):
+    text = (
+        "Mayor Dorotea Halvik did not seem impressed with the report on Tuesday, telling "
+        "reporters, “A lot of people said the directorate should step down.”"
+    )
+    assert direct(models, text) == [
+        ("Dorotea Halvik", "A lot of people said the directorate should step down.")
+    ]
+
+
+def test_the_statement_speaks_for_whoever_issued_it(models):
+    text = (
+        "The Velmora Port Authority sent out an email on Monday.\n\n"
+        "“Every pilot boat is out,” the email said.\n\n"
+        "“The channel will stay shut,” the statement said."
+    )
+    # The email's issuer is named; no statement was: that quote has no speaker to print.
+    assert direct(models, text) == [("Velmora Port Authority", "Every pilot boat is out")]
+
+
+def test_speech_verbs_chosen_on_polnear_train(models):
+    text = (
+        "Ilyas Varkonen spoke to the crowd.\n\n"
+        "“People are afraid of the bridge,” Varkonen surmised.\n\n"
+        "“You are wrong about the cables,” Lena Ostrova shot back."
+    )
+    assert direct(models, text) == [
+        ("Ilyas Varkonen", "People are afraid of the bridge"),
+        ("Lena Ostrova", "You are wrong about the cables"),
+    ]
+
+
+def test_a_lower_case_piece_goes_on_after_a_long_attribution(models):
+    text = (
+        "“Many people are uncertain this year,” Lena Ostrova wrote in a statement to the "
+        "council explaining why she is speaking at the hearing, “but most agree that the "
+        "bridge is on the wrong track.”"
+    )
+    assert said(models, text) == [
+        (
+            "direct",
+            "Lena Ostrova",
+            "Many people are uncertain this year … but most agree that the bridge is on the "
+            "wrong track.",
+        )
+    ]

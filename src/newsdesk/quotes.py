@@ -195,6 +195,16 @@ def attribute(analysis: ArticleAnalysis, index: EntityIndex, nlp: Any) -> list[A
             if e <= s:
                 continue
             tokens = [t for t in doc if s <= t.idx < e]
+            # "“Many are uncertain,” Thiel wrote in a statement to Wired explaining why he
+            # spoke, “but most agree …”": a lower-case piece after a comma, in the same
+            # sentence, goes on with the quote before it however long the attribution.
+            goes_on = (
+                previous is not None
+                and previous.end > base
+                and paragraph[s : s + 1].islower()
+                and not re.search(r"[.!?;]", text[previous.end : base + s].strip(_MARKS_AND_SPACE))
+                and text[previous.end : base + s].rstrip(_MARKS_AND_SPACE).endswith(",")
+            )
             noted = _note_subjects(doc, noted, tokens[0].i if tokens else noted, inside, context)
             cue = cue_of(tokens, inside) if tokens else None
             speaker: Speaker | None = None
@@ -209,6 +219,7 @@ def attribute(analysis: ArticleAnalysis, index: EntityIndex, nlp: Any) -> list[A
             elif previous is not None and (
                 _starts_sentence(tokens, paragraph, s)
                 or (previous.end > base and _words(text[previous.end : base + s]) <= _GAP_WORDS)
+                or goes_on
             ):
                 speaker = Speaker(previous.speaker, previous.speaker_start, previous.speaker_end)
             if speaker is None or (cue is None and _words(paragraph[s:e]) < 2):
@@ -226,7 +237,7 @@ def attribute(analysis: ArticleAnalysis, index: EntityIndex, nlp: Any) -> list[A
                     cue is None
                     or (
                         base + cue.idx == previous.cue
-                        and _words(text[previous.end : base + s]) <= _GAP_WORDS
+                        and (_words(text[previous.end : base + s]) <= _GAP_WORDS or goes_on)
                     )
                 )
             ):

@@ -16,11 +16,14 @@ speech verbs are listed by form). A subject resolves, in this order, to:
    Halvik") or the organisation whose name holds it ("the directorate");
 4. an explicit description, as written: "one of the officials", "a WeWork spokesperson",
    "the joint statement" -- but never a bare generic noun ("the statement", "a document"):
-   that becomes the body that issued it ("a statement from the ministry") or nobody.
+   that becomes the body that issued it ("a statement from the ministry"; "the email said"
+   after "Clinton's campaign sent out an email") or nobody.
 
-The speech verb is found by walking up the parse from the quoted words, else next to them,
-else "according to" in the sentence, else a colon: "Daron Shaw: “…”", or a paragraph that
-ends "Cruz continued:" before the quote's own.
+The speech verb is found by walking up the parse from the quoted words, else next to them
+(with its own object between: "telling reporters, “…”"), else "according to" in the
+sentence, else a colon: "Daron Shaw: “…”", or a paragraph that ends "Cruz continued:" before
+the quote's own. Its subject is never a quoted word; an inverted verb the parse left without
+one takes the name right after it ("“…,” said Skelly, explaining …").
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ _BASES = (
     "complain lament urge plead scoff counter retort stress emphasize emphasise assert allege "
     "agree caution charge maintain mock muse tout wonder conclude confess interject answer yell "
     "proclaim chant scream cry label dub brand term coin thank echo praise blast slam criticize "
-    "criticise accuse decry hail applaud"
+    "criticise accuse decry hail applaud report assure bark boom repeat pledge surmise snap shoot"
 )
 _IRREGULAR = {
     "say": ("said", "says", "saying"),
@@ -61,6 +64,7 @@ _IRREGULAR = {
     "write": ("wrote", "writes", "writing", "written"),
     "read": ("reads", "reading"),
     "put": ("puts", "putting"),
+    "shoot": ("shot",),  # "shot back"
 }
 
 
@@ -73,7 +77,7 @@ def _forms(base: str) -> set[str]:
     else:
         past = stem + "ed"
         third = base + ("es" if base.endswith(("s", "sh", "ch", "x")) else "s")
-    doubled = base + base[-1] if base in {"admit", "quip", "dub", "slam"} else stem
+    doubled = base + base[-1] if base in {"admit", "quip", "dub", "slam", "snap"} else stem
     return {base, past, third, stem + "ing", doubled + "ed", doubled + "ing"}
 
 
@@ -192,6 +196,39 @@ class SpeakerContext:
                 return self.name_of(mention)
         return None
 
+    def issuer_of(self, noun: str, before: int) -> str | None:
+        """Who issued the document ``noun`` that the article last named before ``before``:
+        "a statement from the ministry", "Clinton's campaign sent out an email", "in a
+        statement, Menning said" -- a name in the same sentence, one after "from"/"by"
+        first, else the nearest before the noun (never an outlet or an "according to")."""
+        text = self.analysis.article.text
+        found = None
+        for match in re.finditer(rf"\b{re.escape(noun)}s?\b", text[:before], re.I):
+            found = match
+        if found is None:
+            return None
+        left = max(text.rfind(c, 0, found.start()) for c in ".!?\n") + 1
+        stops = [i for i in (text.find(c, found.end()) for c in ".!?\n") if i >= 0]
+        right = min([*stops, before])
+        people = [
+            m
+            for m in self.analysis.mentions
+            if m.label in {"PERSON", "ORG"}
+            and left <= m.start
+            and m.end <= right
+            and not re.search(r"according\s+to\s+(?:the\s+)?$", text[left : m.start], re.I)
+            and not _is_outlet(self.name_of(m), self)
+        ]
+        after = [
+            m
+            for m in people
+            if m.start >= found.end()
+            and re.search(r"\b(?:from|by)\b", text[found.end() : m.start], re.I)
+        ]
+        ahead = [m for m in people if m.end <= found.start()]
+        mention = after[0] if after else ahead[-1] if ahead else None
+        return self.name_of(mention) if mention is not None else None
+
     def last_named_person(self, before: int) -> str | None:
         """The last person the article named before ``before`` (no speaker or subject yet)."""
         for start, mention in reversed(self._people):
@@ -232,9 +269,10 @@ def _subject(cue: Any, inside: set[int]) -> Any | None:
     for _ in range(3):
         subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
         if subjects:
-            subject = subjects[0]
-            # "was quoted as saying": the passive subject is the speaker too.
-            return subject
+            # "was quoted as saying": the passive subject is the speaker too. A quoted word
+            # the parse made a subject too ("“Anybody who …,” said Louise Sunshine") is not.
+            outside = [c for c in subjects if c.i not in inside]
+            return (outside or subjects)[0]
         if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head is not verb:
             if verb.head.i in inside:
                 break  # the verb hangs from the quoted words: its subject is not theirs
@@ -336,6 +374,20 @@ def _adjacent_cue(tokens: Sequence[Any], inside: set[int]) -> Any | None:
         first -= 1
     if first >= 0 and first not in inside and is_cue(doc[first]):
         return doc[first]
+    gap = {t.text for t in doc[first + 1 : tokens[0].i]}
+    if first >= 0 and first not in inside and not gap & {".", "!", "?", ";"}:
+        # "telling reporters, “…”", "said in a statement, “…”": the verb's own words (its
+        # object, a prepositional phrase) stand between it and the quote, in one sentence.
+        head = doc[first]
+        for _ in range(3):
+            if head.head is head or head.head.i in inside or head.head.i > first:
+                break
+            head = head.head
+            if is_cue(head):
+                between = {t.i for t in head.subtree}
+                if all(i in between for i in range(head.i, first + 1)):
+                    return head
+                break
     return None
 
 
@@ -412,10 +464,23 @@ def _nearby_subject(cue: Any, inside: set[int]) -> Any | None:
             for t in doc[i + 1 : cue.i]
             if t.pos_ in {"PROPN", "NOUN", "PRON"} and t.dep_ not in {"poss", "compound"}
         ]
-        return candidates[0] if candidates else None
+        return candidates[0] if candidates else _after(cue, inside)
     # Before the quote ("Clinton seemed ready, telling the crowd, “…”"): the last subject.
     subjects = [t for t in doc[cue.sent.start : cue.i] if t.dep_ in {"nsubj", "nsubjpass"}]
     return subjects[-1] if subjects else None
+
+
+def _after(cue: Any, inside: set[int]) -> Any | None:
+    """The name right after an inverted speech verb the parse did not make its subject
+    ("…," said Skelly, explaining …; "…," said retired neurosurgeon Ben Carson, asked …)."""
+    for token in cue.doc[cue.i + 1 : cue.sent.end]:
+        if token.i in inside:
+            return None
+        if token.dep_ in {"det", "amod", "compound", "nummod"} or token.pos_ in {"DET", "ADJ"}:
+            continue
+        named = token.pos_ in {"PROPN", "NOUN"} or token.ent_type_ in {"PERSON", "ORG"}
+        return token if named or (token.is_alpha and token.is_title) else None
+    return None
 
 
 def speaker_named_by(
@@ -467,8 +532,20 @@ def speaker_named_by(
                 if issuers:
                     return Speaker(context.name_of(issuers[0]), start, end)
         modified = any(t.dep_ in {"amod", "compound", "poss", "nmod"} for t in subject.children)
-        return Speaker(_description(words), start, end) if modified else None
-    if subject.pos_ == "PROPN" and not common:
+        if modified:
+            return Speaker(_description(words), start, end)
+        determiners = [t.lower_ for t in subject.children if t.dep_ == "det"]
+        if determiners[:1] == ["the"]:
+            # "the statement said": the body whose statement the story named before.
+            issuer = context.issuer_of(lower, start)
+            if issuer is not None:
+                return Speaker(issuer, start, end)
+        return None
+    # A capitalised word mid-sentence the tagger took for an adverb ("said Skelly,") names.
+    proper = subject.pos_ == "PROPN" or (
+        subject.is_title and subject.is_alpha and subject.i > subject.sent.start
+    )
+    if proper and not common:
         if _is_outlet(phrase, context):
             return None
         entity = context.index.resolve(phrase, context.analysis.article.id)
