@@ -61,7 +61,9 @@ def _run(args: argparse.Namespace) -> int:
     # Progress goes to the terminal itself: fd 2 is sent to the Ray log during the run.
     with (
         os.fdopen(os.dup(2), "w", encoding="utf-8") as terminal,
-        counting("batch", unit="stages", total=len(STAGES), stream=terminal) as progress,
+        counting(
+            "batch", unit="stages", total=len(STAGES), stream=terminal, redirect=False
+        ) as progress,
         ray_output_to(log),
     ):
 

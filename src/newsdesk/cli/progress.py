@@ -44,9 +44,17 @@ class _Rich:
 
 @contextmanager
 def counting(
-    label: str, *, unit: str = "items", total: int | None = None, stream: TextIO | None = None
+    label: str,
+    *,
+    unit: str = "items",
+    total: int | None = None,
+    stream: TextIO | None = None,
+    redirect: bool = True,
 ) -> Iterator[Counter]:
     """Show ``label``, items done (of ``total`` when known) and items per second on stderr.
+
+    With ``redirect`` the command's own lines on stdout/stderr print above the bar; without,
+    they go where they would have gone (``batch`` sends fd 2 to the Ray log).
 
     Example:
         >>> with counting("ingest", unit="articles") as progress:  # silent: not a terminal
@@ -83,6 +91,12 @@ def counting(
         RateColumn(),
         TimeElapsedColumn(),
     ]
-    with Progress(*columns, console=Console(file=out), transient=False) as progress:
+    with Progress(
+        *columns,
+        console=Console(file=out),
+        transient=False,
+        redirect_stdout=redirect,
+        redirect_stderr=redirect,
+    ) as progress:
         task = progress.add_task(label, total=total)
         yield _Rich(progress, task)
