@@ -28,7 +28,7 @@ class Counting:
 
     def pipe(self, texts: Iterable[str], **kwargs: Any) -> Iterator[Any]:
         texts = list(texts)
-        self.parsed += texts
+        self.parsed += [t if isinstance(t, str) else t.text for t in texts]
         return iter(self.nlp.pipe(texts, **kwargs))
 
 
@@ -56,6 +56,17 @@ def test_each_text_is_parsed_once_and_either_setting_is_exact(raw: Any) -> None:
     again = CachedPipeline(Counting(raw))
     again(OTHER)
     assert _view(next(again.pipe([OTHER], disable=["ner"]))) == _view(raw(OTHER, disable=["ner"]))
+
+
+def test_a_doc_tokenized_by_the_caller_shares_the_parse_of_its_text(raw: Any) -> None:
+    counting = Counting(raw)
+    cached = CachedPipeline(counting)
+    made = raw.make_doc(TEXT)
+    cut = made[:5].as_doc()  # another text (the first five tokens): a parse of its own
+    docs = list(cached.pipe([made, cut]))
+    assert _view(cached(TEXT)) == _view(docs[0]) == _view(raw(TEXT))
+    assert counting.parsed == [TEXT, cut.text]
+    assert [t.text for t in docs[1]] == ["The", "mayor", "of", "Velmora", ","]
 
 
 def test_a_stage_that_annotates_its_doc_changes_nobody_elses(raw: Any) -> None:
