@@ -491,7 +491,11 @@ def _install_api(api: FastAPI, web: _Web) -> None:
             401: {"description": "token missing or wrong"},
             413: {"description": "body too large or too many articles"},
             415: {"description": "body is not JSON"},
-            422: {"description": "malformed JSON or invalid article"},
+            422: {
+                "description": "malformed JSON, an invalid article, or one too costly to "
+                f"analyse within the job deadline ({JOB_DEADLINE:g} s)"
+            },
+            429: {"description": "too many jobs queued; retry after the Retry-After seconds"},
         },
         tags=["articles"],
     )
