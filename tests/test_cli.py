@@ -287,3 +287,32 @@ def test_search_says_no_results_and_stories_says_none(
     assert (captured.out, captured.err) == ("", "no results for 'bridge'\n")
     assert main(["stories", "--db", db]) == 0
     assert capsys.readouterr().err == "no stories\n"
+
+
+def test_eval_progress_counts_on_a_terminal_and_prints_lines_off_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import argparse
+
+    from newsdesk.cli.evaluate import _progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    shown = Terminal()
+    monkeypatch.setattr(sys, "stderr", shown)
+    with _progress(argparse.Namespace(quiet=False)) as say:
+        assert say is not None
+        say("120/500 pages")
+        say("250/500 pages")
+    out = shown.getvalue()
+    assert "250" in out and "steps" in out and "/s" in out and "eval: 250/500 pages" in out
+    plain = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", plain)
+    with _progress(argparse.Namespace(quiet=False)) as say:
+        assert say is not None
+        say("inputs: 2 clusters split and embedded")
+    assert plain.getvalue() == "newsdesk eval: inputs: 2 clusters split and embedded\n"
+    with _progress(argparse.Namespace(quiet=True)) as say:
+        assert say is None

@@ -11,11 +11,15 @@ import argparse
 import dataclasses
 import json
 import os
+import re
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from .progress import counting
 
 __all__ = ["register", "replace_block"]
 
@@ -149,10 +153,28 @@ def _emit(args: argparse.Namespace, name: str, markdown: str, payload: Any) -> i
     return EXIT_OK
 
 
-def _progress(args: argparse.Namespace) -> Any:
+@contextmanager
+def _progress(args: argparse.Namespace) -> Iterator[Callable[[str], None] | None]:
+    """Progress messages: a rich bar with counts and rate on a terminal, lines otherwise."""
     if args.quiet:
-        return None
-    return lambda message: print(f"newsdesk eval: {message}", file=sys.stderr, flush=True)
+        yield None
+        return
+    if not sys.stderr.isatty():
+        yield lambda message: print(f"newsdesk eval: {message}", file=sys.stderr, flush=True)
+        return
+    done = 0
+    with counting("eval", unit="steps") as counter:
+
+        def say(message: str) -> None:
+            nonlocal done
+            counter.note(f"eval: {message}")
+            # "120/500 pages" moves the count to 120; any other message is one step.
+            found = re.match(r"(\d+)/\d+ ", message)
+            step = int(found[1]) - done if found else 1
+            done += step
+            counter.advance(max(step, 0))
+
+        yield say
 
 
 def _summaries(args: argparse.Namespace) -> int:
@@ -163,22 +185,24 @@ def _summaries(args: argparse.Namespace) -> int:
         raise InputError("--folds", "must be 0 (no cross-validation) or at least 2")
     if args.workers < 1:
         raise InputError("--workers", "must be at least 1")
-    result = evaluate_summaries(
-        args.data,
-        Models(),
-        folds=args.folds,
-        limit=args.limit,
-        cache_dir=None if args.no_cache else args.cache_dir,
-        progress=_progress(args),
-        workers=args.workers,
-    )
+    with _progress(args) as progress:
+        result = evaluate_summaries(
+            args.data,
+            Models(),
+            folds=args.folds,
+            limit=args.limit,
+            cache_dir=None if args.no_cache else args.cache_dir,
+            progress=progress,
+            workers=args.workers,
+        )
     return _emit(args, "summaries", render_summaries_markdown(result), dataclasses.asdict(result))
 
 
 def _extraction(args: argparse.Namespace) -> int:
     from ..evaluation.extraction import evaluate_extraction, render_extraction_markdown
 
-    result = evaluate_extraction(args.data, limit=args.limit, progress=_progress(args))
+    with _progress(args) as progress:
+        result = evaluate_extraction(args.data, limit=args.limit, progress=progress)
     return _emit(
         args, result.benchmark, render_extraction_markdown(result), dataclasses.asdict(result)
     )
