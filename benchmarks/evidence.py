@@ -365,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tune", action="store_true", help="grid EvidenceOptions on train")
     parser.add_argument("--limit", type=int, default=0, help="only the first N stories")
     parser.add_argument(
-        "--cache", type=Path, help="keep the train stories' sentences and vectors in FILE"
+        "--cache", type=Path, help="keep each split's sentences and vectors in DIR/<split>.pkl"
     )
     parser.add_argument("--update", metavar="FILE", help="rewrite the evidence block of FILE")
     args = parser.parse_args(argv)
@@ -374,17 +374,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{data}: no ecbplus_docs.jsonl (give --data the ecbplus folder)", file=sys.stderr)
         return 1
     models = Models()
-    if args.cache and args.cache.exists():
-        train = pickle.loads(args.cache.read_bytes())
-    else:
-        train = build_stories(data, "train", models, args.limit)
-        if args.cache:
-            args.cache.write_bytes(pickle.dumps(train))
+
+    def stories_of(split: str) -> list[Story]:
+        cached = args.cache / f"{split}.pkl" if args.cache else None
+        if cached is not None and cached.exists():
+            found: list[Story] = pickle.loads(cached.read_bytes())
+            return found
+        built = build_stories(data, split, models, args.limit)
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_bytes(pickle.dumps(built))
+        return built
+
+    train = stories_of("train")
     if args.tune:
         tune(train)
         return 0
     t_pair, t_precise, t_cite = choose_baseline(train)
-    stories = train if args.split == "train" else build_stories(data, args.split, models)
+    stories = train if args.split == "train" else stories_of(args.split)
     start = time.perf_counter()
     mine_pairs, mine_cites = Counts(), Counts()
     cited_rows = []
