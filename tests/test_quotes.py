@@ -426,3 +426,16 @@ def test_a_lower_case_piece_goes_on_after_a_long_attribution(models):
             "wrong track.",
         )
     ]
+
+
+def test_she_skips_a_man_the_text_calls_mr(models):
+    text = (
+        "Ms. Ostrova met Mr. Varkonen at the quay on Friday.\n\n"
+        "Mr. Varkonen inspected the cables.\n\n"
+        "“The channel is open again,” she said.\n\n"
+        "“We will rebuild it,” he said."
+    )
+    assert direct(models, text) == [
+        ("Ostrova", "The channel is open again"),
+        ("Varkonen", "We will rebuild it"),
+    ]

@@ -9,8 +9,9 @@ speech verbs are listed by form). A subject resolves, in this order, to:
    attribution clause is not its subject ("said a WeWork spokesperson when contacted by
    Reuters" -> the spokesperson);
 2. a pronoun (he/she) -> the last person named outside quotes who spoke or was the subject
-   of a clause before it (else the last person named); it/they -> the last speaker; I/we
-   outside quotes -> the byline (a column, a memoir);
+   of a clause before it (else the last person named), skipping people whose title says
+   otherwise ("she said" after Mr. Varkonen and Ms. Ostrova -> Ostrova); it/they -> the
+   last speaker; I/we outside quotes -> the byline (a column, a memoir);
 3. a role with a definite article ("the minister said") -> the person the story named with
    that role ("Transport minister Ilyas Varkonen", "Varkonen, the minister", "Mayor Dorotea
    Halvik") or the organisation whose name holds it ("the directorate");
@@ -129,6 +130,7 @@ _WIRES = {
     "cnn", "bbc", "fox news", "nbc", "cbs", "abc", "msnbc", "npr", "politico",
 }  # fmt: skip
 _HYPHENS = {"-", "–", "‑"}
+_TITLE = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Dame)\.?\s+$")
 _OPENING = {'"', "“", "``", "«", "'", "‘"}
 _CUT = {"appos", "relcl", "acl", "advcl", "punct", "cc", "conj", "parataxis", "ccomp"}
 _TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "president", "senator"}
@@ -158,12 +160,34 @@ class SpeakerContext:
     outlet: str = ""
     base: int = 0  # offset of the paragraph being read
     _people: list[tuple[int, Mention]] = field(default_factory=list)
+    _recent: list[str] = field(default_factory=list)  # people who spoke or were subjects
+    _gender: dict[str, str] = field(default_factory=dict)  # name -> "he" or "she"
 
     def __post_init__(self) -> None:
         self.outlet = (self.analysis.article.outlet or "").casefold()
         self._people = [
             (m.start, m) for m in self.analysis.mentions if m.label in {"PERSON", "ORG"}
         ]
+        text = self.analysis.article.text
+        for start, mention in self._people:
+            # "Mr. Trump", "Ms. Warren", "Mrs. Clinton": the title the text gives a person.
+            title = _TITLE.search(text[max(0, start - 8) : start])
+            if mention.label == "PERSON" and title is not None:
+                pronoun = "he" if title.group(1).lower() in {"mr", "sir"} else "she"
+                self._gender.setdefault(self.name_of(mention), pronoun)
+
+    def person_for(self, pronoun: str, before: int) -> str | None:
+        """Whom "he" or "she" names: the last person who spoke or was a subject, else the
+        last person named, skipping people whose title ("Mr.", "Ms.") says otherwise."""
+        for name in reversed(self._recent):
+            if self._gender.get(name, pronoun) == pronoun:
+                return name
+        for start, mention in reversed(self._people):
+            if start < before and mention.label == "PERSON":
+                name = self.name_of(mention)
+                if self._gender.get(name, pronoun) == pronoun:
+                    return name
+        return None
 
     def name_of(self, mention: Mention) -> str:
         entity = self.index.entity_of(mention)
@@ -229,20 +253,16 @@ class SpeakerContext:
         mention = after[0] if after else ahead[-1] if ahead else None
         return self.name_of(mention) if mention is not None else None
 
-    def last_named_person(self, before: int) -> str | None:
-        """The last person the article named before ``before`` (no speaker or subject yet)."""
-        for start, mention in reversed(self._people):
-            if start < before and mention.label == "PERSON":
-                return self.name_of(mention)
-        return None
-
     def heard(self, speaker: Speaker) -> None:
         self.last_speaker = speaker
         if speaker.person:
-            self.last_person = speaker.name
+            self.subject_seen(speaker.name)
 
     def subject_seen(self, name: str) -> None:
         self.last_person = name
+        if name in self._recent:
+            self._recent.remove(name)
+        self._recent.append(name)
 
 
 def is_cue(token: Any) -> bool:
@@ -501,7 +521,7 @@ def speaker_named_by(
         return Speaker(context.analysis.article.author, start, end, person=True)
     if subject.pos_ == "PRON" or lower in _PRONOUNS_PERSON | _PRONOUNS_GROUP:
         if lower in _PRONOUNS_PERSON:
-            name = context.last_person or context.last_named_person(start)
+            name = context.person_for(lower, start)
             return Speaker(name, start, end, person=True) if name else None
         if lower in _PRONOUNS_GROUP and context.last_speaker is not None:
             return Speaker(context.last_speaker.name, start, end, context.last_speaker.person)
