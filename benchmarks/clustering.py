@@ -36,8 +36,9 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 from itertools import combinations
 from pathlib import Path
 
@@ -51,7 +52,7 @@ from newsdesk.models import Article
 from newsdesk.nlp import Models
 from newsdesk.readers import read_articles
 from newsdesk.store import Store
-from newsdesk.stories import StoryOptions, cluster, featurize, snippet
+from newsdesk.stories import ArticleFeatures, StoryOptions, cluster, featurize, snippet
 
 Labels = dict[str, str]
 ROOT = Path(__file__).resolve().parents[1]
@@ -189,8 +190,8 @@ def load(data: Path, tmp: Path) -> Corpus:
         corpus.add(found, [name] * len(found), [name] * len(found))
     pages = _read(data / "article_extraction_benchmark" / "html")
     corpus.add(pages, [_page_story(a) for a in pages], ["pages"] * len(pages))
-    found = {a.id[:10] for a in pages}
-    assert all(p in found for g in PAGE_STORIES for p in g), "a PAGE_STORIES id is not read"
+    read = {a.id[:10] for a in pages}
+    assert all(p in read for g in PAGE_STORIES for p in g), "a PAGE_STORIES id is not read"
     return corpus
 
 
@@ -233,9 +234,11 @@ def ours(
     return {r.article_id: r.story_id for r in report.results}  # where each article ended up
 
 
-def ours_offline(features: dict[str, object], ids: Sequence[str], options: StoryOptions) -> Labels:
+def ours_offline(
+    features: Mapping[str, ArticleFeatures], ids: Sequence[str], options: StoryOptions
+) -> Labels:
     """``stories.cluster`` over the given articles' features: what ingest computes (tuning)."""
-    groups = cluster([features[i] for i in ids], options)  # type: ignore[misc]
+    groups = cluster([features[i] for i in ids], options)
     return {aid: g[0] for g in groups for aid in g}
 
 
@@ -328,7 +331,9 @@ def main() -> int:
                 f"B3 P/R/F1 DUC train {scores[0]}, ECB+ train {scores[1]}"
             )
         return 0
-    tf_th = tune(lambda x: tfidf_agglomerative(train, x), gtrain, np.arange(0.05, 0.5, 0.025))
+    tf_th = tune(
+        lambda x: tfidf_agglomerative(train, x), gtrain, [0.05 + 0.025 * k for k in range(18)]
+    )
     hd_size = int(
         tune(lambda x: embeddings_hdbscan(train, models, int(x)), gtrain, [2, 3, 4, 5, 8])
     )
@@ -340,7 +345,7 @@ def main() -> int:
     print(head, file=sys.stderr)
     before = replace(options, rare_name_bonus=0.0)
     stream_runs: list[tuple[str, Labels, float]] = []
-    for label, run in (
+    methods: list[tuple[str, Callable[[], Labels]]] = [
         (
             "newsdesk (ingest: MiniLM + names + words + rare names + time)",
             lambda: ours(articles, models, options),
@@ -348,7 +353,8 @@ def main() -> int:
         ("newsdesk before (no rare-name bonus)", lambda: ours(articles, models, before)),
         ("TF-IDF + agglomerative", lambda: tfidf_agglomerative(articles, tf_th)),
         ("MiniLM + HDBSCAN", lambda: embeddings_hdbscan(articles, models, hd_size)),
-    ):
+    ]
+    for label, run in methods:
         t = time.perf_counter()
         pred = run()
         stream_runs.append((label, pred, time.perf_counter() - t))
@@ -369,10 +375,10 @@ def main() -> int:
     for set_name, subset in (("all 982 (one stream)", ecb), ("test topics 36-45 alone", ecb_test)):
         g = {a.id: ecb_gold[a.id] for a in subset}
         for label, run in (
-            ("newsdesk", lambda s=subset: ours(s, models, options)),
-            ("newsdesk before (no rare-name bonus)", lambda s=subset: ours(s, models, before)),
-            ("TF-IDF + agglomerative", lambda s=subset: tfidf_agglomerative(s, tf_th)),
-            ("MiniLM + HDBSCAN", lambda s=subset: embeddings_hdbscan(s, models, hd_size)),
+            ("newsdesk", partial(ours, subset, models, options)),
+            ("newsdesk before (no rare-name bonus)", partial(ours, subset, models, before)),
+            ("TF-IDF + agglomerative", partial(tfidf_agglomerative, subset, tf_th)),
+            ("MiniLM + HDBSCAN", partial(embeddings_hdbscan, subset, models, hd_size)),
         ):
             pred = run()
             p, r, f = b3(pred, g)
