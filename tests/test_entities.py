@@ -243,3 +243,16 @@ def test_articles_not_in_english_are_not_read_and_are_marked():
     index = resolve_entities([a, korean])
     assert [e.name for e in index.entities] == ["Velmora"]
     assert index.unread == ("k",)
+
+
+def test_a_very_common_word_is_no_name_nor_a_short_form():
+    a = hand_analysis(
+        "a",
+        ["Islamic State fighters left Mosul.", "State fighters regrouped near Mosul."],
+        [("Islamic State", "ORG"), ("State", "ORG"), ("Mosul", "GPE")],
+    )
+    index = resolve_entities([a])
+    assert sorted((e.name, e.aliases) for e in index.entities) == [
+        ("Islamic State", ()),
+        ("Mosul", ()),
+    ]
