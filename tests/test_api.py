@@ -145,4 +145,6 @@ def test_brief_says_when_inputs_form_several_stories_and_briefs_all_gives_each()
         ("st-5fe252c57b24", 5),
     ]
     assert every[0] == one
+    (whole,) = newsdesk.briefs_all([syndication, str(EXAMPLE)], options, models=models, group=False)
+    assert whole.story.n_sources == 12
     assert newsdesk.briefs_all([str(ROOT / "tests" / "fixtures" / "bad" / "empty.txt")]) == []

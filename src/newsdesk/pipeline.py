@@ -80,28 +80,35 @@ def group_stories(
     models: Models,
     *,
     n_inputs: int | None = None,
+    group: bool = True,
 ) -> list[StoryReports]:
     """Group cleaned articles into stories with the clustering ``ingest`` uses.
 
     The story id is ``stories.story_id_for`` its earliest member, as the store names it.
     Copies are clustered like any article (they land beside their original); a copy whose
     original is in another story is not marked as a copy there. Largest story first, then
-    in the clusters' order (by earliest member).
+    in the clusters' order (by earliest member). ``group=False`` takes every article as one
+    story (the caller knows they are: a topic cluster, say).
     """
     from .duplicates import assign_originals, copy_key
+    from .models import earliest_first
     from .stories import StoryOptions, cluster, featurize, story_id_for
 
     if not articles:
         return []
     options = StoryOptions()  # ingest's default (IngestOptions.stories)
     by_id = {a.id: a for a in articles}
-    groups = cluster(featurize(articles, models.story_embedder, options=options), options)
+    if group:
+        groups = cluster(featurize(articles, models.story_embedder, options=options), options)
+    else:
+        ordered = sorted(articles, key=lambda a: earliest_first(a.published, a.id))
+        groups = [tuple(a.id for a in ordered)]
     out = []
-    for group in groups:
-        members = tuple(by_id[i] for i in group)
+    for ids in groups:
+        members = tuple(by_id[i] for i in ids)
         copies = assign_originals(duplicate_of, {a.id: copy_key(a) for a in members})
         inputs = len(articles) if n_inputs is None else n_inputs
-        out.append(StoryReports(story_id_for(group[0]), members, copies, inputs))
+        out.append(StoryReports(story_id_for(ids[0]), members, copies, inputs))
     order = {s.story_id: i for i, s in enumerate(out)}
     return sorted(out, key=lambda s: (-len(s.articles), order[s.story_id]))
 
@@ -123,6 +130,7 @@ def story_inputs(
     *,
     warn: Callable[[str], None] = lambda _msg: None,
     progress: Callable[[str], None] = lambda _stage: None,
+    group: bool = True,
 ) -> list[StoryReports]:
     """Read, clean and dedupe the reports at ``inputs`` and group them into stories.
 
@@ -131,6 +139,7 @@ def story_inputs(
         models: loaded models (the story embedder groups the reports).
         warn: called with one line per unreadable input or reader warning.
         progress: called with the name of each stage as it starts.
+        group: False takes all the reports as one story (``group_stories``).
 
     Returns:
         The stories, largest first (empty when no input holds a readable article).
@@ -146,7 +155,7 @@ def story_inputs(
     articles, duplicate_of = prepare(result.articles)
     progress("grouping")
     read = len({(a.id, a.location) for a in result.articles})  # before digests are split
-    return group_stories(articles, duplicate_of, models, n_inputs=read)
+    return group_stories(articles, duplicate_of, models, n_inputs=read, group=group)
 
 
 def brief_story(
@@ -177,6 +186,7 @@ def brief(
     models: Models | None = None,
     warn: Callable[[str], None] = lambda _msg: None,
     progress: Callable[[str], None] = lambda _stage: None,
+    group: bool = True,
 ) -> Brief | None:
     """Read, clean, dedupe, group and brief the reports at ``inputs``.
 
@@ -191,6 +201,7 @@ def brief(
         warn: called with one line per unreadable input or reader warning, and with
             "N inputs form M stories; briefing the largest (K reports)".
         progress: called with the name of each stage as it starts.
+        group: False briefs all the reports as one story, without grouping them.
 
     Returns:
         The brief, or None when no input holds a readable article.
@@ -204,7 +215,7 @@ def brief(
 
     opts = options or Options()
     loaded = models or Models(embedder_name=opts.embedder)
-    stories = story_inputs(inputs, loaded, warn=warn, progress=progress)
+    stories = story_inputs(inputs, loaded, warn=warn, progress=progress, group=group)
     if not stories:
         return None
     note = several_stories(stories)
@@ -220,6 +231,7 @@ def briefs_all(
     models: Models | None = None,
     warn: Callable[[str], None] = lambda _msg: None,
     progress: Callable[[str], None] = lambda _stage: None,
+    group: bool = True,
 ) -> list[Brief]:
     """Brief every story the reports at ``inputs`` form, largest first.
 
@@ -235,5 +247,5 @@ def briefs_all(
 
     opts = options or Options()
     loaded = models or Models(embedder_name=opts.embedder)
-    stories = story_inputs(inputs, loaded, warn=warn, progress=progress)
+    stories = story_inputs(inputs, loaded, warn=warn, progress=progress, group=group)
     return [brief_story(s, opts, models=loaded, progress=progress) for s in stories]

@@ -33,7 +33,7 @@ The inputs are grouped into stories with the clustering `ingest` uses (a brief h
 and headline the store gives its story). When they form several stories, one line on stderr
 says so ("12 inputs form 11 stories; briefing the largest (3 reports); --all for every
 story") and the largest is briefed; --all writes one brief per story, largest first
-(Markdown one after another, JSON a list).
+(Markdown one after another, JSON a list). --one-story takes all inputs as one story.
 
 Bad inputs (empty, binary, missing, unparsable) are skipped with one line each on stderr
 ("newsdesk: skipped PATH: reason"); the brief is written from the rest. On a terminal the
@@ -75,6 +75,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         dest="all_stories",
         help="one brief per story the inputs form (markdown or json)",
+    )
+    parser.add_argument(
+        "--one-story",
+        action="store_true",
+        help="take all inputs as one story (no grouping), e.g. a topic cluster",
     )
     parser.add_argument("--config", metavar="FILE", help="options from this TOML file")
     parser.add_argument(
@@ -141,7 +146,9 @@ def _run(args: argparse.Namespace) -> int:
 
     models = Models(embedder_name=options.embedder)
     with _progress(not args.quiet) as progress:
-        stories = story_inputs(args.paths, models, warn=warn, progress=progress)
+        stories = story_inputs(
+            args.paths, models, warn=warn, progress=progress, group=not args.one_story
+        )
         if not stories:
             print("newsdesk: error: no readable article in the inputs", file=sys.stderr)
             return 1
