@@ -53,6 +53,7 @@ from .duplicates import (
     assign_originals,
     copy_key,
     group_duplicates,
+    lsh_bands,
 )
 from .errors import InputError, MissingDependency
 from .models import Article, DuplicateGroup, earliest_first
@@ -134,14 +135,6 @@ class BatchReport:
 
 
 # --- Pure pieces (no Ray) ------------------------------------------------------------------
-
-
-def lsh_bands(options: DuplicateOptions) -> tuple[int, int]:
-    """Return (bands, rows per band) that ``MinHashLSH`` uses for ``options.lsh_threshold``."""
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=options.lsh_threshold, num_perm=options.num_perm)
-    return int(lsh.b), int(lsh.r)
 
 
 def band_keys(hashvalues: npt.NDArray[np.uint32], bands: int, rows: int) -> list[str]:

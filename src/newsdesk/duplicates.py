@@ -9,6 +9,7 @@ how long it remembers; ``find_duplicates`` is a pure function of the index and t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import re
@@ -34,6 +35,7 @@ __all__ = [
     "find_duplicates",
     "group_duplicates",
     "independent_roots",
+    "lsh_bands",
     "minhash",
     "separate_repeats",
     "shingles",
@@ -117,6 +119,18 @@ def minhash(text: str, options: DuplicateOptions = DuplicateOptions()) -> MinHas
     return sketch
 
 
+@functools.lru_cache(maxsize=8)
+def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)  # integrates: ~0.2 s each time
+    return int(lsh.b), int(lsh.r)
+
+
+def lsh_bands(options: DuplicateOptions) -> tuple[int, int]:
+    """(bands, rows per band) that ``MinHashLSH`` picks for ``options.lsh_threshold``,
+    worked out once per process (every index and the batch job's band keys use them)."""
+    return _bands(options.lsh_threshold, options.num_perm)
+
+
 class DuplicateIndex:
     """The articles seen so far, for finding copies of new ones. Owned by the caller.
 
@@ -126,7 +140,7 @@ class DuplicateIndex:
 
     def __init__(self, options: DuplicateOptions = DuplicateOptions()) -> None:
         self.options = options
-        self._lsh = MinHashLSH(threshold=options.lsh_threshold, num_perm=options.num_perm)
+        self._lsh = MinHashLSH(num_perm=options.num_perm, params=lsh_bands(options))
         self._sketches: dict[str, MinHash] = {}
         self._canonical: dict[str, str] = {}
         self._exact: dict[str, str] = {}
