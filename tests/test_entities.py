@@ -256,3 +256,20 @@ def test_a_very_common_word_is_no_name_nor_a_short_form():
         ("Islamic State", ()),
         ("Mosul", ()),
     ]
+
+
+def test_briefs_mark_the_sources_whose_names_were_not_read():
+    from newsdesk.models import Brief, BriefSource, Entity, StoryInfo, SummarySentence
+    from newsdesk.renderers import render_html, render_markdown
+
+    brief = Brief(
+        story=StoryInfo("s1", "Bridge", None, None, 2),
+        sources=(
+            BriefSource("S1", "a", "a.txt", language="en"),
+            BriefSource("S2", "k", "k.txt", language="ko"),
+        ),
+        summary=(SummarySentence("Velmora reopened the bridge.", ("a",)),),
+        entities=(Entity("Velmora", "GPE", (), ("a",), 1),),
+    )
+    assert "- *names not read in S2 (ko): not in English*" in render_markdown(brief)
+    assert "names not read in S2 (ko): not in English" in render_html(brief)

@@ -40,6 +40,8 @@ __all__ = [
     "EntityIndex",
     "display_form",
     "fold_token",
+    "is_english",
+    "is_english_code",
     "name_tokens",
     "names_compatible",
     "resolve_entities",
@@ -369,10 +371,15 @@ def _without_title(form: str) -> str:
     return " ".join(words[cut:]) if cut else form
 
 
+def is_english_code(language: str | None) -> bool:
+    """Whether a language code is English or unknown ("en", "en-GB", None)."""
+    code = (language or "en").lower()
+    return code == "en" or code.startswith(("en-", "en_"))
+
+
 def is_english(analysis: ArticleAnalysis) -> bool:
     """Whether the English NER may read this article (its language is unknown or English)."""
-    language = (analysis.article.language or "en").lower()
-    return language == "en" or language.startswith("en-")
+    return is_english_code(analysis.article.language)
 
 
 def _word_cases(analyses: Sequence[ArticleAnalysis]) -> tuple[Counter[str], Counter[str]]:

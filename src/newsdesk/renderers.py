@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .briefs import brief_to_dict
+from .entities import is_english_code
 from .models import Brief
 
 __all__ = ["FORMATS", "render", "render_html", "render_json", "render_markdown"]
@@ -40,6 +41,15 @@ def _also(entry: dict[str, Any]) -> str:
 def render_json(brief: Brief) -> str:
     """Return the brief as ``newsdesk.brief/2`` JSON (sorted, stable, UTF-8)."""
     return json.dumps(brief_to_dict(brief), ensure_ascii=False, indent=2) + "\n"
+
+
+def _unread(d: dict[str, Any]) -> str:
+    """The sources whose names the English NER did not read ("S3 (ko), S5 (fr)")."""
+    return ", ".join(
+        f"{s['id']} ({s['language']})"
+        for s in d["sources"]
+        if s["language"] and not is_english_code(s["language"])
+    )
 
 
 def render_markdown(brief: Brief) -> str:
@@ -83,7 +93,8 @@ def render_markdown(brief: Brief) -> str:
             f"- **{t['date']}**: {_md(t['text'])} {_cites(t['sources'])}{_also(t)}"
             for t in d["timeline"]
         ]
-    if d["entities"]:
+    unread = _unread(d)
+    if d["entities"] or unread:
         out += ["", "## People and organisations", ""]
         for e in d["entities"]:
             aliases = f" (also: {', '.join(_md(a) for a in e['aliases'])})" if e["aliases"] else ""
@@ -91,6 +102,8 @@ def render_markdown(brief: Brief) -> str:
                 f"- **{_md(e['name'])}**, {e['type']}{aliases}: {e['mentions']} mentions "
                 f"{_cites(e['sources'])}"
             )
+        if unread:
+            out.append(f"- *names not read in {unread}: not in English*")
     if d["quotes"] or d["statements"]:
         out += ["", "## Who said what", ""]
         # Direct quotes carry quotation marks; reported statements never do.
@@ -176,6 +189,7 @@ def render_html(brief: Brief) -> str:
         timeline_svg=_timeline_svg(d["timeline"]),
         coverage=_coverage(d),
         sources_by_id={s["id"]: s for s in d["sources"]},
+        unread=_unread(d),
     )
 
 
