@@ -3,6 +3,11 @@
 Run:
     python benchmarks/faults.py --quick          # bounded to about 2 minutes
     python benchmarks/faults.py --minutes 10     # longer: more random inputs, kills, load
+    python benchmarks/faults.py --ci             # the fast half, as CI runs it (.ci/run)
+
+``--ci`` runs (a) the hostile inputs without the two big files (crafted cases first) and
+(e) the outside-probe cases (CLI and server) without the two slow brief runs, and skips the
+SIGKILL, concurrency and determinism runs: about 2 minutes on an idle 2-core machine.
 
 It prints the inputs tried, crashes, hangs, articles lost, integrity-check failures,
 "database is locked" errors that reached a user, and the peak memory (RSS) of the reads of
@@ -379,6 +384,9 @@ class Tally:
     hangs: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
     peaks: list[str] = field(default_factory=list)
+    rows: list[str] = field(default_factory=list)  # per case: time, peak RSS, outcome
+    worst_time: float = 0.0
+    worst_mb: float = 0.0
 
 
 def run_hostile(cases: list[Case], tmp: Path, tally: Tally, deadline: float) -> None:
@@ -400,17 +408,24 @@ def run_hostile(cases: list[Case], tmp: Path, tally: Tally, deadline: float) -> 
             )
         except subprocess.TimeoutExpired:
             tally.hangs.append(f"{case.name} (> {case.timeout:.0f} s)")
+            tally.rows.append(f"  {case.name:<34} HANG (> {case.timeout:.0f} s)")
             path.unlink()
             continue
-        finally:
-            pass
         seconds = time.monotonic() - started
+        tally.worst_time = max(tally.worst_time, seconds)
         path.unlink()
         if proc.returncode != 0:
             last = (proc.stderr.strip().splitlines() or ["?"])[-1]
             tally.crashes.append(f"{case.name}: exit {proc.returncode}: {last[:200]}")
+            tally.rows.append(f"  {case.name:<34} {seconds:6.1f} s {'':>10}  CRASH {last[:80]}")
             continue
         out = json.loads(proc.stdout)
+        peak_mb = out["peak_kb"] / 1024
+        tally.worst_mb = max(tally.worst_mb, peak_mb)
+        tally.rows.append(
+            f"  {case.name:<34} {seconds:6.1f} s {peak_mb:7.0f} MB  {out['articles']} articles, "
+            f"{len(out['failures'])} failures ({size:,} bytes)"
+        )
         lines = sorted(
             int(m.group(1)) for loc in out["failures"] if (m := re.fullmatch(r"f:(\d+)", loc))
         )
@@ -930,6 +945,9 @@ def main(argv: list[str] | None = None) -> int:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="bounded to about 2 minutes (default)")
     mode.add_argument("--minutes", type=float, help="longer run of about N minutes")
+    mode.add_argument(
+        "--ci", action="store_true", help="the fast half: hostile inputs and outside probes"
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     minutes = args.minutes or 2.0
@@ -950,9 +968,17 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(name)
         tally = Tally()
         cases = hostile_cases(rng, tmp, scale=scale, big_mb=big_mb, jsonl_mb=jsonl_mb)
+        if args.ci:
+            # No big files, and the crafted cases before the random ones (which fill the
+            # rest of the phase's time).
+            cases = sorted(
+                (c for c in cases if not c.big), key=lambda c: c.name.startswith("random")
+            )
         run_hostile(cases, tmp, tally, deadline=started + 0.35 * budget)
         t_a = time.monotonic() - started
-        print(f"(a) hostile inputs ({t_a:.0f} s)")
+        print(f"(a) hostile inputs ({t_a:.0f} s): time, peak RSS, outcome per case")
+        for line in tally.rows:
+            print(line)
         _row("inputs tried", tally.tried, f"(of {len(cases)} built)")
         _row("crashes", len(tally.crashes), "baseline 0")
         _row("hangs", len(tally.hangs), "baseline 0")
@@ -962,6 +988,8 @@ def main(argv: list[str] | None = None) -> int:
         for line in tally.peaks:
             print(f"    {line}")
         failed |= bool(tally.crashes or tally.hangs or tally.wrong)
+        if args.ci:
+            return _outside(started, tally, quick=True, failed=failed, ci=True)
 
         deadline = started + 0.65 * budget
         kt = run_kills(tmp, rng, kills, total=kill_total, batch=50, deadline=deadline)
@@ -1023,20 +1051,37 @@ def main(argv: list[str] | None = None) -> int:
             f"distinct partitions {batches} (baseline 1; batches of 1/7/25 in 1 or 3 ingest runs)",
         )
         failed |= distinct != 1 or one_batch != 1 or batches != 1
-    # (e) issue #18's outside-probe cases on the CLI and the server (benchmarks/faults_outside.py)
+    lost_and_broken = (
+        kt.lost + wt.lost + lt.lost,
+        kt.integrity_failures + wt.integrity_failures + lt.integrity_failures,
+    )
+    return _outside(started, tally, quick=quick, failed=failed, earlier=lost_and_broken)
+
+
+def _outside(
+    started: float,
+    tally: Tally,
+    *,
+    quick: bool,
+    failed: bool,
+    earlier: tuple[int, int] = (0, 0),
+    ci: bool = False,
+) -> int:
+    """(e) issue #18's outside-probe cases on the CLI and the server, then the totals line."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import faults_outside
 
-    ot = faults_outside.main(quick=quick)
+    ot = faults_outside.main(quick=quick, ci=ci)
     failed |= bool(ot.tracebacks or ot.hangs or ot.http_500 or ot.lost or ot.integrity)
     total = time.monotonic() - started
+    lost, integrity = earlier
     print(
         f"total {total:.0f} s; inputs tried {tally.tried + ot.cases}, tracebacks "
         f"{len(tally.crashes) + ot.tracebacks}, hangs {len(tally.hangs) + ot.hangs}, 500s "
-        f"{ot.http_500}, lost {kt.lost + wt.lost + lt.lost + ot.lost}, integrity failures "
-        f"{kt.integrity_failures + wt.integrity_failures + lt.integrity_failures + ot.integrity}, "
+        f"{ot.http_500}, lost {lost + ot.lost}, integrity failures {integrity + ot.integrity}, "
         f"XSS executed n/a (tests/test_browser.py), SSRF reached 0; worst time "
-        f"{ot.worst_time:.1f} s, worst memory {ot.worst_mb:.0f} MB"
+        f"{max(tally.worst_time, ot.worst_time):.1f} s, worst memory "
+        f"{max(tally.worst_mb, ot.worst_mb):.0f} MB"
     )
     return 1 if failed else 0
 

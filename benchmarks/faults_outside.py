@@ -44,6 +44,10 @@ class Totals:
     rows: list[str] = field(default_factory=list)
 
 
+# GNU time reports the peak RSS of a command; without it the peaks read 0.
+_TIME = ["/usr/bin/time", "-f", "@@peak %M"] if os.access("/usr/bin/time", os.X_OK) else []
+
+
 def _run(
     args: list[str], *, timeout: float = HANG, stdin: bytes | None = None
 ) -> tuple[str, float, float, bool]:
@@ -51,7 +55,7 @@ def _run(
     started = time.monotonic()
     try:
         proc = subprocess.run(
-            ["/usr/bin/time", "-f", "@@peak %M", *args],
+            [*_TIME, *args],
             capture_output=True,
             timeout=timeout,
             input=stdin,
@@ -221,10 +225,14 @@ def input_cases(tmp: Path, quick: bool) -> list[tuple[str, Callable[[], list[str
     ]
 
 
-def run_inputs(t: Totals, quick: bool) -> None:
+def run_inputs(t: Totals, quick: bool, ci: bool = False) -> None:
     with tempfile.TemporaryDirectory(prefix="newsdesk-outside-") as name:
         tmp = Path(name)
         for label, build in input_cases(tmp, quick):
+            if ci and label.endswith("(brief)"):
+                # The two slowest (~15 s each on an idle 2-core machine, a minute when it
+                # is shared); the server case posts the same emoji article.
+                continue
             _record(t, label, *_run(build()))
         slow, url = _slow_server(0.05)
         _record(
@@ -418,9 +426,9 @@ def run_server(t: Totals) -> None:
             t.rows.append(f"  {'SIGTERM to serve':<34} HANG (> {HANG:.0f} s)")
 
 
-def main(quick: bool = True) -> Totals:
+def main(quick: bool = True, ci: bool = False) -> Totals:
     t = Totals()
-    run_inputs(t, quick)
+    run_inputs(t, quick, ci)
     run_server(t)
     print("(e) outside-probe cases (issue #18): time, peak RSS, outcome")
     for row in t.rows:
