@@ -23,6 +23,7 @@ Baselines in the same run: merge on the date alone, the earlier seed-chosen 0.5,
 participants rule (a shared capitalised name on top of the cosine). Run:
 
     nice -n 10 python benchmarks/timeline_events.py [--data ../shared/data/ecbplus]
+        [--update README.md]
 """
 
 from __future__ import annotations
@@ -39,11 +40,13 @@ from typing import Any
 
 import numpy as np
 
+from newsdesk.cli.evaluate import replace_block
 from newsdesk.models import DateMention
 from newsdesk.nlp import Models
 from newsdesk.timelines import DatedSentence, TimelineOptions, build_timeline
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ecbplus"
+BLOCK = "timeline_merges"
 TEST_TOPICS = set(range(36, 46))
 GRID = [round(0.05 * i, 2) for i in range(4, 17)]
 _TIME = {"TIME_DATE", "TIME_OF_THE_DAY"}
@@ -173,6 +176,7 @@ def score(rows: list[Pair], decide: Callable[[Pair], bool]) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--update", metavar="FILE", help="rewrite the timeline_merges block")
     args = parser.parse_args(argv)
     if not (args.data / "ecbplus_crossdoc_chains.jsonl").is_file():
         print(
@@ -207,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "### Timeline merges: ECB+ dated sentence pairs (held-out topics 36-45)",
         "",
-        "`nice -n 10 python benchmarks/timeline_events.py`",
+        "`nice -n 10 python benchmarks/timeline_events.py --update README.md`",
         "",
         f"{len(test)} pairs ({n_pos} name one gold event; the others are two events of one "
         "day or the topic's look-alike event); the threshold was chosen on the "
@@ -227,7 +231,11 @@ def main(argv: list[str] | None = None) -> int:
         "Train topics, F0.5 by threshold: "
         + ", ".join(f"{t} {100 * score(train, _at(t))['F0.5']:.1f}" for t in GRID)
     )
-    print("\n".join(lines))
+    markdown = "\n".join(lines) + "\n"
+    sys.stdout.write(markdown)
+    if args.update:
+        path = Path(args.update)
+        path.write_text(replace_block(path.read_text(encoding="utf-8"), BLOCK, markdown))
     return 0
 
 
