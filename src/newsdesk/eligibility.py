@@ -127,9 +127,16 @@ def _drop_weekdays(text: str) -> str:
         if word == "on":
             before, phrase = "", f"on {phrase}"
         elif word in _KEEP_WEEKDAY_AFTER or (
-            not phrase.lower().startswith(("on ", "late ", "early ")) and word not in _REPORTED
+            not phrase.lower().startswith(("on ", "late ", "early "))
+            and word not in _REPORTED
+            and (
+                not (before.isalpha() and before.islower())
+                or match.string[: match.start()].rstrip().endswith(",")
+            )
         ):
-            return match[0]  # "from Thursday", "held Monday": part of the claim
+            # "from Thursday", "The vote, held Monday, passed": part of the claim. After
+            # any other verb or noun ("agreed Friday to", "a ripsaw Thursday") it is "on".
+            return match[0]
         if "," in comma_before and comma_after:
             return before  # ", on Monday morning," was an aside: both commas go
         return before + comma_after

@@ -190,7 +190,7 @@ class _Summarizer:
         per_group: dict[str, dict[tuple[str, str], float]] = {}
 
         for row, (a, sentence) in enumerate(sentences):
-            concepts = bigrams_of(self.citer.words.plain(sentence.text))
+            concepts = self.concepts_of(sentence.text)
             weights = per_group.setdefault(self.group[a], {})
             weight = 1.0 + opts.concept_position / (1 + sentence.index)
             for concept in concepts:
@@ -214,11 +214,7 @@ class _Summarizer:
                         row=row,
                         article=a,
                         words=n_words,
-                        concepts=(
-                            concepts
-                            if text == sentence.text
-                            else bigrams_of(self.citer.words.plain(text))
-                        ),
+                        concepts=(concepts if text == sentence.text else self.concepts_of(text)),
                         bonus=opts.lead_bonus / (1 + sentence.index),
                     )
                 )
@@ -235,6 +231,10 @@ class _Summarizer:
         #: The sentence the summary must open with, if the selection fixed one.
         self.first: Candidate | None = None
         self._cited: dict[int, list[int]] = {}
+
+    def concepts_of(self, text: str) -> frozenset[tuple[str, str]]:
+        """The concepts of ``text``: its word bigrams (``citations.bigrams_of``)."""
+        return bigrams_of(self.citer.words.plain(text))
 
     def said(self, cand: Candidate) -> Statement:
         found = self._said.get(cand.row)
@@ -346,7 +346,7 @@ class _Selection:
                     head = " ".join(tokens[:k])
                     self.owner.append(j)
                     self.lengths.append(count_words(head))
-                    self.concepts.append(bigrams_of(work.citer.words.plain(head)))
+                    self.concepts.append(work.concepts_of(head))
                     self.values.append(quantize(cand.bonus * self.unit * k / len(tokens)))
 
     def _bonus(self, cand: Candidate) -> float:
@@ -434,7 +434,7 @@ class _Selection:
         for cand in self.pool:
             if cand in chosen or any(self.work.repeats(cand, c) for c in chosen):
                 continue
-            head = bigrams_of(self.work.citer.words.plain(" ".join(cand.text.split()[:spare])))
+            head = self.work.concepts_of(" ".join(cand.text.split()[:spare]))
             gain = _weight_of(self.work.weights, head - covered)
             if gain > best_gain:
                 best, best_gain = cand, gain
