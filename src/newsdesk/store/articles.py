@@ -107,9 +107,7 @@ class ArticleQueries(StoreBase):
         )
         return [ArticleRow(*row) for row in rows]
 
-    def add_articles(
-        self, rows: Sequence[tuple[Article, str, str | None, bytes | None]]
-    ) -> None:
+    def add_articles(self, rows: Sequence[tuple[Article, str, str | None, bytes | None]]) -> None:
         """Insert articles (with content hash, canonical URL and MinHash); known ids are skipped.
 
         Must run inside ``transaction()``.
@@ -163,18 +161,14 @@ class ArticleQueries(StoreBase):
             (new_root, kind, old_root),
         )
 
-    def set_memberships(
-        self, rows: Sequence[tuple[str, str, str | None, str | None]]
-    ) -> None:
+    def set_memberships(self, rows: Sequence[tuple[str, str, str | None, str | None]]) -> None:
         """Set (article id, story id, duplicate_of, duplicate kind) for stored articles."""
         self._write_many(
             "UPDATE articles SET story_id = ?, duplicate_of = ?, duplicate_kind = ? WHERE id = ?",
             [(story, dup, kind, aid) for aid, story, dup, kind in rows],
         )
 
-    def duplicate_groups(
-        self, article_ids: Sequence[str] | None = None
-    ) -> list[DuplicateGroup]:
+    def duplicate_groups(self, article_ids: Sequence[str] | None = None) -> list[DuplicateGroup]:
         """Return the duplicate groups (canonical plus copies), optionally those touching ids."""
         if article_ids is None:
             rows = self._query(
@@ -207,9 +201,7 @@ class ArticleQueries(StoreBase):
         for canonical, members in sorted(groups.items()):
             kind = "exact" if all(k == "exact" for _, k in members) else "near"
             ids = (canonical, *sorted({m for m, _ in members}))
-            digest = hashlib.blake2b(
-                "\x00".join(ids).encode(), digest_size=8
-            ).hexdigest()
+            digest = hashlib.blake2b("\x00".join(ids).encode(), digest_size=8).hexdigest()
             out.append(
                 DuplicateGroup(
                     id=f"dup-{digest}",
@@ -235,6 +227,4 @@ class ArticleQueries(StoreBase):
             "WHERE articles_fts MATCH ? ORDER BY score, a.seq LIMIT ?",
             (match, limit),
         )
-        return [
-            SearchHit(r[0], r[1], r[2], r[3], r[4], r[5], -float(r[6])) for r in rows
-        ]
+        return [SearchHit(r[0], r[1], r[2], r[3], r[4], r[5], -float(r[6])) for r in rows]

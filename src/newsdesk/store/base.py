@@ -59,9 +59,7 @@ _QUICK_CHECK_BYTES = 64_000_000
 
 
 def _damaged(path: str, detail: str) -> StoreError:
-    return StoreError(
-        f"store damaged: {path} ({detail}); run `newsdesk doctor --db {path}`"
-    )
+    return StoreError(f"store damaged: {path} ({detail}); run `newsdesk doctor --db {path}`")
 
 
 def _is_damage(exc: sqlite3.DatabaseError) -> bool:
@@ -99,9 +97,7 @@ class StoreBase:
             try:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(
-                    f"cannot create {parent}: {exc.strerror or exc}"
-                ) from exc
+                raise StoreError(f"cannot create {parent}: {exc.strerror or exc}") from exc
         try:
             if self.read_only:
                 # A store on a read-only file or directory is read without the write lock,
@@ -142,19 +138,14 @@ class StoreBase:
         the store read as empty and migrations wrote new tables into it.
         """
         tables = {
-            row[0]
-            for row in self._db.execute(
-                "SELECT name FROM sqlite_master WHERE type='table'"
-            )
+            row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
         if "migrations" not in tables:
             raise _damaged(self.path, "no newsdesk schema in a non-empty file")
         done = {row[0] for row in self._db.execute("SELECT name FROM migrations")}
         expected = {"001_articles": "articles", "003_stories": "stories"}
         missing = [
-            table
-            for name, table in expected.items()
-            if name in done and table not in tables
+            table for name, table in expected.items() if name in done and table not in tables
         ]
         if missing:
             raise _damaged(self.path, f"table {missing[0]} is gone")
@@ -206,9 +197,7 @@ class StoreBase:
             for name, migration in MIGRATIONS:
                 if name not in done:
                     migration(self._db)
-                    self._db.execute(
-                        "INSERT INTO migrations VALUES (?, ?)", (name, _now())
-                    )
+                    self._db.execute("INSERT INTO migrations VALUES (?, ?)", (name, _now()))
 
     def _check_migrations(self, done: set[str]) -> None:
         known = {name for name, _ in MIGRATIONS}
@@ -219,15 +208,11 @@ class StoreBase:
                 "upgrade newsdesk to open it"
             )
         if self.read_only and known - done:
-            raise StoreError(
-                f"{self.path} is read-only and needs an upgrade; open it writable"
-            )
+            raise StoreError(f"{self.path} is read-only and needs an upgrade; open it writable")
 
     def migrations(self) -> list[str]:
         """Return the names of the applied migrations, in order."""
-        return [
-            row[0] for row in self._query("SELECT name FROM migrations ORDER BY name")
-        ]
+        return [row[0] for row in self._query("SELECT name FROM migrations ORDER BY name")]
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -263,14 +248,10 @@ class StoreBase:
             with contextlib.suppress(sqlite3.DatabaseError):
                 self._db.execute("ROLLBACK")
 
-    def _query(
-        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
-    ) -> list[Any]:
+    def _query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Any]:
         with self._lock:
             try:
-                return list(
-                    self._retry(lambda: self._db.execute(sql, params).fetchall())
-                )
+                return list(self._retry(lambda: self._db.execute(sql, params).fetchall()))
             except sqlite3.DatabaseError as exc:
                 if _is_damage(exc):
                     raise _damaged(self.path, str(exc)) from exc

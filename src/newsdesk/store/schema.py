@@ -110,9 +110,7 @@ def _m004_briefs_and_terms(db: sqlite3.Connection) -> None:
         )"""
     )
     # Document frequencies of the terms clustering weighs (idf), updated per batch.
-    db.execute(
-        "CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID"
-    )
+    db.execute("CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID")
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
@@ -132,9 +130,7 @@ def _m005_story_features(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX story_features_day ON story_features(day)")
     db.execute("CREATE INDEX story_features_component ON story_features(component)")
     # When stories merge or split, the ids that disappear point at where most members went.
-    db.execute(
-        "CREATE TABLE story_aliases (old_id TEXT PRIMARY KEY, new_id TEXT NOT NULL)"
-    )
+    db.execute("CREATE TABLE story_aliases (old_id TEXT PRIMARY KEY, new_id TEXT NOT NULL)")
     db.execute("DROP TABLE term_df")
     db.execute("DELETE FROM meta WHERE key = 'n_docs'")
     db.execute("ALTER TABLE stories DROP COLUMN profile")

@@ -77,9 +77,7 @@ class StoryQueries(StoreBase):
         self, rows: Sequence[tuple[str, str | None, int | None, str, bytes]]
     ) -> None:
         """Store (article id, published, day, component, features) rows; inside a transaction."""
-        self._write_many(
-            "INSERT OR REPLACE INTO story_features VALUES (?, ?, ?, ?, ?)", rows
-        )
+        self._write_many("INSERT OR REPLACE INTO story_features VALUES (?, ?, ?, ?, ?)", rows)
 
     def merge_components(self, renames: Mapping[str, str]) -> None:
         """Relabel whole components (old label -> new label); inside a transaction."""
@@ -90,9 +88,7 @@ class StoryQueries(StoreBase):
 
     def move_to_stories(self, rows: Sequence[tuple[str, str]]) -> None:
         """Set the story of stored articles: (article id, story id); inside a transaction."""
-        self._write_many(
-            "UPDATE articles SET story_id = ? WHERE id = ?", [(s, a) for a, s in rows]
-        )
+        self._write_many("UPDATE articles SET story_id = ? WHERE id = ?", [(s, a) for a, s in rows])
 
     def add_story_aliases(self, aliases: Mapping[str, str]) -> None:
         """Record that stories that disappeared continue as others (old id -> new id).
@@ -101,9 +97,7 @@ class StoryQueries(StoreBase):
         id that comes back to life is no longer an alias.
         """
         for old, new in sorted(aliases.items()):
-            self._write(
-                "UPDATE story_aliases SET new_id = ? WHERE new_id = ?", (new, old)
-            )
+            self._write("UPDATE story_aliases SET new_id = ? WHERE new_id = ?", (new, old))
             self._write(
                 "INSERT INTO story_aliases VALUES (?, ?) "
                 "ON CONFLICT(old_id) DO UPDATE SET new_id = excluded.new_id",
@@ -119,10 +113,7 @@ class StoryQueries(StoreBase):
         for chunk in _chunks(sorted(set(story_ids)), 500):
             marks = ",".join("?" * len(chunk))
             out.update(
-                r[0]
-                for r in self._query(
-                    f"SELECT id FROM stories WHERE id IN ({marks})", chunk
-                )
+                r[0] for r in self._query(f"SELECT id FROM stories WHERE id IN ({marks})", chunk)
             )
         return out
 
@@ -130,9 +121,7 @@ class StoryQueries(StoreBase):
         """Return the id a story goes by now (itself, or the story it merged into)."""
         if self._query("SELECT 1 FROM stories WHERE id = ?", (story_id,)):
             return story_id
-        rows = self._query(
-            "SELECT new_id FROM story_aliases WHERE old_id = ?", (story_id,)
-        )
+        rows = self._query("SELECT new_id FROM story_aliases WHERE old_id = ?", (story_id,))
         return str(rows[0][0]) if rows else story_id
 
     def refresh_stories(self, story_ids: Sequence[str]) -> None:
@@ -157,9 +146,7 @@ class StoryQueries(StoreBase):
                 (sid, now, now),
             )
             ids = sorted(m[0] for m in members)
-            version = hashlib.blake2b(
-                "\n".join(ids).encode(), digest_size=8
-            ).hexdigest()
+            version = hashlib.blake2b("\n".join(ids).encode(), digest_size=8).hexdigest()
             sources = {m[2] or m[3] for m in members}
             dates = sorted(m[4] for m in members if m[4])
             headline = _headline(members)
@@ -293,9 +280,7 @@ class StoryQueries(StoreBase):
 
 def _headline(members: Sequence[Sequence[Any]]) -> str:
     """The title most members share (the earliest wins a tie), else the first body words."""
-    titles = [m[1] for m in members if m[1] and not m[5]] or [
-        m[1] for m in members if m[1]
-    ]
+    titles = [m[1] for m in members if m[1] and not m[5]] or [m[1] for m in members if m[1]]
     if titles:
         counts: dict[str, int] = {}
         for title in titles:
