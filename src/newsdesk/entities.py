@@ -549,6 +549,17 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             ka, kb = groups[a].key, groups[b].key
             if len(ka) == len(kb) and names_compatible(ka, kb):
                 union.union(a, b)
+    # A shorter full name (Mark Heller) is the longer one (Mark Jay Heller) it fits, when it
+    # fits one person only; bare surnames then see one person, not two (step 6).
+    for a in people:
+        fits = {
+            union.find(b)
+            for b in people
+            if len(groups[b].key) > len(groups[a].key)
+            and names_compatible(groups[a].key, groups[b].key)
+        }
+        if len(fits) == 1:
+            union.union(a, fits.pop())
 
     # 4. Acronyms: initials of a long form (US = United States) or an explicit definition.
     definitions = _acronym_pairs(analyses)
