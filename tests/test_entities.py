@@ -273,3 +273,18 @@ def test_briefs_mark_the_sources_whose_names_were_not_read():
     )
     assert "- *names not read in S2 (ko): not in English*" in render_markdown(brief)
     assert "names not read in S2 (ko): not in English" in render_html(brief)
+
+
+def test_a_shorter_full_name_and_a_first_name_join_the_one_person_they_fit():
+    a = hand_analysis(
+        "a",
+        ["Mark Jay Heller spoke for Lindsay Lohan.", "Heller said Lindsay was in rehab."],
+        [("Mark Jay Heller", "PERSON"), ("Heller", "PERSON"), ("Lindsay Lohan", "PERSON")]
+        + [("Lindsay", "PERSON")],
+    )
+    b = hand_analysis("b", ["Mark Heller told the judge."], [("Mark Heller", "PERSON")])
+    index = resolve_entities([a, b])
+    assert sorted((e.name, e.aliases) for e in index.entities) == [
+        ("Lindsay Lohan", ("Lindsay",)),
+        ("Mark Jay Heller", ("Heller", "Mark Heller")),
+    ]

@@ -552,14 +552,14 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
     # A shorter full name (Mark Heller) is the longer one (Mark Jay Heller) it fits, when it
     # fits one person only; bare surnames then see one person, not two (step 6).
     for a in people:
-        fits = {
+        longer = {
             union.find(b)
             for b in people
             if len(groups[b].key) > len(groups[a].key)
             and names_compatible(groups[a].key, groups[b].key)
         }
-        if len(fits) == 1:
-            union.union(a, fits.pop())
+        if len(longer) == 1:
+            union.union(a, longer.pop())
 
     # 4. Acronyms: initials of a long form (US = United States) or an explicit definition.
     definitions = _acronym_pairs(analyses)
@@ -614,6 +614,7 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             root = union.find(g_index)
             cluster_keys[root].add(group.key)
             cluster_articles[root].update(group.articles)
+    surnames = {k[-1:] for keys in cluster_keys.values() for k in keys}
     for m_index, (mention, _, tokens) in enumerate(mentions):
         own = group_of_key[(tokens, person_vote[m_index])]
         if (
@@ -637,6 +638,16 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             )
         elif len(fits) > 1:
             fits = [r for r in fits if mention.article_id in cluster_articles[r]]
+        if not fits and len(tokens) == 1 and is_person[own] and tokens not in surnames:
+            # A first name alone ("Lindsay") is the one person its article names with it.
+            fits = sorted(
+                root
+                for root, keys in cluster_keys.items()
+                if root != union.find(own)
+                and mention.article_id in cluster_articles[root]
+                and any(k[0] == tokens[0] for k in keys)
+            )
+            fits = fits if len(fits) == 1 else []
         if len(fits) == 1:
             assignment[m_index] = fits[0]
             # Part of a person's name: it votes as the person ("Thompson" tagged ORG).
