@@ -439,3 +439,19 @@ def test_she_skips_a_man_the_text_calls_mr(models):
         ("Ostrova", "The channel is open again"),
         ("Varkonen", "We will rebuild it"),
     ]
+
+
+def test_a_colon_hands_the_quote_to_the_clause_before_it(models):
+    text = (
+        "In a radio interview later that day, Varkonen went even further: “If the inquiry "
+        "fails, it is the end of the directorate.”\n\n"
+        "The Velmora Port Authority was firm in its findings: “No ship was near the bridge.”\n\n"
+        "Bridge safety in review - Harbourwatch: “Inspections have been thin for years.”\n\n"
+        "“Quiet,” Lena Ostrova demanded, as the crowd shouted."
+    )
+    assert direct(models, text) == [
+        ("Varkonen", "If the inquiry fails, it is the end of the directorate."),
+        ("Velmora Port Authority", "No ship was near the bridge."),
+        ("Harbourwatch", "Inspections have been thin for years."),
+        ("Lena Ostrova", "Quiet"),
+    ]

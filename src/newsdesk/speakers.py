@@ -57,7 +57,8 @@ _BASES = (
     "complain lament urge plead scoff counter retort stress emphasize emphasise assert allege "
     "agree caution charge maintain mock muse tout wonder conclude confess interject answer yell "
     "proclaim chant scream cry label dub brand term coin thank echo praise blast slam criticize "
-    "criticise accuse decry hail applaud report assure bark boom repeat pledge surmise snap shoot"
+    "criticise accuse decry hail applaud report assure bark boom repeat pledge surmise snap shoot "
+    "demand"
 )
 _IRREGULAR = {
     "say": ("said", "says", "saying"),
@@ -359,14 +360,26 @@ def named_before_colon(
     if i < 1 or i in inside or doc[i].text != ":":
         return None
     name = doc[i - 1]
-    if name.pos_ == "PROPN" and name.ent_type_ in {"PERSON", "ORG"}:
+    # "Republican pollster Daron Shaw: “…”", "… - HuffPollster: “…”" (a name the NER left
+    # untyped; never a place or a date).
+    if name.pos_ == "PROPN" and name.ent_type_ in {"PERSON", "ORG", ""}:
         return name
-    # "She then addressed the supporters again: “…”": the person the clause is about.
+    # "She then addressed the supporters again: “…”": the person the clause is about. The
+    # parse may hang the colon on the quoted words ("Trump went even further: “…”"): then
+    # the clause is the one the word before the colon belongs to.
     verb = doc[i].head
+    if verb.i in inside or verb.pos_ not in {"VERB", "AUX"}:
+        verb = doc[i - 1]
+        for _ in range(3):
+            if verb.pos_ in {"VERB", "AUX"} or verb.head is verb:
+                break
+            verb = verb.head
     if verb.i in inside or verb.pos_ not in {"VERB", "AUX"}:
         return None
     subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i not in inside]
-    if subjects and (subjects[0].ent_type_ == "PERSON" or subjects[0].lower_ in {"he", "she"}):
+    if subjects and (
+        subjects[0].ent_type_ in {"PERSON", "ORG"} or subjects[0].lower_ in {"he", "she"}
+    ):
         return subjects[0]
     return None
 
