@@ -78,3 +78,19 @@ def test_the_item_on_the_story_joins_it_and_the_others_are_stories_of_their_own(
         a.location.rsplit("/", 1)[-1] for a in stories[0].articles
     ]
     assert several_stories(stories) == "6 inputs form 4 stories; briefing the largest (6 reports)"
+
+
+def test_wire_syndication_lines_are_boilerplate() -> None:
+    page = make_article(
+        "NYT-SF-HARBOUR-NYT\n\nThe harbour board voted on Monday to rebuild the old pier before "
+        "the summer season, the board's chairman said.\n\nFor use by clients of the New York "
+        "Times News Service.\n\nContact: Jane Roe, 212-556-1234",
+        location="wire.txt",
+    )
+    cleaned = clean(page)
+    assert cleaned.removed == (
+        "NYT-SF-HARBOUR-NYT",
+        "For use by clients of the New York Times News Service.",
+        "Contact: Jane Roe, 212-556-1234",
+    )
+    assert cleaned.text.startswith("The harbour board voted")
