@@ -379,21 +379,23 @@ def _read_files(batch: dict[str, Any]) -> Any:
 
 def _clean_sketch(batch: dict[str, Any], options: DuplicateOptions) -> Any:
     from .articles import clean
+    from .digests import split_digest
     from .duplicates import content_hash, minhash
 
     rows = _batch_rows(batch)
     out: list[dict[str, Any]] = []
     for row in rows:
-        article = clean(_from_row(row))
-        sketch = minhash(article.text, options)
-        out.append(
-            {
-                **_to_row(article),
-                "content_hash": content_hash(article.text),
-                "copy_key": copy_key(article).to_json(),
-                "signature": np.asarray(sketch.hashvalues, dtype=np.uint32).tobytes(),
-            }
-        )
+        # A digest of unrelated stories becomes its items, as in ``ingest`` (``digests``).
+        for article in split_digest(clean(_from_row(row))):
+            sketch = minhash(article.text, options)
+            out.append(
+                {
+                    **_to_row(article),
+                    "content_hash": content_hash(article.text),
+                    "copy_key": copy_key(article).to_json(),
+                    "signature": np.asarray(sketch.hashvalues, dtype=np.uint32).tobytes(),
+                }
+            )
     return _rows_batch(out, (*_ARTICLE_COLUMNS, "content_hash", "copy_key", "signature"))
 
 
