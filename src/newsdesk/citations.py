@@ -560,6 +560,24 @@ class Citer:
                     found[article] = match
         return dict(sorted(found.items()))
 
+    def rows_reporting(self, said: Statement, sims: Floats, article: int) -> list[int]:
+        """Return every sentence row of article number ``article`` that alone reports ``said``.
+
+        Each needs cosine >= ``same_claim`` and every claim found in it (a source may state a
+        claim twice: in its lead and again in a recap).
+        """
+        start, end = self._bounds[article]
+        if end <= start or not said.claims:
+            return []
+        local = sims[start:end]
+        out = []
+        for i in np.nonzero(local >= self._same)[0].tolist():
+            cos = float(local[i])
+            need = self._loose if cos >= self._near else self._recall
+            if all(self._holds(said, self._span(start + i), need)):
+                out.append(start + i)
+        return out
+
     def sources(self, said: Statement, sims: Floats, own: int) -> list[int]:
         """Return the numbers of the articles that report ``said``, its own included."""
         return [a for a in range(len(self._bounds)) if a == own or self.reports(said, sims, a)]

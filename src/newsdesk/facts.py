@@ -266,21 +266,29 @@ def _facts(
     order = sorted(candidates, key=lambda r: (-support(r), unclean(r), -salience(r), r))
     used: set[int] = set()
     chosen: list[int] = []
+    members: dict[int, dict[int, list[int]]] = {}
     for row in order:
         if row in used or any(restates(row, c, citer.texts[c]) for c in chosen):
             continue
         chosen.append(row)
-        used.update(found[row].values())
+        # Every sentence of a reporting source that states the claim is its evidence.
+        said = citer.statement(citer.texts[row])
+        members[row] = {
+            a: sorted({r, *citer.rows_reporting(said, sims_of[row], a)})
+            for a, r in found[row].items()
+        }
+        used.update(r for rows in members[row].values() for r in rows)
         if len(chosen) >= 4 * options.max_facts + len(summary):
             break  # enough to fill the list after the summary's claims leave it
     facts: list[tuple[int, float, Fact]] = []
     for centre in chosen:
         if any(
-            r == centre or r in found[centre].values() or restates(centre, r, text)
+            any(r in rows for rows in members[centre].values()) or restates(centre, r, text)
             for text, r in summary
         ):
             continue
         evidence_rows = found[centre]
+        rows_of = members[centre]
         # One article per independent source backs the fact (the original when it reports
         # it); syndicated copies that repeat it are cited apart, never counted.
         backing: dict[str, int] = {}
@@ -292,7 +300,8 @@ def _facts(
         copy_ids = tuple(sorted(ids[a] for a in evidence_rows if ids[a] not in article_ids))
         evidence = tuple(
             Evidence(article_id=ids[a], sentence=citer.texts[r])
-            for a, r in sorted(evidence_rows.items(), key=lambda item: (ids[item[0]], item[1]))
+            for a in sorted(rows_of, key=lambda a: ids[a])
+            for r in rows_of[a]
         )
         fact = Fact(
             text=citer.texts[centre],
