@@ -304,29 +304,24 @@ def _term_matrix(
     return rows, cols, vals
 
 
-def _rare_names(
-    left: Sequence[ArticleFeatures], right: Sequence[ArticleFeatures], options: StoryOptions
+def _rare_name_bonus(
+    a: csr_matrix, b: csr_matrix, vocab: Mapping[str, int], options: StoryOptions
 ) -> npt.NDArray[np.float64]:
-    """How many rare names each pair shares (rarity in English: names are names)."""
+    """The bonus of every pair for the rare names (``e:`` columns) both articles carry."""
     floor = max(0.5, 8.0 - options.rare_name_zipf) ** 2  # as _idf weighs words
-    vocab: dict[str, int] = {}
-    coords: list[tuple[list[int], list[int]]] = []
-    for nodes in (left, right):
-        rows: list[int] = []
-        cols: list[int] = []
-        for i, node in enumerate(nodes):
-            for key in node.terms:
-                if key.startswith("e:") and _idf(key[2:], "en") >= floor:
-                    rows.append(i)
-                    cols.append(vocab.setdefault(key, len(vocab)))
-        coords.append((rows, cols))
-    if not vocab:
-        return np.zeros((len(left), len(right)))
-    (lr, lc), (rr, rc) = coords
-    a = csr_matrix((np.ones(len(lr)), (lr, lc)), shape=(len(left), len(vocab)))
-    b = csr_matrix((np.ones(len(rr)), (rr, rc)), shape=(len(right), len(vocab)))
-    counts: npt.NDArray[np.float64] = (a @ b.T).toarray()
-    return counts
+    # Rarity in English whatever the article's language: names are names.
+    rare = np.array([_idf(key[2:], "en") >= floor for key in vocab], dtype=bool)
+    if not rare.any():
+        return np.zeros((a.shape[0], b.shape[0]))
+    present = []
+    for matrix in (a, b):
+        ones = matrix[:, rare].tocsr()
+        ones.data[:] = 1.0
+        present.append(ones)
+    shared = (present[0] @ present[1].T).toarray()
+    full = float(options.rare_names_full)
+    bonus: npt.NDArray[np.float64] = options.rare_name_bonus * np.minimum(shared, full) / full
+    return bonus
 
 
 def similarity(
@@ -355,13 +350,8 @@ def similarity(
         a = csr_matrix((lv, (lr, lc)), shape=(len(left), shape), dtype=np.float64)
         b = csr_matrix((rv, (rr, rc)), shape=(len(right), shape), dtype=np.float64)
         sim += weight * (a @ b.T).toarray()
-    if options.rare_name_bonus > 0:
-        shared = _rare_names(left, right, options)
-        sim += (
-            options.rare_name_bonus
-            * np.minimum(shared, options.rare_names_full)
-            / float(options.rare_names_full)
-        )
+        if prefix == "e:" and options.rare_name_bonus > 0:
+            sim += _rare_name_bonus(a, b, vocab, options)
     day_l = np.array([np.nan if f.day is None else f.day for f in left], dtype=np.float64)
     day_r = np.array([np.nan if f.day is None else f.day for f in right], dtype=np.float64)
     gap = np.abs(day_l[:, None] - day_r[None, :])
