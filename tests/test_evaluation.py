@@ -238,7 +238,10 @@ def test_summary_eval_is_the_same_on_two_workers_as_on_one(tmp_path: Path) -> No
 @pytest.mark.slow
 @pytest.mark.skipif(not DUC.is_dir(), reason="DUC 2004 data not present")
 def test_eval_scores_exactly_what_newsdesk_brief_prints(tmp_path: Path) -> None:
-    """The eval's summary of a cluster is `newsdesk brief --words 100` on its shipped files."""
+    """The eval's summary of a cluster is `newsdesk brief --one-story --words 100` on its files.
+
+    A DUC cluster is a topic (several events): it is briefed as one story, as the eval does.
+    """
     import subprocess
     import sys
 
@@ -249,7 +252,10 @@ def test_eval_scores_exactly_what_newsdesk_brief_prints(tmp_path: Path) -> None:
     for index, text in enumerate(cluster.docs, 1):
         (tmp_path / f"D{index:02d}.txt").write_text(text, encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "newsdesk", "brief", str(tmp_path), "--words", "100", "-q"],
+        [
+            *(sys.executable, "-m", "newsdesk", "brief", str(tmp_path)),
+            *("--one-story", "--words", "100", "-q"),
+        ],
         capture_output=True,
         text=True,
         timeout=600,

@@ -80,7 +80,7 @@ class SummaryOptions:
     concept_position: float = 2.0
     #: The summed weight is raised to this power: > 1 makes concepts many sources use count
     #: more than in proportion (1 = ICSISumm's document frequency).
-    concept_power: float = 2.0
+    concept_power: float = 1.5
     #: Bonus for opening sentences, lead_bonus / (1 + sentence index), in units of the
     #: mean concept weight.
     lead_bonus: float = 3.0
@@ -99,7 +99,10 @@ class SummaryOptions:
     novelty: float = 0.0
     novelty_from: float = 0.7
     #: Sentence length bounds (words, after trimming) for summary candidates.
-    min_words: int = 8
+    #: ``concept_power`` 1.5 and ``min_words`` 10 (were 2.0 and 8) were chosen on DUC 2004's
+    #: training folds: each of the five training sets (four folds) prefers them to the old
+    #: values on both ROUGE-1 and ROUGE-2.
+    min_words: int = 10
     max_words: int = 55
     #: Only this many candidates, densest first (concept weight per word), enter the
     #: program; 0 = all. Keeps the solver fast on big stories.
