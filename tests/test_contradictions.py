@@ -439,6 +439,28 @@ def test_a_figure_of_another_time_is_shown_as_a_change(models):
     assert sides(change) == [("3,000 (2031-02)", ("a",)), ("3,600 (2031-06-21)", ("b",))]
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "subject", "names"),
+    [
+        (
+            "Jonas Berg was appointed transport minister on Monday.",
+            "Ilyas Varkonen was named transport minister on Monday.",
+            "transport minister",
+            [("Ilyas Varkonen", ("b",)), ("Jonas Berg", ("a",))],
+        ),
+        (
+            "Maria Lenz won the mayoral election in Velmora.",
+            "Tomas Rees won the mayoral election in Velmora.",
+            "winner of mayoral election in Velmora",
+            [("Maria Lenz", ("a",)), ("Tomas Rees", ("b",))],
+        ),
+    ],
+)
+def test_name_conflicts_by_role_and_by_act(models, a, b, subject, names):
+    (conflict,) = conflicts(models, a, b)
+    assert (conflict.kind, conflict.subject, sides(conflict)) == ("name", subject, names)
+
+
 def test_name_conflict_for_one_role(models):
     reports = {
         "a": (

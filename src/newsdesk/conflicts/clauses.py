@@ -35,6 +35,7 @@ __all__ = [
     "clauses",
     "may_clash",
     "opposition",
+    "patient_phrase",
     "residual_overlap",
     "same_event",
     "subject_line",
@@ -648,3 +649,20 @@ def subject_line(doc: Any, clause: Clause, *, act: bool = True) -> str:
         action = " ".join([_gerund(first), *rest])
     words = " ".join(p for p in (_text(agent), action, _text(patient)) if p).split()
     return " ".join(words[:_SUBJECT_WORDS]) or clause.verb
+
+
+def patient_phrase(doc: Any, clause: Clause) -> str:
+    """The clause's object as written, without determiners ("mayoral election in Velmora").
+
+    Args:
+        doc: the parsed sentence the clause was read from.
+        clause: one of ``clauses(doc)``.
+
+    Returns:
+        The phrase (at most ``_SUBJECT_WORDS`` words), empty when the clause has no object.
+    """
+    verb = doc[clause.token]
+    for child in verb.children:
+        if child.dep_ in {"dobj", "nsubjpass"}:
+            return " ".join(_text(_phrase(child)).split()[:_SUBJECT_WORDS])
+    return ""

@@ -1,11 +1,12 @@
 """Name conflicts: sources naming different people or bodies for the same role or act.
 
-Two sentences of different sources (cosine >= ``same_clause``) hold one clause each with
-the same act, both stated (not hedged, not negated, same tense):
+Two sentences of different sources that share most of their words once names are set
+aside (``_SAME_WORDS``; their vectors differ by the names) hold one clause each with the
+same act, both stated (not hedged, not negated, same tense):
 
 * **A role** filled once: "X was appointed prime minister" / "Y was named prime minister"
-  (appoint, name, nominate, elect, choose, pick, select, designate, tap: one act), the role
-  words shared and the one appointed a different named person in each.
+  (appoint, name, nominate, elect, choose, pick, select, designate, tap: one act), the same
+  role words and the one appointed a different named person in each.
 * **An act with one doer**: "X won the election" / "Y won the election", "X claimed
   responsibility for the attack" / "Y claimed ...": the same patient, a different named
   agent in each.
@@ -18,15 +19,13 @@ the names are entities of the story (``EntityIndex``), compared by entity, not b
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-import numpy as np
-
+from ..claims import content_words
 from ..entities import EntityIndex
 from ..models import Conflict, ConflictSide, Entity, Evidence
-from ..scores import cosines
 from .base import StoryView
-from .clauses import Clause
+from .clauses import Clause, ClauseParser, patient_phrase
 
 __all__ = ["NameConflicts"]
 
@@ -35,7 +34,10 @@ _ROLE_VERBS = frozenset(
     {"appoint", "name", "nominate", "elect", "choose", "pick", "select", "designate", "tap"}
 )
 # Acts with one doer, and the noun that names the doer in the subject line.
-_ONE_DOER = {"win": "winner of", "claim": "claimed", "lead": "leader of"}
+_ONE_DOER = {"win": "winner of ", "claim": "", "lead": "leader of "}
+# Share of the two sentences' content words (names set aside) they must have in common:
+# the same rule and value as the statement detector's ``same_words`` (0.6, ClaimDiff).
+_SAME_WORDS = 0.6
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
@@ -48,24 +50,25 @@ class NameConflicts:
         rows = view.rows
         if not rows or not view.index.entities:
             return []
-        sims = cosines(view.vectors, view.vectors)
+        # The names differ by construction, and names weigh heavily in a sentence vector
+        # ("Jonas Berg was appointed transport minister" / "Ilyas Varkonen was named ..."
+        # score 0.46): the pair is aligned on its other words instead.
+        names = {w.lower() for e in view.index.entities for w in _WORD.findall(e.name)}
+        cued = [k for k, row in enumerate(rows) if _cue(row.text)]
+        words = {k: content_words(rows[k].text) - names for k in cued}
         pairs = [
-            (int(i), int(j))
-            for i, j in zip(
-                *np.nonzero(np.triu(sims >= view.options.same_clause, k=1)), strict=True
-            )
-            if view.root(rows[int(i)].article) != view.root(rows[int(j)].article)
-            and _cue(rows[int(i)].text)
-            and _cue(rows[int(j)].text)
+            (i, j)
+            for n, i in enumerate(cued)
+            for j in cued[n + 1 :]
+            if view.root(rows[i].article) != view.root(rows[j].article)
+            and _overlap(words[i], words[j]) >= _SAME_WORDS
         ]
         view.parses.prepare([rows[k].text for pair in pairs for k in pair])
         conflicts: list[Conflict] = []
         seen: set[tuple[str, ...]] = set()
         for i, j in pairs:
             a, b = rows[i], rows[j]
-            found = _clash(
-                view.parses.clauses(a.text), view.parses.clauses(b.text), view.index, a.text, b.text
-            )
+            found = _clash(view.parses, view.index, a.text, b.text)
             if found is None:
                 continue
             subject, name_a, name_b = found
@@ -90,6 +93,10 @@ class NameConflicts:
                 )
             )
         return conflicts
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0
 
 
 def _cue(text: str) -> bool:
@@ -135,8 +142,9 @@ def _mentions(text: str, name: str, index: EntityIndex) -> bool:
 
 
 def _clash(
-    a: Sequence[Clause], b: Sequence[Clause], index: EntityIndex, text_a: str, text_b: str
+    parses: ClauseParser, index: EntityIndex, text_a: str, text_b: str
 ) -> tuple[str, str, str] | None:
+    a, b = parses.clauses(text_a), parses.clauses(text_b)
     for x in a:
         act = _act(x)
         if act is None or x.hedged or x.negated:
@@ -145,17 +153,17 @@ def _clash(
             if _act(y) != act or y.hedged or y.negated or x.tense != y.tense:
                 continue
             if act == "role":
-                role = x.rest & y.rest
-                if not role:
-                    continue
+                role = x.rest
+                if not role or x.rest != y.rest:
+                    continue  # "transport minister" / "finance minister": two roles
                 named_x, named_y = _entities(x.patient, index), _entities(y.patient, index)
                 subject = " ".join(w for w in _ordered(text_a, role))
             else:
                 if not x.patient or not (x.patient <= y.patient or y.patient <= x.patient):
                     continue
                 named_x, named_y = _entities(x.agent, index), _entities(y.agent, index)
-                thing = " ".join(_ordered(text_a, x.patient & y.patient))
-                subject = f"{_ONE_DOER[act]} {thing}".strip()
+                # "winner of mayoral election in Velmora", "responsibility for bus bombing".
+                subject = _ONE_DOER[act] + patient_phrase(parses.doc(text_a), x)
             if len(named_x) != 1 or len(named_y) != 1 or named_x == named_y:
                 continue
             (name_x,), (name_y,) = named_x, named_y
