@@ -3,8 +3,7 @@
 Two benchmarks, both read through the product path (``read_articles`` then ``ingest``, which
 cleans, stores, finds copies and clusters, in batches of ``IngestOptions.batch_size``):
 
-1. ECB+ (982 documents, 86 events, two look-alike events per topic): all documents as one
-   stream, and the test topics 36-45 alone (the numbers this benchmark always printed).
+1. ECB+ test topics 36-45 alone (210 documents, two look-alike events per topic).
 2. A stream: all 50 DUC 2004 clusters (500 documents, dated by their DOCNO where the data has
    it: 10 clusters) + ECB+ + examples/harbour-bridge + the seeds + the 181 pages of the
    article_extraction_benchmark, shuffled into one stream. Gold: a DUC cluster is one story,
@@ -246,9 +245,12 @@ def tfidf_agglomerative(articles: Sequence[Article], threshold: float) -> Labels
     matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(
         [a.text for a in articles]
     )
+    # Rows are L2-normalised: cosine distance is 1 - X X^T (dense n x n, not n x vocabulary).
+    distances = np.clip(1.0 - (matrix @ matrix.T).toarray(), 0.0, None)
+    np.fill_diagonal(distances, 0.0)
     labels = AgglomerativeClustering(
-        n_clusters=None, metric="cosine", linkage="average", distance_threshold=1 - threshold
-    ).fit_predict(matrix.toarray())
+        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1 - threshold
+    ).fit_predict(distances)
     return {a.id: f"t{label}" for a, label in zip(articles, labels, strict=True)}
 
 
@@ -372,7 +374,7 @@ def main() -> int:
     ecb = [a for a in articles if corpus.part[a.id].startswith("ecb")]
     ecb_test = [a for a in ecb if corpus.part[a.id] == "ecb-test"]
     ecb_gold = {a.id: corpus.gold[a.id] for a in ecb}
-    for set_name, subset in (("all 982 (one stream)", ecb), ("test topics 36-45 alone", ecb_test)):
+    for set_name, subset in (("test topics 36-45 alone", ecb_test),):
         g = {a.id: ecb_gold[a.id] for a in subset}
         for label, run in (
             ("newsdesk", partial(ours, subset, models, options)),
