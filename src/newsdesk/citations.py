@@ -190,6 +190,9 @@ _MONTH_CASE = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b"
 )
+_MONTH_TEXT = """january february march april may june july august september october
+november december jan feb mar apr jun jul aug sep sept oct nov dec"""
+_MONTH_STEMS = frozenset(stem(m) for m in _MONTH_TEXT.split())
 #: Negation cues: "not", "no", "never", "nor", "neither", "without", "cannot", "n't".
 NEGATION = re.compile(r"\b(?:not|no|never|nor|neither|without|cannot)\b|n[’']t\b", re.IGNORECASE)
 
@@ -483,7 +486,8 @@ class Citer:
         have, stated, times, negated = span
         out = []
         for claim in said.claims:
-            names = claim.words & said.names
+            # Months are times (the rule above), not names.
+            names = (claim.words & said.names) - _MONTH_STEMS
             out.append(
                 claim.numbers <= stated
                 # A month the source does not give is detail left out; another month is
