@@ -273,6 +273,9 @@ def test_briefs_mark_the_sources_whose_names_were_not_read():
     )
     assert "- *names not read in S2 (ko): not in English*" in render_markdown(brief)
     assert "names not read in S2 (ko): not in English" in render_html(brief)
+    from newsdesk.web.pages import story_view
+
+    assert story_view(brief, {}, version="1", n_articles=2)["unread"] == "S2 (ko)"
 
 
 def test_a_shorter_full_name_and_a_first_name_join_the_one_person_they_fit():

@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 
 from rapidfuzz import fuzz, process, utils
 
+from ..entities import is_english_code
 from ..models import Article, Brief, BriefSource, Evidence, Sentence
 from ..sentences import analyze, paragraph_spans
 from .charts import day_number, human_date, timeline_chart
@@ -419,6 +420,12 @@ def story_view(
         "chart": timeline_chart([t.date for t in brief.timeline[:MAX_ITEMS]]),
         "matrix": _matrix(brief, facts, conflicts),
         "entities": entities,
+        # Sources the English NER did not read for names (not in English).
+        "unread": ", ".join(
+            f"{s.id} ({s.language})"
+            for s in brief.sources
+            if s.language and not is_english_code(s.language)
+        ),
         "quotes": quotes,
         "statements": statements,
         "sources": sources,
