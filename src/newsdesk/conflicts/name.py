@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from ..claims import content_words
 from ..entities import EntityIndex
 from ..models import Conflict, ConflictSide, Entity, Evidence
+from ..scores import quantize
 from .base import StoryView
 from .clauses import Clause, ClauseParser, patient_phrase
 
@@ -96,7 +97,7 @@ class NameConflicts:
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a | b else 0.0
+    return quantize(len(a & b) / len(a | b)) if a | b else 0.0
 
 
 def _cue(text: str) -> bool:
