@@ -404,11 +404,13 @@ def test_speech_verbs_chosen_on_polnear_train(models):
     text = (
         "Ilyas Varkonen spoke to the crowd.\n\n"
         "“People are afraid of the bridge,” Varkonen surmised.\n\n"
-        "“You are wrong about the cables,” Lena Ostrova shot back."
+        "“You are wrong about the cables,” Lena Ostrova shot back.\n\n"
+        "“Inspections were thin for years,” Varkonen points out."
     )
     assert direct(models, text) == [
         ("Ilyas Varkonen", "People are afraid of the bridge"),
         ("Lena Ostrova", "You are wrong about the cables"),
+        ("Ilyas Varkonen", "Inspections were thin for years"),
     ]
 
 

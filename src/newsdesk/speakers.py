@@ -58,7 +58,7 @@ _BASES = (
     "agree caution charge maintain mock muse tout wonder conclude confess interject answer yell "
     "proclaim chant scream cry label dub brand term coin thank echo praise blast slam criticize "
     "criticise accuse decry hail applaud report assure bark boom repeat pledge surmise snap shoot "
-    "demand"
+    "demand point affirm"
 )
 _IRREGULAR = {
     "say": ("said", "says", "saying"),
