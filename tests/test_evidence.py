@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from _stories import article, embed_all
 from newsdesk.articles import clean
-from newsdesk.briefs import build_brief
+from newsdesk.briefs import BriefOptions, build_brief
 from newsdesk.citations import times_of
 from newsdesk.facts import FactOptions, evidence_engine, find_facts
 from newsdesk.models import Article, Brief
@@ -210,3 +210,45 @@ def test_summary_and_facts_cite_through_one_engine(
         for fact in facts:
             if fact.text == sentence.text:
                 assert {*fact.article_ids, *fact.copy_ids} == set(sentence.article_ids)
+
+
+# --- the Facts section lists what the summary does not say ---------------------------------
+
+HARBOUR = {
+    "a": "The Velmora city council approved a budget of 40 million crowns for the harbour on "
+    "Monday.\n\nMayor Ilse Brandt said the new ferry terminal would open in 2032.\n\n"
+    "Dock workers in Korvana ended a two-day strike that had closed the northern port.",
+    "b": "Velmora's council passed a 40 million crown budget for the harbour on Monday.\n\n"
+    "A strike by dock workers in Korvana closed the northern port for two days before it "
+    "ended.\n\nFishermen in Korvana protested against the new quotas outside parliament.",
+    "c": "Councillors in Velmora approved 40 million crowns for harbour works on Monday.\n\n"
+    "Mayor Ilse Brandt said the new ferry terminal would open in 2032.\n\n"
+    "Fishermen in Korvana protested against the new quotas outside parliament.",
+}
+
+
+def _harbour(models: Models, words: int) -> Brief:
+    arts = [clean(article(i, text)) for i, text in HARBOUR.items()]
+    return build_brief(arts, models, options=BriefOptions(words=words))
+
+
+def test_facts_hold_what_the_summary_leaves_out_with_the_same_sources(models: Models) -> None:
+    short = _harbour(models, 30)
+    assert [(s.text, s.article_ids) for s in short.summary] == [
+        ("Councillors in Velmora approved 40 million crowns for harbour works.", ("a", "b", "c")),
+        ("Mayor Ilse Brandt said the new ferry terminal would open in 2032.", ("a", "c")),
+    ]
+    assert [(f.text, f.article_ids) for f in short.facts] == [
+        (
+            "A strike by dock workers in Korvana closed the northern port for two days "
+            "before it ended.",
+            ("a", "b"),
+        ),
+        ("Fishermen in Korvana protested against the new quotas outside parliament.", ("b", "c")),
+    ]
+    # With room for every claim the summary says them all, citing what the facts cited,
+    # and the Facts section is empty: nothing is said twice.
+    full = _harbour(models, 120)
+    cited = {s.text: s.article_ids for s in full.summary}
+    assert all(cited[f.text] == f.article_ids for f in short.facts)
+    assert full.facts == ()
