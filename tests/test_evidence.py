@@ -7,7 +7,7 @@ from the seeds or the bundled example.
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from _stories import article, embed_all
@@ -154,7 +154,17 @@ def _article(k: int, items: list[tuple[int, int, int]]) -> Article:
 
 
 def _brief(models: Models, story: list[list[tuple[int, int, int]]]) -> Brief:
-    return build_brief([_article(k, items) for k, items in enumerate(story)], models)
+    # A small budget: some claims go to the summary, the rest to the facts.
+    arts = [_article(k, items) for k, items in enumerate(story)]
+    return build_brief(arts, models, options=BriefOptions(words=30))
+
+
+# A story whose brief has both a summary and facts: the property is never vacuous on it.
+RICH = [
+    [(0, 0, 40), (1, 0, 3), (3, 0, 3), (5, 0, 3)],
+    [(0, 1, 40), (1, 1, 3), (2, 0, 3), (5, 1, 3)],
+    [(0, 0, 40), (2, 1, 3), (3, 1, 3), (4, 0, 4)],
+]
 
 
 @settings(
@@ -163,6 +173,7 @@ def _brief(models: Models, story: list[list[tuple[int, int, int]]]) -> Brief:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(story=_story)
+@example(story=RICH)
 def test_summary_and_facts_cite_through_one_engine(
     models: Models, story: list[list[tuple[int, int, int]]]
 ) -> None:
@@ -252,3 +263,8 @@ def test_facts_hold_what_the_summary_leaves_out_with_the_same_sources(models: Mo
     cited = {s.text: s.article_ids for s in full.summary}
     assert all(cited[f.text] == f.article_ids for f in short.facts)
     assert full.facts == ()
+
+
+def test_the_rich_example_has_summary_and_facts(models: Models) -> None:
+    brief = _brief(models, RICH)
+    assert brief.summary and brief.facts
