@@ -1,7 +1,7 @@
 """Where the sources disagree: one detector per kind behind one protocol.
 
 * ``number`` (``number.py``): one quantity of one subject at one time given incompatible
-  figures.
+  figures; figures of different times make a ``change`` (kind "change"), not a conflict.
 * ``date`` (``date.py``): one event given different explicit dates.
 * ``statement`` (``statement.py``): aligned clauses of one claim with opposite polarity.
 * ``name`` (``name.py``): different people or bodies named for one role or act.
