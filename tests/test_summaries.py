@@ -212,7 +212,7 @@ def test_single_article_cites_only_itself_and_keeps_the_budget() -> None:
         "The transport minister promised an independent inquiry into the failure of the span.",
     ]
     analyses, embeddings = _story([sentences], [[[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0]]])
-    summary = summarize(analyses, embeddings, options=SummaryOptions(words=25))
+    summary = summarize(analyses, embeddings, options=SummaryOptions(words=25, min_words=8))
     assert summary and all(s.article_ids == ("a0",) for s in summary)
     assert sum(count_words(s.text) for s in summary) <= 25
     assert all(not s.text.startswith("He said") for s in summary)
@@ -568,7 +568,64 @@ def _long_story(articles: int, per_article: int) -> tuple[list[ArticleAnalysis],
 
 def test_a_long_story_uses_the_budget() -> None:
     analyses, embeddings = _long_story(8, 14)
-    for words in (100, 250, 500):
-        summary = summarize(analyses, embeddings, options=SummaryOptions(words=words))
-        used = sum(count_words(s.text) for s in summary)
-        assert 0.95 * words <= used <= words, (words, used)
+    used = {}
+    for pool in (80, 10):  # a small pool: the summary is topped up past it
+        for words in (100, 250, 500):
+            options = SummaryOptions(words=words, pool=pool)
+            summary = summarize(analyses, embeddings, options=options)
+            used[pool, words] = sum(count_words(s.text) for s in summary)
+    assert used == {
+        (80, 100): 98,
+        (80, 250): 250,
+        (80, 500): 498,
+        (10, 100): 95,
+        (10, 250): 248,
+        (10, 500): 496,
+    }
+
+
+# One report: a short lead, one dense 53-word sentence, two plain ones of 45 and 40 words.
+# The densest choice (lead + the dense one) leaves 34 of 100 words unused; the floor
+# (``fill``) takes the lead and the two plain ones instead: 98 words.
+_RESCUERS = [
+    "divers",
+    "engineers",
+    "cranes",
+    "barges",
+    "pumps",
+    "ferries",
+    "lorries",
+    "tugs",
+    "pilots",
+    "surveyors",
+    "welders",
+    "riggers",
+    "medics",
+    "firefighters",
+    "volunteers",
+    "inspectors",
+    "mayors",
+    "councillors",
+    "ministers",
+    "drivers",
+    "cyclists",
+    "walkers",
+    "fishermen",
+    "traders",
+]
+_KNAPSACK = [
+    "The harbour bridge in Velmora collapsed into the bay during the morning rush.",
+    "Rescue teams sent " + " and ".join(_RESCUERS) + " to the bridge.",
+    "Crews from Arlen " + " ".join(["worked on the east span"] * 8) + " until dawn.",
+    "Boats from Dorsey " + " ".join(["searched the cold grey water"] * 7) + " until noon.",
+]
+
+
+def test_the_budget_is_used_when_the_eligible_sentences_allow_it() -> None:
+    assert [count_words(t) for t in _KNAPSACK] == [13, 53, 45, 40]
+    rng = np.random.default_rng(3)
+    analyses, embeddings = _story([_KNAPSACK], [rng.normal(size=(4, 8)).tolist()])
+    full = summarize(analyses, embeddings, options=SummaryOptions(words=100))
+    assert [s.text for s in full] == [_KNAPSACK[0], _KNAPSACK[2], _KNAPSACK[3]]
+    unfilled = summarize(analyses, embeddings, options=SummaryOptions(words=100, fill=0.0))
+    assert [s.text for s in unfilled] == _KNAPSACK[:2]
