@@ -457,3 +457,16 @@ def test_a_colon_hands_the_quote_to_the_clause_before_it(models):
         ("Harbourwatch", "Inspections have been thin for years."),
         ("Lena Ostrova", "Quiet"),
     ]
+
+
+def test_a_second_report_between_two_quotes_ends_the_first(models):
+    text = (
+        "“It is clear that he did not fight for the bridge,” Varkonen said, adding that he had "
+        "fought for the repairs as mayor. “A leader must fight for what he believes in.”\n\n"
+        "“The channel is open,” Lena Ostrova said. “Ships can sail again.”"
+    )
+    assert direct(models, text) == [
+        ("Varkonen", "It is clear that he did not fight for the bridge"),
+        ("Varkonen", "A leader must fight for what he believes in."),
+        ("Lena Ostrova", "The channel is open … Ships can sail again."),
+    ]

@@ -229,10 +229,20 @@ def attribute(analysis: ArticleAnalysis, index: EntityIndex, nlp: Any) -> list[A
             if partial and _words(paragraph[s:e]) < _MIN_PARTIAL_WORDS:
                 continue  # the "coming months": a term in quotation marks, not a quote
             piece = " ".join(paragraph[s:e].split())
+            # "“A,” Christie said, adding that he had fought for bills. “B.”": a second report
+            # between them ends the first quote; B is his, but another quote.
+            reported = previous is not None and any(
+                is_cue(t)
+                and t.i not in inside
+                and base + t.idx != previous.cue
+                and previous.end <= base + t.idx < base + s
+                for t in doc
+            )
             if (
                 previous is not None
                 and not previous.partial
                 and previous.speaker == speaker.name
+                and not (cue is None and reported)
                 and (
                     cue is None
                     or (
