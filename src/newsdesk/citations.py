@@ -482,8 +482,10 @@ class Citer:
         said: Statement,
         span: tuple[frozenset[str], frozenset[str], frozenset[str], bool],
         need: float,
+        name_share: float | None = None,
     ) -> list[bool]:
         have, stated, times, negated = span
+        name_need = self._names if name_share is None else name_share
         out = []
         for claim in said.claims:
             # Months are times (the rule above), not names.
@@ -494,7 +496,7 @@ class Citer:
                 # another time ("in June" is not "in February").
                 and (claim.times <= times or not times)
                 and claim.negated == negated
-                and (not names or self.recall(names, have, names) >= self._names)
+                and (not names or self.recall(names, have, names) >= name_need)
                 and self.recall(claim.words, have, said.names) >= need
                 and self.recall(claim.predicate, have) >= need
             )
@@ -543,13 +545,14 @@ class Citer:
     def covers(self, said: Statement, cos: float, row: int) -> bool:
         """Say whether sentence number ``row`` says what ``said`` says (a repetition).
 
-        Looser than citing (cosine ``same_claim`` - 0.25, recall 0.1 lower): a summary
-        sentence that mostly repeats another wastes the budget even if it adds a detail.
+        Looser than citing (cosine ``same_claim`` - 0.25, recall 0.1 lower, names not
+        required: "the US" and "Washington" repeat each other): a summary sentence that
+        mostly repeats another wastes the budget even if it adds a detail.
         """
         if cos < self._same - 0.25 or not said.claims:
             return False
         need = (self._loose if cos >= self._near else self._recall) - 0.1
-        return all(self._holds(said, self._span(row), need))
+        return all(self._holds(said, self._span(row), need, name_share=0.0))
 
     def evidence(self, said: Statement, sims: Floats, own: int, row: int) -> dict[int, int]:
         """Return article number -> its sentence row that reports ``said``.
