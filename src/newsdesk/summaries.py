@@ -8,10 +8,11 @@ integer program (``_Selection``) picks the sentences that cover the most concept
 within the word budget, plus bonuses for opening sentences and for sentences the other
 independent sources report; the summary opens with the lead most sources report, and two
 sentences that say the same thing never both enter. Only sentences that stand alone are
-eligible (no dangling "He said…", no quotation without a speaker, no "rejected that
-account", no fragment), short parenthetical asides go, and after the lead the summary
-reads in the order the sources tell the story. Each sentence then cites every source that
-reports it (``citations.Citer``).
+eligible (``eligibility``: no dangling "He said…", no quotation without a speaker, no
+interviewer's question, no fragment, no boilerplate, no other language), datelines, short
+parenthetical asides and relative weekdays go, the summary uses its budget (``fill``), and
+after the lead it reads in the order the sources tell the story. Each sentence then cites
+every source that reports it (``citations.Citer``).
 """
 
 from __future__ import annotations
