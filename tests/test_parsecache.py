@@ -96,3 +96,24 @@ def test_the_oldest_parses_go_first(raw: Any) -> None:
     cached(OTHER)
     cached(TEXT)
     assert counting.parsed == [TEXT, OTHER, TEXT]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "🙂" * 200_000,
+        " ".join(f"w{i % 97}" + ("  " if i % 13 == 0 else "") for i in range(40_000)),
+        "Short text.",
+    ],
+    ids=["emoji", "words", "short"],
+)
+def test_a_long_text_keeps_the_tokens_the_whole_text_gives(models: Models, text: str) -> None:
+    from newsdesk.sentences import MAX_TOKENS, bound_runs
+
+    tokenizer = models.nlp.tokenizer
+    whole = tokenizer._inner(bound_runs(text))  # the whole text, tokenized
+    kept = tokenizer(text)  # from a prefix when the text is long
+    assert len(kept) == min(len(whole), MAX_TOKENS)
+    assert [(t.text, t.whitespace_, t.idx) for t in kept] == [
+        (t.text, t.whitespace_, t.idx) for t in whole[: len(kept)]
+    ]

@@ -259,6 +259,11 @@ def _load_spacy() -> Any:
     return CachedPipeline(nlp)
 
 
+#: Tokens past MAX_TOKENS a prefix must hold: only the last few tokens before a cut can
+#: differ from the whole text's (a run of spaces split at the cut).
+_TOKEN_MARGIN = 16
+
+
 class _BoundedTokenizer:
     """spaCy's tokenizer, shown every text with its long non-space runs broken (same length).
 
@@ -273,9 +278,24 @@ class _BoundedTokenizer:
     def __call__(self, text: str) -> Any:
         from .sentences import MAX_TOKENS, bound_runs
 
-        doc = self._inner(bound_runs(text))
+        text = bound_runs(text)
         # No parse of more than MAX_TOKENS tokens (a 200k-emoji paragraph is 200k tokens):
         # the rest of such a text is not analysed; offsets of what is kept are unchanged.
+        # A long text is tokenized from a prefix cut after a space, grown until it holds
+        # more than MAX_TOKENS tokens with a margin: tokens before the cut are the whole
+        # text's, so the kept part is the same, and an 800 KB text costs no 0.8 s (GIL held).
+        limit = MAX_TOKENS * 2
+        while len(text) > limit:
+            cut = max(text.rfind(space, 0, limit) for space in " \n\t")
+            if cut <= 0:
+                break
+            doc = self._inner(text[: cut + 1])
+            if len(doc) > MAX_TOKENS + _TOKEN_MARGIN:
+                return doc[:MAX_TOKENS].as_doc()
+            # grow by the characters per token seen so far (at least double)
+            wanted = (cut + 1) * (MAX_TOKENS + _TOKEN_MARGIN) * 5 // (4 * max(len(doc), 1))
+            limit = max(limit * 2, wanted)
+        doc = self._inner(text)
         return doc[:MAX_TOKENS].as_doc() if len(doc) > MAX_TOKENS else doc
 
     def __getattr__(self, name: str) -> Any:
