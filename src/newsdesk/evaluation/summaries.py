@@ -505,8 +505,8 @@ def tuning_grid() -> tuple[tuple[str, SummaryOptions], ...]:
         {"concept_power": 2.0},
         {"min_words": 8},
         {"min_words": 12},
-        {"lead_bonus": 2.0},
-        {"lead_bonus": 4.0},
+        {"lead_bonus": 1.0},
+        {"lead_bonus": 3.0},
         {"lead_first": False},
         {"novelty": 1.0},
     ]
