@@ -629,3 +629,13 @@ def test_the_budget_is_used_when_the_eligible_sentences_allow_it() -> None:
     assert [s.text for s in full] == [_KNAPSACK[0], _KNAPSACK[2], _KNAPSACK[3]]
     unfilled = summarize(analyses, embeddings, options=SummaryOptions(words=100, fill=0.0))
     assert [s.text for s in unfilled] == _KNAPSACK[:2]
+
+
+def test_ldc_quotes_are_quotation_marks_for_citations() -> None:
+    ldc = "``The port will reopen in May and ferries will run again,'' the minister said."
+    curly = "“The port will reopen in May and ferries will run again,” the minister said."
+    words = Words()
+    assert statement(ldc, words) == statement(curly, words)
+    assert trim_attribution("``Talks will resume in May,'' it said.") == (
+        "``Talks will resume in May,'' it said."
+    )
