@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -33,6 +34,7 @@ from newsdesk.stories import (
     story_id_for,
     term_weights,
 )
+from newsdesk.web import create_app
 
 # Fictional reports: two earthquakes (different countries, same week), a ferry accident,
 # and a look-alike earthquake in the first country five weeks later.
@@ -241,3 +243,12 @@ def test_stories_json_and_the_story_brief_say_why(
     out = tmp_path / "story.md"
     assert main(["brief", "--story", story["id"], "--db", db, "-o", str(out)]) == 0
     assert f"\nWhy together: {why}\n" in out.read_text(encoding="utf-8")
+    html = tmp_path / "story.html"
+    assert (
+        main(["brief", "--story", story["id"], "--db", db, "--format", "html", "-o", str(html)])
+        == 0
+    )
+    assert f'<p class="why">Why together: {why}</p>' in html.read_text(encoding="utf-8")
+    with Store(Path(db)) as store, TestClient(create_app(store, Models())) as client:
+        page = client.get(f"/stories/{story['id']}").text
+    assert f'<p class="why">Why together: {why}</p>' in page
