@@ -19,8 +19,9 @@ averaged per set. Every method's free parameters are chosen on the train parts o
 train/dev topics (all but 36-45) and the DUC clusters at even positions of the sorted
 cluster ids; the test parts (ECB+ topics 36-45, DUC clusters at odd positions), the example,
 the seeds and the extraction pages are reported (two of the 181 pages give no article to
-the HTML reader). ``--tune`` prints ours on the train parts over the grid the rare-name
-bonus of ``StoryOptions`` was chosen on.
+the HTML reader). ``--tune`` prints ours on the train parts (the whole stream clustered,
+``stories.cluster`` as ingest computes it, only the train parts scored) over the grid the
+rare-name bonus of ``StoryOptions`` was chosen on.
 
     python benchmarks/clustering.py --data ../shared/data [--update README.md] [--tune]
 """
@@ -322,7 +323,8 @@ def main() -> int:
     gtrain = {i: corpus.gold[i] for i in train_ids}
     options = StoryOptions()
     if args.tune:
-        cleaned = [clean(a) for a in train]
+        # The whole stream is clustered (what ingest sees); only the train parts are scored.
+        cleaned = [clean(a) for a in articles]
         feats = {
             f.article_id: f for f in featurize(cleaned, models.story_embedder, options=options)
         }
@@ -337,9 +339,9 @@ def main() -> int:
                 rare_name_zipf=zipf,
                 rare_names_full=full,
             )
-            pred = ours_offline(feats, train_ids, opts)
+            pred = ours_offline(feats, list(feats), opts)
             scores = [
-                " / ".join(f"{x:.3f}" for x in b3(pred, gtrain, corpus.ids(part)))
+                " / ".join(f"{x:.3f}" for x in b3(pred, corpus.gold, corpus.ids(part)))
                 for part in ("duc-train", "ecb-train")
             ]
             print(
