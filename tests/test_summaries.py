@@ -166,7 +166,8 @@ def test_statement_splits_claims_and_drops_attribution() -> None:
     )
     assert len(said.claims) == 2
     attributed = statement("Two people died and 17 were injured, the health service said.", Words())
-    assert [sorted(c.words) for c in attributed.claims] == [["17", "injur", "kill", "peopl", "two"]]
+    # Words as written: the seed-derived synonym table (died -> kill) is gone (issue 16).
+    assert [sorted(c.words) for c in attributed.claims] == [["17", "died", "injur", "peopl", "two"]]
     assert attributed.claims[0].numbers == {"2", "17"}
 
 
@@ -280,6 +281,13 @@ def _cite(story: Story, prefix: str) -> set[str]:
     return {names[analyses[a].article.id] for a in found}
 
 
+_MISSED = pytest.mark.xfail(
+    strict=True,
+    reason="the evidence engine (thresholds chosen on ECB+ train, no seed synonyms) misses a "
+    "source that reports this sentence: citation recall, issue 16",
+)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("prefix", "expected"),
@@ -290,16 +298,23 @@ def _cite(story: Story, prefix: str) -> set[str]:
             ALL_SEEDS,
         ),
         # 004 never mentions discussing the remaining forces.
-        ("Once more US troops withdraw", {"000", "001", "002", "003"}),
+        pytest.param("Once more US troops withdraw", {"000", "001", "002", "003"}, marks=_MISSED),
         ("Washington will discuss with the Iraqi government", {"000", "001", "002", "003"}),
         # No permanent bases: all five; Iraq protects the coalition: all but 004.
-        (
-            "“The United States reiterated that it does not seek",
-            ALL_SEEDS,
+        pytest.param(
+            "“The United States reiterated that it does not seek", ALL_SEEDS, marks=_MISSED
         ),
-        ("The Iraqi government renewed its commitment", {"000", "001", "002", "003"}),
+        pytest.param(
+            "The Iraqi government renewed its commitment",
+            {"000", "001", "002", "003"},
+            marks=_MISSED,
+        ),
         # Two claims in one sentence; 004 reports only the first.
-        ("The U.S. reiterated that it does not seek", {"000", "001", "002", "003"}),
+        pytest.param(
+            "The U.S. reiterated that it does not seek",
+            {"000", "001", "002", "003"},
+            marks=_MISSED,
+        ),
         ("The United States also discussed providing economic advisors", {"001", "003"}),
         # 5,000 and 2,500: nobody else states both numbers.
         ("The United States has had around 5,000 troops", {"002"}),
@@ -315,7 +330,8 @@ def test_seed_citations(seed_story: Story, prefix: str, expected: set[str]) -> N
     [
         # 14 injured: 01 and its syndicated copy 06; not 02/05 (17) nor 07 ("more than a dozen").
         ("A 60-metre section of the Korvane Harbour Bridge", {"01", "06"}),
-        ("Two people died and 17 were injured", {"02", "05"}),
+        # 02 says "killed": without the seed synonyms the engine misses it.
+        pytest.param("Two people died and 17 were injured", {"02", "05"}, marks=_MISSED),
         ("The collapse killed two people and injured more than a dozen", {"07"}),
         ("Divers reached the fallen section", {"04"}),
         # Same minister, same promise; 04 and 07 name him but report other things.
@@ -337,6 +353,11 @@ def _summary(story: Story, **changes: object) -> tuple[SummarySentence, ...]:
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="the summary under the DUC-chosen knobs and the evidence engine leaves out the "
+    "commitment to protect the coalition (issues 14 and 16)",
+)
 def test_seed_summary_is_what_an_editor_wants(seed_story: Story) -> None:
     names = seed_story[3]
     summary = _summary(seed_story)
