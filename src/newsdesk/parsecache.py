@@ -3,11 +3,12 @@
 Sentences, quotes, facts and conflicts parse overlapping texts (a one-sentence paragraph is
 all of them), the last two with NER off. Parses are kept by text and tokens (``analyze``
 hands over Docs it tokenized and cut itself), least recently used out, and handed out as
-copies, so a stage that annotates its doc (the clause lemmatizer) changes nobody else's. The two settings serve each other exactly: a parse without NER is a full
-parse with its entities unset ("missing", as if NER never ran), and a full parse is a parse
-without NER followed by the NER component, which runs on its own token vectors (it does not
-listen to the shared ``tok2vec``). A long-running process (``serve``, ``watch``) re-briefing
-a story parses only its new reports.
+copies, so a stage that annotates its doc (the clause lemmatizer) changes nobody else's.
+The two settings serve each other exactly: a parse without NER is a full parse with its
+entities unset ("missing", as if NER never ran), and a full parse is a parse without NER
+followed by the NER component, which runs on its own token vectors (it does not listen to
+the shared ``tok2vec``). A long-running process (``serve``, ``watch``) re-briefing a story
+parses only its new reports.
 """
 
 from __future__ import annotations
