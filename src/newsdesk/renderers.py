@@ -98,8 +98,9 @@ def render_markdown(brief: Brief) -> str:
         out += ["", "## People and organisations", ""]
         for e in d["entities"]:
             aliases = f" (also: {', '.join(_md(a) for a in e['aliases'])})" if e["aliases"] else ""
+            many = "" if e["mentions"] == 1 else "s"
             out.append(
-                f"- **{_md(e['name'])}**, {e['type']}{aliases}: {e['mentions']} mentions "
+                f"- **{_md(e['name'])}**, {e['type']}{aliases}: {e['mentions']} mention{many} "
                 f"{_cites(e['sources'])}"
             )
         if unread:
