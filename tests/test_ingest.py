@@ -388,6 +388,7 @@ def test_story_embedder_workers_give_the_same_vectors(models: Models) -> None:
     assert isinstance(pooled, MiniLMEmbedder)
     try:
         assert len(texts) >= pooled.parallel_from  # this call runs on worker processes
+        # (one ORT thread each; inline calls use two: the vectors must be bit for bit equal)
         inline = np.vstack([pooled.embed(texts[i : i + 10]) for i in range(0, 70, 10)])
         assert np.array_equal(pooled.embed(texts), inline)
     finally:
