@@ -354,6 +354,31 @@ def test_dropped_dates_are_named_on_stderr(
     ]
 
 
+def test_dropped_dates_of_text_files_and_feed_items_are_named_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsdesk.cli import main
+
+    (tmp_path / "a.txt").write_text(f"Bridge falls\ndate: 2025-13-45\n\n{BODY}\n")
+    item = "<item><title>{}</title><link>https://example.com/{}</link><pubDate>{}</pubDate>"
+    item += f"<description>{BODY}</description></item>"
+    (tmp_path / "f.xml").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        + item.format("Odd", "a", "Tue, 45 Foo 2025 10:00:00 GMT")
+        + item.format("Fine", "b", "Tue, 14 Oct 2025 10:00:00 GMT")
+        + "</channel></rss>"
+    )
+    for name in ("a.txt", "f.xml"):
+        assert main(["brief", str(tmp_path / name), "--all", "-o", str(tmp_path / "out")]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert warnings == [
+        f"newsdesk: warning: {tmp_path / 'a.txt'}: date '2025-13-45' dropped: "
+        "not a calendar date in the years 1000-9000",
+        f"newsdesk: warning: {tmp_path / 'f.xml'}#item-1: published "
+        "'Tue, 45 Foo 2025 10:00:00 GMT' dropped: not a calendar date in the years 1000-9000",
+    ]
+
+
 def test_a_file_named_like_an_option_is_explained(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

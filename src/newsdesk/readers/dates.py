@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date
 
-__all__ = ["MAX_YEAR", "MIN_YEAR", "check_date", "parse_date"]
+__all__ = ["MAX_YEAR", "MIN_YEAR", "check_date", "drop_date", "parse_date"]
 
 # Publication years believed. Calendar arithmetic on dates within days of 0001-01-01 or
 # 9999-12-31 (story windows, "next week" in the timeline) overflows, and no news is dated
@@ -86,3 +87,14 @@ def parse_date(text: str) -> str | None:
     if match:
         return _valid(int(match.group(3)), int(match.group(1)), int(match.group(2)))
     return None
+
+
+def drop_date(location: str, key: str, value: object) -> None:
+    """Say (on the ``newsdesk.readers`` logger, which the CLI prints) that ``location``'s
+    ``key`` held ``value``, which names no real date, and was dropped: every reader's one
+    wording for it."""
+    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:39] + "…"
+    logging.getLogger("newsdesk.readers").warning(
+        "%s: %s %s dropped: not a calendar date in the years %d-%d",
+        *(location, key, shown, MIN_YEAR, MAX_YEAR),
+    )

@@ -36,7 +36,7 @@ from urllib.parse import urljoin, urlsplit
 from ..articles import make_article
 from ..errors import InputError
 from ..models import Article, ReadFailure
-from .dates import parse_date
+from .dates import check_date, drop_date, parse_date
 
 __all__ = [
     "Feed",
@@ -352,6 +352,12 @@ def _item(
     title = _text_field(entry, "title")
     author = entry.get("author") if isinstance(entry.get("author"), str) else None
     published = _entry_date(entry)
+    stated = next(
+        (k for k in ("published", "updated", "created") if str(entry.get(k) or "").strip()), None
+    )
+    if stated is not None and (published is None or check_date(published) is None):
+        drop_date(where, stated, entry.get(stated))  # a date the item gives but no calendar has
+        published = None
     text, full = _entry_text(entry)
     if teasers and not is_teaser(text, full=full):
         fetch_page = None  # a full article: its page is not needed

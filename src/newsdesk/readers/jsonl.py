@@ -9,7 +9,6 @@ seconds; a text field holding HTML is turned into text; hard-wrapped text is unw
 from __future__ import annotations
 
 import json
-import logging
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -17,7 +16,7 @@ from urllib.parse import urlsplit
 
 from ..articles import make_article
 from ..models import Article, ReadFailure
-from .dates import MAX_YEAR, MIN_YEAR, parse_date
+from .dates import drop_date, parse_date
 from .wrapping import unwrap
 
 __all__ = ["ACCEPTED_TEXT_KEYS", "MAX_LINE_BYTES", "iter_jsonl", "record_article"]
@@ -34,7 +33,6 @@ _EPOCH_MAX = 7_258_118_400
 _HTML = re.compile(
     r"<(?:p|br|div|span|a|b|i|em|strong|h[1-6]|ul|ol|li|img|figure|table)\b[^>]*>", re.I
 )
-log = logging.getLogger("newsdesk.readers")
 _URLISH = re.compile(r"^(?:https?://|www\.)|^[\w-]+(?:\.[\w-]+)+/?$", re.I)
 
 
@@ -136,12 +134,7 @@ def _date(record: dict[str, object], location: str) -> str | None:
                 return parsed
             dropped = dropped or (key, value)
     if dropped is not None:
-        key, value = dropped
-        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:39] + "…"
-        log.warning(
-            "%s: %s %s dropped: not a calendar date in the years %d-%d",
-            *(location, key, shown, MIN_YEAR, MAX_YEAR),
-        )
+        drop_date(location, *dropped)
     return None
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..articles import make_article, split_dateline, split_stamps
 from ..models import Article
-from .dates import parse_date
+from .dates import check_date, drop_date, parse_date
 from .wrapping import BYLINE, unwrap
 
 __all__ = ["parse_text", "read_text"]
@@ -157,13 +157,17 @@ def parse_text(raw: str, *, location: str) -> Article:
         if first is not line:
             body_lines[j] = first
             break
+    published = meta.get("published")
+    if published is not None and check_date(published) is None:
+        drop_date(location, "date", published)
+        published = None
     return make_article(
         "\n".join(body_lines),
         location=location,
         title=meta.get("title"),
         author=meta.get("author"),
         outlet=meta.get("outlet"),
-        published=meta.get("published"),
+        published=published,
         dateline=meta.get("dateline"),
         removed=removed,
     )
