@@ -526,22 +526,12 @@ def choose_original(keys: Iterable[CopyKey]) -> str:
 
 def copy_groups(duplicate_of: Mapping[str, str]) -> list[list[str]]:
     """Return the groups of copies the copy -> original links form (each sorted, sorted)."""
-    parent: dict[str, str] = {}
+    from .stories import components  # the one union-find: stories' and copies' groups
 
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for copy, original in sorted(duplicate_of.items()):
-        a, b = find(copy), find(original)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
+    label = components((), sorted(duplicate_of.items()))
     groups: dict[str, list[str]] = {}
-    for member in sorted(parent):
-        groups.setdefault(find(member), []).append(member)
+    for member in sorted(label):
+        groups.setdefault(label[member], []).append(member)
     return sorted(groups.values())
 
 
