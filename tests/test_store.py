@@ -294,7 +294,13 @@ def test_doctor_and_backup(tmp_path: Path) -> None:
     path = tmp_path / "n.db"
     _filled(path, 3)
     with Store(path) as store:
-        assert store.doctor() == {"integrity": "ok", "fts": "rebuilt", "articles": 3, "stories": 1}
+        assert store.doctor() == {
+            "integrity": "ok",
+            "fts": "rebuilt",
+            "articles": 3,
+            "stories": 1,
+            "teasers": 0,
+        }
         store.backup(tmp_path / "copy.db")
         with pytest.raises(StoreError, match="exists; choose a new file"):
             store.backup(tmp_path / "copy.db")
@@ -310,7 +316,8 @@ def test_doctor_and_backup_commands(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["doctor", "--db", str(path), "--json"]) == 0
     report = capsys.readouterr().out
     assert report == (
-        f'{{"articles": 2, "db": "{path}", "fts": "rebuilt", "integrity": "ok", "stories": 1}}\n'
+        f'{{"articles": 2, "db": "{path}", "fts": "rebuilt", "integrity": "ok", "stories": 1, '
+        '"teasers": 0}\n'
     )
     assert main(["backup", "--db", str(path), str(tmp_path / "b.db")]) == 0
     assert capsys.readouterr().out == f"backed up {path} to {tmp_path / 'b.db'}\n"

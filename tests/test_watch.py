@@ -506,3 +506,56 @@ def test_teasers_are_completed_from_their_page_or_held_back_until_it_can_be_had(
     assert [a.url for a in delivered] == [server.url("/ferry")]
     assert "ferry queue grew longer" in delivered[0].text
     assert results[0].teasers == () and watcher.states[0].teasers == ()
+
+
+def test_cli_watch_holds_teasers_in_the_store_until_their_page_can_be_had(
+    server: LocalServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsdesk.cli import main
+    from newsdesk.store import Store
+
+    page = (
+        b"<html><body><article><h1>Ferry</h1><p>"
+        + b"The ferry queue grew longer on Tuesday morning. " * 8
+        + b"</p></article></body></html>"
+    )
+    server.routes["/ferry"] = Reply(b"gone", status=404)
+    server.routes["/rss"] = Reply(
+        rss(ITEM_A, ("Ferry", server.url("/ferry"), "Queues grow. Read more")),
+        headers={"ETag": '"v1"'},
+    )
+    db = tmp_path / "news.db"
+    argv = ["watch", server.url("/rss"), "--db", str(db), "--once"]
+    argv += ["--allow-network", "127.0.0.1/32", "--embedder", "hashing"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert f"watch: {server.url('/rss')}: 1 new, 1 teaser held back (page not fetched yet)" in err
+    assert "watched 1 feed: 1 poll, 1 new article, 0 failed polls; 1 teaser held" in err
+    with Store(db) as store:
+        # Stored apart: not an article, so in no story, brief or search.
+        assert store.count_articles() == 1
+        assert [s.n_articles for s in store.stories()] == [1]
+        assert store.search("queues") == []
+        (held,) = store.teasers()
+        assert (held.url, held.feed, held.title, held.text, held.attempts) == (
+            server.url("/ferry"),
+            server.url("/rss"),
+            "Ferry",
+            "Queues grow. Read more",
+            1,
+        )
+    assert main(["doctor", "--db", str(db)]) == 0
+    assert "teasers:    1 (feed items held until their page can be had)" in capsys.readouterr().out
+    # Still gone on the next run: one more attempt, still held.
+    assert main(argv) == 0
+    capsys.readouterr()
+    with Store(db) as store:
+        assert [t.attempts for t in store.teasers()] == [2]
+    # The page is back: the article is stored and the teaser released.
+    server.routes["/ferry"] = Reply(page, headers={"Content-Type": "text/html"})
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "watched 1 feed: 1 poll, 1 new article, 0 failed polls\n" in err
+    with Store(db) as store:
+        assert store.count_articles() == 2 and store.teasers() == []
+        assert len(store.search("ferry queue")) == 1

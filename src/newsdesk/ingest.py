@@ -366,6 +366,8 @@ def _commit(
         # Another process may have stored some of these since we looked.
         existing = store.article_rows([a.id for a in prep.articles])
         store.relocate({a.id: a.location for a in prep.articles if a.id in existing})
+        # A feed item held as a teaser is released once its article is in the store.
+        store.release_teasers([a.url for a in prep.articles if a.url])
         fresh = [a for a in prep.articles if a.id not in existing]
         store.add_articles(
             [

@@ -27,6 +27,7 @@ def _doctor(args: argparse.Namespace) -> int:
         print(f"search:     {report['fts']}")
         print(f"articles:   {report['articles']}")
         print(f"stories:    {report['stories']}")
+        print(f"teasers:    {report['teasers']} (feed items held until their page can be had)")
     return EXIT_OK if report["integrity"] == "ok" else EXIT_ERROR
 
 

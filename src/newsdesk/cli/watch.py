@@ -208,6 +208,10 @@ def _watch(args: argparse.Namespace) -> int:
 
         def on_poll(result: PollResult) -> None:
             print(_describe(result), file=sys.stderr)
+            if result.teasers:
+                # Held in the store, apart from articles, until their page can be had.
+                with store.transaction():
+                    store.hold_teasers(result.url, result.teasers)
             progress.advance(len(result.articles))
             if watcher is not None:
                 _save_states(state_path, watcher.states)
@@ -223,9 +227,12 @@ def _watch(args: argparse.Namespace) -> int:
         for skipped in watcher.skipped:
             print(skipped_line(skipped.location, skipped.reason), file=sys.stderr)
         summary = watcher.run()
+        held = store.count_teasers()
+    waiting = f"; {plural(held, 'teaser')} held until their page can be had" if held else ""
     print(
         f"watched {plural(len(summary.states), 'feed')}: {plural(summary.polls, 'poll')}, "
-        f"{plural(summary.articles, 'new article')}, {plural(summary.errors, 'failed poll')}",
+        f"{plural(summary.articles, 'new article')}, {plural(summary.errors, 'failed poll')}"
+        f"{waiting}",
         file=sys.stderr,
     )
     return EXIT_ERROR if summary.polls and summary.errors == summary.polls else EXIT_OK

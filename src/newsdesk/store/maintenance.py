@@ -12,11 +12,12 @@ from ..errors import StoreError
 from .articles import ArticleQueries
 from .schema import rebuild_fts
 from .stories import StoryQueries
+from .teasers import TeaserQueries
 
 __all__ = ["Maintenance"]
 
 
-class Maintenance(ArticleQueries, StoryQueries):
+class Maintenance(ArticleQueries, StoryQueries, TeaserQueries):
     """Whole-store checks and copies."""
 
     def doctor(self) -> dict[str, Any]:
@@ -24,7 +25,8 @@ class Maintenance(ArticleQueries, StoryQueries):
 
         Returns:
             ``{"integrity": "ok" | first problem, "fts": "rebuilt" | "skipped (...)",
-            "articles": n, "stories": n}``.
+            "articles": n, "stories": n, "teasers": n}`` (teasers: feed items held until
+            their page can be had).
         """
         integrity = self.integrity_check()
         report: dict[str, Any] = {"integrity": integrity.splitlines()[0][:300]}
@@ -38,6 +40,7 @@ class Maintenance(ArticleQueries, StoryQueries):
             report["fts"] = "rebuilt"
         report["articles"] = self.count_articles()
         report["stories"] = self.count_stories()
+        report["teasers"] = self.count_teasers()
         return report
 
     def backup(self, out: str | os.PathLike[str]) -> None:

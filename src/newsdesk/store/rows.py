@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ArticleRow", "FeatureRow", "SearchHit", "StorySummary"]
+__all__ = ["ArticleRow", "FeatureRow", "SearchHit", "StorySummary", "TeaserRow"]
 
 
 @dataclass(frozen=True)
@@ -56,3 +56,18 @@ class FeatureRow:
 
 
 # --- Migrations -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeaserRow:
+    """A feed item held back as a teaser: its page could not be had yet."""
+
+    url: str
+    feed: str
+    title: str | None
+    text: str
+    outlet: str | None
+    published: str | None
+    first_seen: str
+    last_tried: str
+    attempts: int

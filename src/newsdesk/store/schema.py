@@ -136,6 +136,25 @@ def _m005_story_features(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE stories DROP COLUMN profile")
 
 
+def _m006_teasers(db: sqlite3.Connection) -> None:
+    # Feed items that are only a teaser and whose page could not be had yet: kept apart from
+    # ``articles``, so clustering, briefs and search never see them, until their full text is
+    # stored (which deletes the row).
+    db.execute(
+        """CREATE TABLE teasers (
+            url TEXT PRIMARY KEY,
+            feed TEXT NOT NULL,
+            title TEXT,
+            text TEXT NOT NULL,
+            outlet TEXT,
+            published TEXT,
+            first_seen TEXT NOT NULL,
+            last_tried TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 1
+        ) WITHOUT ROWID"""
+    )
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 #: Schema changes in the order they are applied. Append only; never edit an applied one.
@@ -145,4 +164,5 @@ MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("003_stories", _m003_stories),
     ("004_briefs_and_terms", _m004_briefs_and_terms),
     ("005_story_features", _m005_story_features),
+    ("006_teasers", _m006_teasers),
 )
