@@ -205,6 +205,8 @@ class TimelineEntry:
     article_ids: tuple[str, ...]
     # Sources that report the event with a coarser date ("in January" under 2020-01-05).
     also_ids: tuple[str, ...] = ()
+    # Each listed source's sentence that reports the entry (the evidence engine's choice).
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -244,6 +246,8 @@ class Statement:
 class SummarySentence:
     text: str
     article_ids: tuple[str, ...]
+    # Each cited source's sentence that reports it (the evidence engine's choice).
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True)
