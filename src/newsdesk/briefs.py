@@ -191,9 +191,10 @@ def build_brief(
         The ``Brief``; every summary sentence cites the articles that report it.
 
     Example:
+        >>> from newsdesk.articles import clean
+        >>> from newsdesk.readers import read_articles
         >>> found = read_articles(["examples/harbour-bridge"]).articles
-        >>> brief = build_brief([clean(a) for a in found],
-        ...                     Models())  # doctest: +SKIP
+        >>> brief = build_brief([clean(a) for a in found], Models())  # doctest: +SKIP
     """
     opts = options or BriefOptions()
     dupes = dict(duplicate_of or {})

@@ -334,9 +334,9 @@ def read_articles(
         A ``ReadResult``; inputs that could not be read are in ``failures``, one line each.
 
     Example:
-        >>> result = read_articles(["examples/harbour-bridge"])  # doctest: +SKIP
+        >>> result = read_articles(["examples/harbour-bridge"])
         >>> len(result.articles), result.failures
-        (6, ())
+        (7, ())
     """
     articles: list[Article] = []
     failures: list[ReadFailure] = []
