@@ -80,6 +80,14 @@ def in_split(topic: int, split: str) -> bool:
     return True
 
 
+def detokenise(text: str) -> str:
+    """A gold mention's tokens joined as ``ecbplus_docs.jsonl`` joins them ("Dr . Regina
+    Benjamin , MD" -> "Dr. Regina Benjamin, MD"), so the input reads like the articles."""
+    text = re.sub(r"\s+([.,;:!?)%]|['’]s\b|['’](?=\s|$)|n['’]t\b)", r"\1", text)
+    text = re.sub(r"([(\[])\s+", r"\1", text)
+    return re.sub(r"\b([A-Z])\.\s(?=[A-Z]\.)", r"\1.", text)
+
+
 def named(text: str) -> bool:
     first = text.split()[0].lower().strip("\"'“”") if text.split() else ""
     return text[:1].isupper() and first not in _PRONOUNS and text.lower() not in _PRONOUNS
@@ -140,20 +148,16 @@ def merging(chains: Sequence[dict[str, Any]]) -> dict[str, tuple[float, float, f
             key = f"{m['doc']}#{m['m_id']}"
             if key in gold:
                 continue
+            text = detokenise(m["text"])
             start = offsets[m["doc"]]
-            offsets[m["doc"]] += len(m["text"]) + 1
+            offsets[m["doc"]] += len(text) + 1
             docs[m["doc"]].append(
                 Mention(
-                    m["doc"],
-                    int(m["sentence"]),
-                    m["text"],
-                    label_of(m["tag"]),
-                    start,
-                    start + len(m["text"]),
+                    m["doc"], int(m["sentence"]), text, label_of(m["tag"]), start, start + len(text)
                 )
             )
             gold[key] = chain_id
-            baseline[key] = m["text"].lower()
+            baseline[key] = text.lower()
             where[key] = (m["doc"], start)
         analyses = [
             ArticleAnalysis(

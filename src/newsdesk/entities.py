@@ -68,6 +68,8 @@ _CONNECTORS = frozenset({"of", "and", "for", "the", "de", "du", "la", "&"})
 _NICKNAME = re.compile(r"(?<=\S)\s*(?:\([^()]{1,30}\)|[\"“][^\"“”]{1,30}[\"”])\s*(?=\S)")
 _ACRONYM_DEFINITION = re.compile(r"\(([A-Z][A-Za-z.]{1,7})\)")
 _MAX_NAME_TOKENS = 7
+_APPOSITION = re.compile(r"\s*,\s*(?:\d{1,3}|[A-Z][A-Za-z]?\.?(?:[A-Z]\.?){0,3}|Jr\.?|Sr\.?)$")
+_WEB_SUFFIX = re.compile(r"(?<=\w)\s?\.\s?(?:com|net|org|co\.uk)$", re.IGNORECASE)
 
 # Context cues of the type vote (``_context_votes``). General English lexicon (titles,
 # designators, head nouns), checked against ECB+ train topics with
@@ -175,7 +177,11 @@ def display_form(text: str) -> str:
         The cleaned form ("the State Department’s" -> "State Department").
     """
     text = " ".join(text.split()).strip(_QUOTES + " ,;:")
-    text = _LEADING_ARTICLE.sub("", text)
+    text = _LEADING_ARTICLE.sub("", text).lstrip(".,;: ")
+    # An apposition after a comma is not part of the name: "Eric Kirkpatrick, 61",
+    # "Regina Benjamin, MD", "Arcade Comeaux, Jr."; a web address ends at its host.
+    text = _APPOSITION.sub("", text)
+    text = _WEB_SUFFIX.sub("", text)
     text = _POSSESSIVE.sub("", text).strip(_QUOTES + " ,;:")
     # Keep the full stop of an initialism ("U.S."), drop a sentence's.
     return text if re.search(r"\b[A-Z]\.$", text) else text.rstrip(".")
@@ -205,8 +211,8 @@ def name_tokens(text: str) -> tuple[str, ...]:
             continue
         if index == 0 and lowered in _TITLES and len(words) > 1:
             continue
-        if index == len(words) - 1 and len(tokens) > 1 and lowered.replace(".", "") in _DESIGNATORS:
-            continue  # "General Motors Corp" is General Motors
+        if index == len(words) - 1 and tokens and lowered.replace(".", "") in _DESIGNATORS:
+            continue  # "General Motors Corp" is General Motors, "Apple Inc." is Apple
         if index == len(words) - 1 and len(tokens) > 1 and lowered in _GENERATIONS:
             continue  # "Arcade Joseph Comeaux Jr." is Comeaux
         folded = fold_token(bare)
@@ -248,12 +254,17 @@ def names_compatible(short: Sequence[str], long: Sequence[str]) -> bool:
     return True
 
 
-def _acronym(tokens_display: Sequence[str]) -> str:
-    words = list(tokens_display)
+def _acronyms(form: str) -> frozenset[str]:
+    """Initials a long form may be shortened to: "Hewlett-Packard Co" -> HP, "Research in
+    Motion" -> RM or RIM (connectors are left out by some writers, kept by others)."""
+    words = [w for w in re.split(r"[\s\u2010\u2011-]+", form) if w]
     if len(words) > 2 and words[-1].lower().replace(".", "") in _DESIGNATORS:
         words = words[:-1]
-    letters = [w[0] for w in words if w and w.lower() not in _CONNECTORS and w[0].isupper()]
-    return "".join(letters).upper()
+    if len(words) < 2:
+        return frozenset()
+    named = "".join(w[0] for w in words if w.lower() not in _CONNECTORS and w[0].isupper())
+    every = "".join(w[0] for w in words if w[0].isalpha())
+    return frozenset({named.upper(), every.upper()})
 
 
 def _is_acronym(text: str) -> bool:
@@ -570,10 +581,7 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
         for other, candidate in enumerate(groups):
             if other == g_index or is_person[other] or len(candidate.key) < 2:
                 continue
-            if (
-                _acronym(candidate.forms[0].split()) == acronym
-                or (acronym, candidate.key) in definitions
-            ):
+            if acronym in _acronyms(candidate.forms[0]) or (acronym, candidate.key) in definitions:
                 union.union(g_index, other)
 
     # 5. Partial organisation names (State Department in US State Department, Colts in
@@ -598,6 +606,22 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             and (is_org[o] or not one_word)
             and len(c.key) > len(group.key)
             and c.key[-len(group.key) :] == group.key
+        }
+        if len(longer) == 1:
+            union.union(g_index, longer.pop())
+    # An organisation named by the start of one longer organisation's name, both voted
+    # organisations: a team by its city (New Orleans = New Orleans Saints), a magazine by its
+    # first word (Access = Access Hollywood).
+    for g_index, group in enumerate(groups):
+        if not is_org[g_index] or (
+            len(group.key) < 2
+            and (any(_is_acronym(f) for f in group.forms) or _common_english(group.forms[0]))
+        ):
+            continue
+        longer = {
+            union.find(o)
+            for o, c in enumerate(groups)
+            if is_org[o] and len(c.key) > len(group.key) and c.key[: len(group.key)] == group.key
         }
         if len(longer) == 1:
             union.union(g_index, longer.pop())
