@@ -239,3 +239,75 @@ def test_copy_order_is_the_same_in_brief_ingest_and_batch_for_every_arrival_orde
                 stored = {g.canonical_id: g.article_ids for g in store.duplicate_groups()}
                 links = {m: c for c, ids in stored.items() for m in ids if m != c}
                 assert _named(cleaned, links) == EXPECTED_COPIES, [a.location for a in order]
+
+
+# --- MinHash and LSH: datasketch's "affine32" scheme, without datasketch ----------------------
+# The pinned values are datasketch 2.0.0's (MinHash(num_perm=128, seed=1, scheme="affine32")
+# updated with the sorted shingles, and MinHashLSH's (b, r)): stored signatures and the batch
+# job's band keys stay comparable with those written before datasketch was dropped.
+
+SIGNATURES = [
+    (
+        "The river rose two metres overnight in the old town, officials said on Friday.",
+        [468502695, 1897265, 273385760, 299140798],
+        "3046814ac1791b21",
+    ),
+    (
+        "Ливень затопил набережную Вельморы в ночь на пятницу, сообщили спасатели.",
+        [955200448, 4872782, 14487653, 349173711],
+        "6fac797fd163aa65",
+    ),
+    ("Rain.", [1241184971, 689089660, 774797758, 2128254895], "110c62b4f8e9e8ef"),
+    ("", [4294967295] * 4, "e3c0dca537dae614"),
+]
+
+
+@pytest.mark.parametrize(("text", "head", "digest"), SIGNATURES)
+def test_minhash_signatures_are_datasketch_affine32(
+    text: str, head: list[int], digest: str
+) -> None:
+    import hashlib
+
+    import numpy as np
+
+    values = minhash(text).hashvalues
+    assert values.dtype == np.uint32 and len(values) == 128
+    assert values[:4].tolist() == head
+    assert hashlib.blake2b(values.tobytes(), digest_size=8).hexdigest() == digest
+
+
+@pytest.mark.parametrize(
+    ("threshold", "num_perm", "bands"),
+    [
+        (0.1, 64, (15, 1)),
+        (0.35, 64, (21, 3)),
+        (0.5, 64, (14, 4)),
+        (0.75, 64, (7, 9)),
+        (0.9, 64, (3, 21)),
+        (0.1, 128, (64, 2)),
+        (0.35, 128, (32, 4)),
+        (0.5, 128, (25, 5)),
+        (0.75, 128, (11, 11)),
+        (0.9, 128, (5, 25)),
+    ],
+)
+def test_lsh_bands_are_the_ones_minhash_lsh_picks(
+    threshold: float, num_perm: int, bands: tuple[int, int]
+) -> None:
+    from newsdesk.duplicates import lsh_bands
+
+    opts = DuplicateOptions(
+        num_perm=num_perm, threshold=max(threshold, 0.5), lsh_threshold=threshold
+    )
+    assert lsh_bands(opts) == bands
+
+
+def test_index_finds_a_copy_through_one_equal_band_and_forgets_removed_articles() -> None:
+    index = DuplicateIndex()
+    index.add("wire", minhash(WIRE))
+    index.add("other", minhash(OTHER))
+    assert index.nearest(minhash(REWRITE)) == ("wire", minhash(REWRITE).jaccard(minhash(WIRE)))
+    assert index.nearest(minhash(OTHER + " Officials said.")) is not None
+    index.remove("wire")
+    assert "wire" not in index and index.nearest(minhash(REWRITE)) is None
+    assert sketch_from_bytes(signature_bytes(minhash(WIRE))).jaccard(minhash(WIRE)) == 1.0

@@ -22,7 +22,6 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash
 
 from .articles import canonical_url, clean
 from .digests import split_digest
@@ -30,6 +29,7 @@ from .duplicates import (
     DuplicateIndex,
     DuplicateMatch,
     DuplicateOptions,
+    MinHash,
     assign_originals,
     content_hash,
     copy_key,
