@@ -181,6 +181,20 @@ def test_resolve_date_takes_a_given_expression_in_its_sentence(parse):
             "2025-10-16",
             "2025-10-13",
         ),
+        # A passive or progressive present takes its tense from the auxiliary, not the
+        # participle: a schedule, ahead.
+        (
+            "The appeal is heard in June at the district court.",
+            "June",
+            "2025-03-12",
+            "2025-06",
+        ),
+        (
+            "The appeal was heard in June at the district court.",
+            "June",
+            "2025-03-12",
+            "2024-06",
+        ),
         # A postponement's new date lies ahead of its past verb.
         (
             "The court postponed until Tuesday morning any ruling on the permit.",

@@ -135,6 +135,11 @@ def _tense(verb: Any, depth: int = 0) -> str:
     # event lies ahead of the clause that governs it.
     if "to" in words:
         return "infinitive"
+    finite = {a.tag_ for a in auxes} & {"VBD", "VBZ", "VBP"}
+    if finite == {"VBZ"} or finite == {"VBP"}:
+        # "when the case is heard in May", "are being held": the auxiliary carries the
+        # tense of a passive or progressive, not the participle.
+        return "present"
     if any(a.tag_ == "VBD" for a in auxes) or verb.tag_ in {"VBD", "VBN"}:
         return "past"
     if verb.tag_ in {"VBZ", "VBP"} or any(a.tag_ in {"VBZ", "VBP"} for a in auxes):
