@@ -291,3 +291,91 @@ def test_a_shorter_full_name_and_a_first_name_join_the_one_person_they_fit():
         ("Lindsay Lohan", ("Lindsay",)),
         ("Mark Jay Heller", ("Heller", "Mark Heller")),
     ]
+
+
+def test_roles_wire_credits_and_pronouns_vote_for_the_type():
+    a = hand_analysis(
+        "a",
+        [
+            "VELMORA (Meridian Press) - The Harbour Master closed the port.",
+            "Meridian Press reported that Ilka Torvan said she would stay.",
+            "Torvan spoke to the Harbour Master on Monday.",
+        ],
+        [("Meridian Press", "PERSON"), ("Harbour Master", "ORG"), ("Ilka Torvan", "ORG")]
+        + [("Torvan", "ORG")],
+    )
+    b = hand_analysis(
+        "b",
+        ["The University of Korvane said its lab was shut."],
+        [("University of Korvane", "PERSON")],
+    )
+    types = {e.name: e.type for e in resolve_entities([a, b]).entities}
+    # (X) after a dateline and "X reported": a wire agency; a role is a person; "said she";
+    # the head of "X of Y" is X.
+    assert types == {
+        "Meridian Press": "ORG",
+        "Harbour Master": "PERSON",
+        "Ilka Torvan": "PERSON",
+        "University of Korvane": "ORG",
+    }
+
+
+def test_a_name_whose_contexts_name_two_kinds_of_thing_is_two_entities():
+    a = hand_analysis(
+        "a",
+        [
+            "Brannock said its shares rose after Tomas Brannock said he would stay.",
+            "Brannock said its profit doubled.",
+            "Tomas Brannock, who founded it, said he was pleased.",
+        ],
+        [("Tomas Brannock", "PERSON"), ("Brannock", "ORG")],
+    )
+    b = hand_analysis("b", ["Brannock shares fell."], [("Brannock", "PERSON")])
+    index = resolve_entities([a, b])
+    assert sorted((e.name, e.type, e.mentions) for e in index.entities) == [
+        ("Brannock", "ORG", 3),
+        ("Tomas Brannock", "PERSON", 2),
+    ]
+
+
+def test_labels_that_disagree_without_context_stay_one_entity():
+    a = hand_analysis("a", ["Velmora reopened.", "Velmora said no."], [("Velmora", "GPE")])
+    b = hand_analysis("b", ["Velmora closed."], [("Velmora", "PERSON")])
+    (entity,) = resolve_entities([a, b]).entities
+    assert (entity.name, entity.type, entity.mentions) == ("Velmora", "GPE", 3)
+
+
+def test_designators_web_suffixes_appositions_and_acronyms_of_long_forms():
+    a = hand_analysis(
+        "a",
+        [
+            "Hewlett-Packard Co. and Apple Inc. met Research in Motion.",
+            "HP, Apple and RIM agreed, TMZ.com said.",
+            "TMZ said Eric Kirkpatrick, 61, was there; Kirkpatrick left.",
+            "The New Orleans Saints won; New Orleans fans cheered the Saints.",
+        ],
+        [
+            ("Hewlett-Packard Co.", "ORG"),
+            ("Apple Inc.", "ORG"),
+            ("Research in Motion", "ORG"),
+            ("HP", "ORG"),
+            ("Apple", "ORG"),
+            ("RIM", "ORG"),
+            ("TMZ.com", "ORG"),
+            ("TMZ", "ORG"),
+            ("Eric Kirkpatrick, 61", "PERSON"),
+            ("Kirkpatrick", "PERSON"),
+            ("New Orleans Saints", "ORG"),
+            ("New Orleans", "ORG"),
+            ("Saints", "ORG"),
+        ],
+    )
+    index = resolve_entities([a])
+    assert sorted((e.name, e.aliases) for e in index.entities) == [
+        ("Apple", ("Apple Inc",)),
+        ("Eric Kirkpatrick", ("Kirkpatrick",)),
+        ("Hewlett-Packard Co", ("HP",)),
+        ("New Orleans Saints", ("New Orleans", "Saints")),
+        ("Research in Motion", ("RIM",)),
+        ("TMZ", ()),
+    ]

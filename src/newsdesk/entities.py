@@ -33,6 +33,14 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from wordfreq import zipf_frequency
 
+from .entity_types import (
+    PERSON,
+    PERSON_TITLES,
+    by_referent,
+    context_votes,
+    cue_votes,
+    type_of,
+)
 from .models import ArticleAnalysis, Entity, Mention
 
 __all__ = [
@@ -50,7 +58,6 @@ __all__ = [
 # Labels that name people, organisations and places. NORP (Iraqi, Shiite) are adjectives of
 # groups, not referents; DATE/CARDINAL are handled by timelines/quantities.
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
-_PERSON = "PERSON"
 
 # Folded tokens that differ only by a transliteration choice the rules above miss still score
 # high: kadimi/kazimi 83, sulimani/sulaimani 94; different names sharing a shape score lower
@@ -71,58 +78,6 @@ _MAX_NAME_TOKENS = 7
 _APPOSITION = re.compile(r"\s*,\s*(?:\d{1,3}|[A-Z][A-Za-z]?\.?(?:[A-Z]\.?){0,3}|Jr\.?|Sr\.?)$")
 _WEB_SUFFIX = re.compile(r"(?<=\w)\s?\.\s?(?:com|net|org|co\.uk)$", re.IGNORECASE)
 
-# Context cues of the type vote (``_context_votes``). General English lexicon (titles,
-# designators, head nouns), checked against ECB+ train topics with
-# benchmarks/entity_merging.py --split train; re-run it after changing any list.
-# A title or description right before a name ("Mayor Dorotea Halvik", "actress Lindsay
-# Lohan") or inside the mention ("Transport Minister Ilyas Varkonen") makes it a person.
-_PERSON_TITLES = frozenset(
-    {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "rev", "reverend"}
-    | {"president", "vice", "premier", "minister", "mayor", "governor", "gov", "senator"}
-    | {"sen", "rep", "representative", "congressman", "congresswoman", "judge", "justice"}
-    | {"chancellor", "secretary", "king", "queen", "prince", "princess", "pope", "sheikh"}
-    | {"gen", "general", "col", "colonel", "lt", "capt", "captain", "sgt", "sergeant"}
-    | {"officer", "detective", "prosecutor", "attorney", "lawyer", "coach", "actress"}
-    | {"actor", "singer", "rapper", "chairman", "chairwoman", "ceo", "spokesman"}
-    | {"spokeswoman", "spokesperson", "commissioner", "ambassador", "inspector", "professor"}
-    | {"prof", "bishop", "cardinal", "archbishop", "ayatollah", "imam", "emir", "striker"}
-    | {"midfielder", "defender", "goalkeeper", "quarterback", "pitcher", "boxer", "champion"}
-)
-# Titles that also begin names of organisations ("General Motors", "General Electric").
-_NAME_WORDS = frozenset({"general"})
-# Words right before a place name: "the city of Velmora", "the province of Korvan".
-_PLACE_BEFORE = re.compile(
-    r"\b(?:city|town|village|province|state|county|region|district|capital|island)"
-    r"\s+of\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-_IN_BEFORE = re.compile(r"\b(?:in|near|outside)\s+(?:the\s+)?$")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.\-]*)\s+$")
-_WORD_AFTER = re.compile(r"\s+([a-z]+)\b")
-_AGE_AFTER = re.compile(r"^,\s*\d{1,3}\s*,")
-# Head nouns (the mention's last word) that say what kind of thing is named.
-_HEADS = {
-    "FAC": frozenset(
-        {"bridge", "airport", "stadium", "stade", "arena", "hotel", "hospital", "clinic"}
-        | {"center", "centre", "prison", "jail", "tower", "building", "hall", "station"}
-        | {"church", "cathedral", "mosque", "temple", "museum", "palace", "dam", "mall"}
-        | {"theater", "theatre", "highway", "motorway", "tunnel", "embassy", "base"}
-    ),
-    "ORG": frozenset(
-        {"inc", "corp", "corporation", "co", "ltd", "llc", "plc", "group", "party"}
-        | {"council", "ministry", "department", "agency", "police", "army", "navy", "forces"}
-        | {"union", "association", "committee", "court", "university", "college", "company"}
-        | {"commission", "institute", "foundation", "federation", "organization", "bank"}
-        | {"organisation", "authority", "bureau", "administration", "government", "league"}
-        | {"club", "network", "news", "times", "post", "press", "agency", "parliament"}
-        | {"militia", "brigade", "brigades", "front", "movement", "service", "services"}
-    ),
-    "PLACE": frozenset(
-        {"city", "county", "province", "island", "islands", "river", "lake", "mountains"}
-        | {"valley", "beach", "bay", "sea", "ocean", "coast", "peninsula", "region"}
-        | {"district", "desert", "gulf", "strait", "straits"}
-    ),
-}
 # Corporate designators are not part of the name: GM = General Motors = General Motors Corp.
 _DESIGNATORS = frozenset({"inc", "corp", "corporation", "co", "ltd", "llc", "plc", "ag", "sa"})
 # A one-word organisation or place whose name is this common a word ("State" 5.8, "White"
@@ -134,10 +89,6 @@ _GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # Labels the NER gives names it does not recognise as such ("Klitschko" NORP, "Jermayne"
 # PRODUCT): such a one-word mention only joins a person its own article names in full.
 _JOINERS = frozenset({"NORP", "PRODUCT", "WORK_OF_ART"})
-# Vote labels, ties broken in this order; GPE and LOC vote together as a place.
-_PLACE = "PLACE"
-_PLACES = frozenset({"GPE", "LOC"})
-_VOTED = ("PERSON", "ORG", _PLACE, "FAC")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
@@ -321,7 +272,7 @@ class EntityIndex:
         candidates = exact or [
             i
             for i, keys in enumerate(self.keys)
-            if self.entities[i].type == _PERSON
+            if self.entities[i].type == PERSON
             and any(names_compatible(tokens, key) for key in keys if len(key) >= len(tokens))
         ]
         if len(candidates) > 1 and article_id is not None:
@@ -376,7 +327,7 @@ def _without_title(form: str) -> str:
     """A person's name without the office before it ("Transport Minister Ilyas Varkonen")."""
     words = form.split()
     cut = max(
-        (i + 1 for i, w in enumerate(words[:-1]) if w.lower().strip(".") in _PERSON_TITLES),
+        (i + 1 for i, w in enumerate(words[:-1]) if w.lower().strip(".") in PERSON_TITLES),
         default=0,
     )
     return " ".join(words[cut:]) if cut else form
@@ -415,51 +366,11 @@ def _common_word(form: str, lower: Counter[str], upper: Counter[str]) -> bool:
     return lower[word] > upper[word]
 
 
-def _context_votes(mention: Mention, form: str, text: str) -> Counter[str]:
-    """The mention's votes for its entity's type: its NER label and what surrounds it."""
-    votes: Counter[str] = Counter({_PLACE if mention.label in _PLACES else mention.label: 2})
-    words = [w.lower().strip(".") for w in form.split()]
-    before = text[max(0, mention.start - 40) : mention.start] if text else ""
-    after = text[mention.end : mention.end + 12] if text else ""
-    previous = _WORD_BEFORE.findall(before)
-    title = bool(previous) and (
-        previous[0].lower().strip(".") in _PERSON_TITLES
-        and (not previous[0].endswith(".") or len(previous[0]) <= 5)  # "Sen." not "judge."
-    )
-    following = _WORD_AFTER.match(after)
-    head = next((k for k, heads in _HEADS.items() if words[-1] in heads), None)
-    if len(words) > 1 and head is not None:
-        votes[head] += 3
-    elif (
-        any(w in _PERSON_TITLES and w not in _NAME_WORDS for w in words[:-1])
-        or title
-        or _AGE_AFTER.match(after)
-    ):
-        votes[_PERSON] += 3
-    elif _PLACE_BEFORE.search(before):
-        votes[_PLACE] += 3
-    elif following is not None and (
-        kind := next((k for k, heads in _HEADS.items() if following[1] in heads), None)
-    ):
-        votes[kind] += 3  # "the Korvane bridge", "Staunton police"
-    elif _IN_BEFORE.search(before) and not after.startswith(("'", "’")):
-        votes[_PLACE] += 1
-    return votes
-
-
 def _common_english(form: str) -> bool:
     """A one-word form that is among the commonest English words (wordfreq's Zipf scale)."""
     if " " in form or _is_acronym(form):
         return False
     return zipf_frequency(form.lower(), "en") >= _COMMON_ZIPF
-
-
-def _type_of(votes: Counter[str], labels: Counter[str]) -> str:
-    """The winning type of summed votes; a place is GPE unless its mentions say LOC."""
-    best = max(_VOTED, key=lambda label: (votes[label], -_VOTED.index(label)))
-    if best != _PLACE:
-        return best
-    return "LOC" if labels["LOC"] > labels["GPE"] else "GPE"
 
 
 def _acronym_pairs(analyses: Sequence[ArticleAnalysis]) -> set[tuple[str, tuple[str, ...]]]:
@@ -506,15 +417,15 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             form = _usable(mention)
             if form is None or _common_word(form, lower, upper):
                 continue
-            vote = _context_votes(mention, form, analysis.article.text)
-            form = _without_title(form) if mention.label == _PERSON else form
+            vote = context_votes(mention, form, analysis.article.text)
+            form = _without_title(form) if mention.label == PERSON else form
             tokens = name_tokens(form)
             if tokens:
                 mentions.append((mention, form, tokens))
                 votes.append(vote)
     if not mentions:
         return EntityIndex(entities=(), by_mention={}, keys=(), unread=unread)
-    person_vote = [_type_of(v, Counter()) == _PERSON for v in votes]
+    person_vote = [type_of(v, Counter()) == PERSON for v in votes]
 
     # 1. Group by (folded key, person-or-not): the unit that later rules merge.
     group_of_key: dict[tuple[tuple[str, ...], bool], int] = {}
@@ -537,7 +448,7 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             )
         )
     is_person = [
-        _type_of(sum((votes[i] for i in members[g]), Counter()), Counter()) == _PERSON
+        type_of(sum((votes[i] for i in members[g]), Counter()), Counter()) == PERSON
         for g in range(len(groups))
     ]
     union = _UnionFind(len(groups))
@@ -588,7 +499,7 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
     #    Indianapolis Colts): a suffix of exactly one longer organisation; a one-word suffix
     #    only between organisations ("Orleans" is no short form of the city).
     is_org = [
-        _type_of(sum((votes[i] for i in members[g]), Counter()), Counter()) == "ORG"
+        type_of(sum((votes[i] for i in members[g]), Counter()), Counter()) == "ORG"
         for g in range(len(groups))
     ]
     for g_index, group in enumerate(groups):
@@ -639,13 +550,23 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             cluster_keys[root].add(group.key)
             cluster_articles[root].update(group.articles)
     surnames = {k[-1:] for keys in cluster_keys.values() for k in keys}
+    # A name whose own mentions say it is no person ("Dell said its profit", "Dell shares")
+    # is another referent than the person it also names (Michael Dell): it joins no one.
+    cues: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    for m_index, (mention, _, tokens) in enumerate(mentions):
+        cues[tokens].update(cue_votes(mention, votes[m_index]))
+    not_person = {
+        tokens
+        for tokens, cue in cues.items()
+        if max((n for kind, n in cue.items() if kind != PERSON), default=0) >= 3 + cue[PERSON]
+    }
     for m_index, (mention, _, tokens) in enumerate(mentions):
         own = group_of_key[(tokens, person_vote[m_index])]
         if (
             is_person[own]
             and len(tokens) > 1
             and any(len(k) > len(tokens) for k in cluster_keys[union.find(own)])
-        ):
+        ) or tokens in not_person:
             continue
         fits = sorted(
             root
@@ -675,7 +596,7 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
         if len(fits) == 1:
             assignment[m_index] = fits[0]
             # Part of a person's name: it votes as the person ("Thompson" tagged ORG).
-            votes[m_index] = Counter({_PERSON: 2})
+            votes[m_index] = Counter({PERSON: 2})
         elif mention.label in _JOINERS:
             assignment[m_index] = -1  # joins no one: not a name of this story
     kept = [i for i, root in enumerate(assignment) if root >= 0]
@@ -690,14 +611,26 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
 def _canonical(forms: Counter[str]) -> str:
     """Most complete form (most name tokens; an acronym counts none), not shouted, then the
     most frequent spelling ignoring case, then the most frequent casing, then the form with
-    more lower-case letters (al-Kadhimi over Al-Kadhimi) and the longer one."""
+    more lower-case letters (al-Kadhimi over Al-Kadhimi) and the longer one. Between equally
+    frequent forms, the one without a corporate designator wins (Apple over Apple Inc)."""
 
-    def rank(form: str) -> tuple[int, bool, int, int, int, int, str]:
+    def rank(form: str) -> tuple[int, bool, int, int, bool, int, int, str]:
         informative = len(name_tokens(form)) if not _is_acronym(form) else 0
         shouted = form.isupper() and not _is_acronym(form)
         spelled = sum(n for f, n in forms.items() if f.casefold() == form.casefold())
         lower = sum(c.islower() for c in form)
-        return (-informative, shouted, -spelled, -forms[form], -lower, -len(form), form)
+        words = form.split()
+        designated = len(words) > 1 and words[-1].lower().rstrip(".") in _DESIGNATORS
+        return (
+            -informative,
+            shouted,
+            -spelled,
+            -forms[form],
+            designated,
+            -lower,
+            -len(form),
+            form,
+        )
 
     return sorted(forms, key=rank)[0]
 
@@ -712,14 +645,19 @@ def _build_index(
     for m_index, root in enumerate(assignment):
         clusters[root].append(m_index)
     built: list[tuple[Entity, tuple[tuple[str, ...], ...], list[int]]] = []
-    for indices in clusters.values():
+    parts = [
+        part
+        for indices in clusters.values()
+        for part in by_referent(indices, [mentions[i][0] for i in indices], votes)
+    ]
+    for indices in parts:
         forms: Counter[str] = Counter(mentions[i][1] for i in indices)
         labels = Counter(mentions[i][0].label for i in indices)
         # All mentions of all sources vote (NER label + context); persons win ties: NER
         # mislabels names as GPE/ORG far more often than the reverse.
-        label = _type_of(sum((votes[i] for i in indices), Counter()), labels)
+        label = type_of(sum((votes[i] for i in indices), Counter()), labels)
         name = _canonical(forms)
-        if label != _PERSON and _common_english(name):
+        if label != PERSON and _common_english(name):
             continue  # "State", "Police": a common word, not a name
         entity = Entity(
             name=name,
@@ -730,7 +668,9 @@ def _build_index(
         )
         keys = tuple(sorted({mentions[i][2] for i in indices}))
         built.append((entity, keys, indices))
-    built.sort(key=lambda item: (-len(item[0].article_ids), -item[0].mentions, item[0].name))
+    built.sort(
+        key=lambda item: (-len(item[0].article_ids), -item[0].mentions, item[0].name, item[0].type)
+    )
     by_mention: dict[tuple[str, int, int], int] = {}
     for e_index, (_, _, indices) in enumerate(built):
         for i in indices:
