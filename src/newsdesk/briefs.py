@@ -130,6 +130,8 @@ def _cross_check(
         "entities": tuple(result.entities),
         "quotes": tuple(result.quotes),
         "statements": tuple(result.statements),
+        # The same summary, each sentence with its cited sources' sentences (the engine's).
+        **({"summary": tuple(result.summary)} if result.summary else {}),
     }
 
 
@@ -235,7 +237,8 @@ def build_brief(
         last_published=dates[-1] if dates else None,
         n_sources=len(ordered),
     )
-    return Brief(story=story, sources=sources, summary=summary, **extra)
+    extra.setdefault("summary", summary)
+    return Brief(story=story, sources=sources, **extra)
 
 
 def source_labels(articles: Sequence[Article]) -> dict[str, str]:
