@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Levenshtein
 
-from .scores import cosines
+from .scores import cosines, quantize
 from .sentences import curly_quotes
 
 __all__ = [
@@ -221,7 +221,9 @@ class Claim:
 
     A source reports the claim only with the same numbers, no other month (``times``) and
     the same polarity: "14 injured" is not "17 injured", "in June" is not "in February",
-    "did not resign" is not "resigned".
+    "did not resign" is not "resigned". Polarity is the clause's main part's: a negation in
+    a detail the claim may leave out (", leaving residents without a road link") or in
+    another clause ("…, stressing it does not seek bases") does not negate it.
     """
 
     words: frozenset[str]
@@ -296,14 +298,15 @@ def statement(text: str, words: Words) -> Statement:
             parts[-1] = f"{parts[-1]} {pending}"
         else:
             parts.append(pending)
-    # Polarity is the sentence's, as a source sentence's is: a clause-level reading would
-    # make "X did Y, but Z did not" fail to match its own verbatim copy.
-    negated = is_negated(text)
-    return Statement(claims=tuple(_claim(p, words, names, negated) for p in parts), names=names)
+    return Statement(claims=tuple(_claim(p, words, names) for p in parts), names=names)
 
 
-def _claim(part: str, words: Words, names: frozenset[str], negated: bool) -> Claim:
+def _claim(part: str, words: Words, names: frozenset[str]) -> Claim:
     main = _SUBORDINATE.split(part, maxsplit=1)[0]
+    # Polarity is the main part's. A source sentence is split the same way, and a claim is
+    # held to the polarity of the source clause that carries most of its words, so a
+    # verbatim copy always matches ("X did Y, but Z did not" is one clause or two alike).
+    negated = is_negated(main)
     required = words.content(main)
     if len(required) < 3:
         required = words.content(part)
@@ -334,6 +337,12 @@ def _variant_in(word: str, others: frozenset[str]) -> bool:
 
 
 # --- the citer -----------------------------------------------------------------------------
+
+#: What a source sentence (or two joined) offers a claim: its content words, numbers, months
+#: and its clauses as (content words, negated).
+Span = tuple[
+    frozenset[str], frozenset[str], frozenset[str], tuple[tuple[frozenset[str], bool], ...]
+]
 
 
 @dataclass(frozen=True)
@@ -437,7 +446,7 @@ class Citer:
         self._content = [content_of(t) for t in self.tokens]
         self._numbers = [numbers_of(t) for t in texts]
         self._times = [times_of(t) for t in texts]
-        self._negated = [is_negated(t) for t in texts]
+        self._clauses: dict[int, tuple[tuple[frozenset[str], bool], ...]] = {}
         df: Counter[str] = Counter()
         for found in self._content:
             df.update(found)
@@ -478,14 +487,24 @@ class Citer:
         total = math.fsum(weights)
         return math.fsum(hits) / total if total else 0.0
 
+    def _polarity(self, claim: Claim, clauses: Sequence[tuple[frozenset[str], bool]]) -> bool:
+        """Say whether the source clause carrying most of ``claim``'s words has its polarity."""
+        if not clauses:
+            return not claim.negated
+        shares = [
+            (quantize(self.recall(claim.words, words)), negated) for words, negated in clauses
+        ]
+        best = max(share for share, _ in shares)
+        return any(negated == claim.negated for share, negated in shares if share == best)
+
     def _holds(
         self,
         said: Statement,
-        span: tuple[frozenset[str], frozenset[str], frozenset[str], bool],
+        span: Span,
         need: float,
         name_share: float | None = None,
     ) -> list[bool]:
-        have, stated, times, negated = span
+        have, stated, times, clauses = span
         name_need = self._names if name_share is None else name_share
         out = []
         for claim in said.claims:
@@ -496,15 +515,19 @@ class Citer:
                 # A month the source does not give is detail left out; another month is
                 # another time ("in June" is not "in February").
                 and (claim.times <= times or not times)
-                and claim.negated == negated
+                and self._polarity(claim, clauses)
                 and (not names or self.recall(names, have, names) >= name_need)
                 and self.recall(claim.words, have, said.names) >= need
                 and self.recall(claim.predicate, have) >= need
             )
         return out
 
-    def _span(self, row: int) -> tuple[frozenset[str], frozenset[str], frozenset[str], bool]:
-        return (self._content[row], self._numbers[row], self._times[row], self._negated[row])
+    def _span(self, row: int) -> Span:
+        clauses = self._clauses.get(row)
+        if clauses is None:
+            said = self.statement(self.texts[row])
+            clauses = self._clauses[row] = tuple((c.words, c.negated) for c in said.claims)
+        return (self._content[row], self._numbers[row], self._times[row], clauses)
 
     def match(self, said: Statement, sims: Floats, article: int) -> int | None:
         """Return the row of article number ``article`` that reports ``said``, or None.
@@ -532,7 +555,7 @@ class Citer:
             spans = [self._span(row)]
             if row + 1 < end:
                 a, b = self._span(row), self._span(row + 1)
-                spans.append((a[0] | b[0], a[1] | b[1], a[2] | b[2], a[3] or b[3]))
+                spans.append((a[0] | b[0], a[1] | b[1], a[2] | b[2], a[3] + b[3]))
             for span in spans:
                 found = [f or h for f, h in zip(found, self._holds(said, span, need), strict=True)]
                 if all(found):
@@ -589,6 +612,26 @@ class Citer:
     def sources(self, said: Statement, sims: Floats, own: int) -> list[int]:
         """Return the numbers of the articles that report ``said``, its own included."""
         return [a for a in range(len(self._bounds)) if a == own or self.reports(said, sims, a)]
+
+    def reporting(self, text: str, row: int) -> dict[int, tuple[int, ...]]:
+        """Return article number -> its sentence rows that report ``text`` (sentence ``row``).
+
+        The sentence's own article lists ``row`` only. Another article lists the row
+        ``match`` found first, then every row that alone reports it (``rows_reporting``).
+        Its keys are ``cite``'s answer.
+        """
+        sims = cosines(self.matrix, self.matrix[row])
+        said = self.statement(text)
+        own = self.article_of[row]
+        found: dict[int, tuple[int, ...]] = {own: (row,)}
+        for article in range(len(self._bounds)):
+            if article == own:
+                continue
+            first = self.match(said, sims, article)
+            if first is not None:
+                rest = [r for r in self.rows_reporting(said, sims, article) if r != first]
+                found[article] = (first, *rest)
+        return dict(sorted(found.items()))
 
     def cite(self, text: str, row: int) -> list[int]:
         """Return the articles that report ``text``, the printed form of sentence ``row``.

@@ -18,10 +18,14 @@ sentence's numbers, dates and polarity into claims, then:
   listed in ``Fact.copy_ids``. Conflict sides list every article that reports a value.
 * **Conflicts** (``conflicts``): one detector per kind (number, date, statement, name)
   over one ``conflicts.StoryView`` of the story.
+* **Evidence everywhere**: the same engine gives each summary sentence's cited sources
+  their sentence (``summary_evidence``) and says which sources a timeline entry lists
+  (``timelines.build_timeline``'s ``reporters``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -53,7 +57,7 @@ from .models import (
 from .quantities import QuantityInfo, extract_quantities
 from .quotes import find_quotes, merge_quotes
 from .scores import cosines, quantize
-from .timelines import DatedSentence, TimelineOptions, build_timeline, find_dates
+from .timelines import DatedSentence, Reporters, TimelineOptions, build_timeline, find_dates
 
 __all__ = [
     "CrossCheck",
@@ -62,6 +66,7 @@ __all__ = [
     "evidence_engine",
     "find_facts",
     "independent_roots",
+    "summary_evidence",
 ]
 
 Matrix = npt.NDArray[np.float32]
@@ -115,6 +120,8 @@ class CrossCheck:
     entities: tuple[Entity, ...]
     quotes: tuple[Quote, ...]
     statements: tuple[Statement, ...] = ()
+    #: The summary given to ``cross_check``, each sentence with its sources' sentences.
+    summary: tuple[SummarySentence, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -314,6 +321,63 @@ def _facts(
     return tuple(f for _, _, f in facts[: options.max_facts])
 
 
+def summary_evidence(
+    citer: Citer, summary: Sequence[SummarySentence], ids: Sequence[str]
+) -> tuple[SummarySentence, ...]:
+    """Give each summary sentence the sentence of each cited source that reports it.
+
+    The engine's own choice (``Citer.reporting``) for the sentence the summary printed; a
+    cited source the engine does not confirm (a summary cited by other thresholds) gets
+    no evidence, and the citations themselves are never changed.
+
+    Args:
+        citer: the story's evidence engine.
+        summary: the summary, as ``summaries.summarize`` wrote it.
+        ids: the article id of each of the engine's article numbers.
+    """
+    rows = dict(_summary_rows(citer, summary, ids))
+    out = []
+    for sentence in summary:
+        row = rows.get(sentence.text)
+        if row is None:
+            out.append(sentence)
+            continue
+        found = citer.reporting(sentence.text, row)
+        evidence = tuple(
+            Evidence(article_id=ids[a], sentence=citer.texts[found[a][0]])
+            for a in sorted(found, key=lambda a: ids[a])
+            if ids[a] in sentence.article_ids
+        )
+        out.append(dataclasses.replace(sentence, evidence=evidence))
+    return tuple(out)
+
+
+def _reporters(
+    citer: Citer,
+    ids: Sequence[str],
+    dates: Mapping[tuple[int, int], Sequence[DateMention]],
+) -> Reporters:
+    """The engine's answer for a dated sentence: article id -> its reporting sentences.
+
+    The engine is asked about the sentence without its date expressions: whether two
+    dates agree, and at which precision a source gives one, is the timeline's rule (a
+    source saying "opened in 1974" reports "opened on 2 May 1974", less precisely).
+    """
+    number = {article_id: a for a, article_id in enumerate(ids)}
+    first_row = {a: citer.article_of.index(a) for a in sorted(set(citer.article_of))}
+
+    def reporters(item: DatedSentence) -> dict[str, frozenset[int]]:
+        a = number[item.mention.article_id]
+        row = first_row[a] + item.mention.sentence
+        text = item.text
+        for mention in dates.get((a, item.mention.sentence), ()):
+            text = text.replace(mention.text, " ")
+        found = citer.reporting(" ".join(text.split()), row)
+        return {ids[b]: frozenset(r - first_row[b] for r in rows) for b, rows in found.items()}
+
+    return reporters
+
+
 def evidence_engine(
     analyses: Sequence[ArticleAnalysis],
     embeddings: Sequence[Matrix],
@@ -491,13 +555,14 @@ def cross_check(
         np.stack(vectors).astype(np.float32) if vectors else np.zeros((0, dim), dtype=np.float32)
     )
 
+    engine = citer or evidence_engine(analyses, embeddings, opts.evidence)
     facts = find_facts(
         analyses,
         embeddings,
         duplicate_of=duplicate_of,
         options=opts,
         summary=summary,
-        citer=citer,
+        citer=engine,
     )
     conflicts = find_conflicts(
         StoryView(
@@ -518,7 +583,7 @@ def cross_check(
             ),
         )
     )
-    timeline = build_timeline(dated, TimelineOptions())
+    timeline = build_timeline(dated, TimelineOptions(), reporters=_reporters(engine, ids, dates))
     said = [find_quotes(analysis, index, models.nlp) for analysis in analyses]
     quotes = merge_quotes([q for found, _ in said for q in found])
     statements = merge_quotes([s for _, found in said for s in found])
@@ -529,4 +594,5 @@ def cross_check(
         entities=index.entities,
         quotes=quotes,
         statements=statements,
+        summary=summary_evidence(engine, summary, ids),
     )

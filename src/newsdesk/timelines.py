@@ -16,23 +16,27 @@ mentions of all articles into entries, honestly:
 * an entry is cited to the sources whose own sentence gives its date at its precision
   (``article_ids``); a source that reports the event with a coarser date ("in 1974" under
   1974-05-02), or with a weekday resolved against a borrowed date, is listed apart
-  (``also_ids``).
+  (``also_ids``);
+* which sources report the entry is the evidence engine's decision (``citations.Citer``,
+  passed in as ``reporters``): a member sentence lists its source only when the engine
+  says that sentence reports the entry's text; the cosine merge only groups.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from .dates import find_dates
-from .models import DateMention, TimelineEntry
+from .models import DateMention, Evidence, TimelineEntry
 from .scores import cosine, cosines
 
 __all__ = [
     "DatedSentence",
+    "Reporters",
     "TimelineOptions",
     "build_timeline",
     "dates_agree",
@@ -77,18 +81,29 @@ class TimelineOptions:
     max_entries: int = 30
 
 
+#: The evidence engine's answer for a dated sentence: article id -> the indexes of its
+#: sentences that report that sentence (its own article: the sentence itself).
+Reporters = Callable[["DatedSentence"], Mapping[str, Collection[int]]]
+
+
 def _precision(date: str) -> int:
     return date.count("-")
 
 
 def build_timeline(
-    items: Sequence[DatedSentence], options: TimelineOptions | None = None
+    items: Sequence[DatedSentence],
+    options: TimelineOptions | None = None,
+    *,
+    reporters: Reporters | None = None,
 ) -> tuple[TimelineEntry, ...]:
     """Merge dated sentences of many articles into sorted timeline entries.
 
     Args:
         items: every date mention of the story with its sentence and embedding.
         options: thresholds.
+        reporters: the evidence engine: which sentences of which articles report an
+            entry's sentence. A member sentence lists its source only when the engine
+            accepts it. None: every member lists its source (no engine; tests of merging).
 
     Returns:
         Entries sorted by date, each with the most precise date its sentence states and the
@@ -150,13 +165,28 @@ def build_timeline(
         if text in used:
             continue  # a syndicated copy of a sentence already dated
         used.add(text)
+        head_item = items[best_member].mention
+        if reporters is not None:
+            accepted = reporters(items[best_member])
+            members = [
+                m
+                for m in members
+                if items[m].mention.sentence in accepted.get(items[m].mention.article_id, ())
+            ]
+            stating = [m for m in stating if m in members]
+        # Each source's own sentence: the one heading the entry, else its first member.
+        shown: dict[str, str] = {head_item.article_id: text}
+        for m in sorted(members, key=lambda m: (m not in stating, m)):
+            shown.setdefault(items[m].mention.article_id, items[m].text)
         cited = sorted({items[m].mention.article_id for m in stating})
+        also = sorted({items[m].mention.article_id for m in members} - set(cited))
         result.append(
             TimelineEntry(
                 date=head,
                 text=text,
                 article_ids=tuple(cited),
-                also_ids=tuple(sorted({items[m].mention.article_id for m in members} - set(cited))),
+                also_ids=tuple(also),
+                evidence=tuple(Evidence(a, shown[a]) for a in [*cited, *also] if a in shown),
             )
         )
     result.sort(key=lambda e: (e.date, -len(e.article_ids), e.text))

@@ -272,8 +272,10 @@ class _Citer:
     def cites(
         self, article_ids: Sequence[str], text: str, evidence: Sequence[Evidence] = ()
     ) -> list[Cite]:
-        # Where the entry carries the source's own sentence (facts, conflicts), link to that
-        # sentence; else find the sentence the entry's text comes from.
+        # Where the entry carries the source's own sentence (the evidence engine's choice for
+        # the summary, facts and the timeline; the conflict detectors' for conflicts), link
+        # to that sentence; else (quotes, entities, a brief cached before evidence) find the
+        # sentence the entry's text comes from.
         own = {e.article_id: e.sentence for e in evidence}
         out = []
         for aid in article_ids:
@@ -317,7 +319,7 @@ def story_view(
     """
     citer = _Citer(brief, texts)
     summary = [
-        {"text": s.text, "cites": citer.cites(s.article_ids, s.text)}
+        {"text": s.text, "cites": citer.cites(s.article_ids, s.text, s.evidence)}
         for s in brief.summary[:MAX_ITEMS]
     ]
     facts = [
@@ -360,9 +362,9 @@ def story_view(
             "date": t.date,
             "when": human_date(t.date),
             "text": t.text,
-            "cites": citer.cites(t.article_ids, t.text),
+            "cites": citer.cites(t.article_ids, t.text, t.evidence),
             # Sources that report the event with a coarser date (as the Markdown says).
-            "also": citer.cites(t.also_ids, t.text),
+            "also": citer.cites(t.also_ids, t.text, t.evidence),
         }
         for t in brief.timeline[:MAX_ITEMS]
     ]
