@@ -69,6 +69,39 @@ def test_numbers_negation_and_time_must_agree(models: Models, claim: str, source
     assert cited(models, claim, source) == [0]
 
 
+@pytest.mark.parametrize(
+    ("claim", "source"),
+    [
+        # A negation in the source's tail is detail, not the polarity of its main clause.
+        (
+            "Three people were killed and 22 injured when the Korvana ferry capsized.",
+            "Three people were killed and 22 injured when the Korvana ferry capsized, "
+            "leaving the island without a crossing to the mainland.",
+        ),
+        # A negation in another clause ("…, stressing it does not …") does not negate the
+        # clause that states the claim.
+        (
+            "The Velmoran navy will keep patrolling the Korvana strait, the admiral said.",
+            "The Velmoran navy will keep patrolling the Korvana strait, stressing it does "
+            "not seek a permanent base on the island.",
+        ),
+    ],
+)
+def test_polarity_is_the_clause_that_states_the_claim(
+    models: Models, claim: str, source: str
+) -> None:
+    assert cited(models, claim, source) == [0, 1]
+
+
+def test_a_negated_clause_is_not_its_positive(models: Models) -> None:
+    assert cited(
+        models,
+        "The Velmoran navy will not keep patrolling the Korvana strait, the admiral said.",
+        "The Velmoran navy will keep patrolling the Korvana strait, stressing it does "
+        "not seek a permanent base on the island.",
+    ) == [0]
+
+
 def test_months_are_names_not_words() -> None:
     assert times_of("The mayor may decide in May; talks resume in Sept.") == {"may", "sep"}
     assert times_of("A March on the capital") == {"mar"}
@@ -265,6 +298,72 @@ def test_facts_hold_what_the_summary_leaves_out_with_the_same_sources(models: Mo
     assert full.facts == ()
 
 
+def test_summary_sentences_carry_the_engines_sentence_of_each_cited_source(
+    models: Models,
+) -> None:
+    brief = _harbour(models, 30)
+    evidence = [(s.text, [(e.article_id, e.sentence) for e in s.evidence]) for s in brief.summary]
+    assert evidence == [
+        (
+            "Councillors in Velmora approved 40 million crowns for harbour works.",
+            [
+                (
+                    "a",
+                    "The Velmora city council approved a budget of 40 million crowns for "
+                    "the harbour on Monday.",
+                ),
+                (
+                    "b",
+                    "Velmora's council passed a 40 million crown budget for the harbour on Monday.",
+                ),
+                (
+                    "c",
+                    "Councillors in Velmora approved 40 million crowns for harbour works on Monday.",
+                ),
+            ],
+        ),
+        (
+            "Mayor Ilse Brandt said the new ferry terminal would open in 2032.",
+            [
+                ("a", "Mayor Ilse Brandt said the new ferry terminal would open in 2032."),
+                ("c", "Mayor Ilse Brandt said the new ferry terminal would open in 2032."),
+            ],
+        ),
+    ]
+
+
 def test_the_rich_example_has_summary_and_facts(models: Models) -> None:
     brief = _brief(models, RICH)
     assert brief.summary and brief.facts
+
+
+def test_web_citations_link_to_the_engines_sentence(models: Models) -> None:
+    from newsdesk.models import BriefSource, Evidence, StoryInfo, SummarySentence, TimelineEntry
+    from newsdesk.web.pages import split_article, story_view
+
+    text = (
+        "The council approved the budget on Monday.\n\n"
+        "Councillors in Velmora passed the harbour budget after a long debate.\n\n"
+        "Ferries will keep running."
+    )
+    source = article("b", text)
+    said = "The council approved the budget."
+    # The words of the summary's text are closest to sentence 0; the engine chose 1.
+    engine = (
+        Evidence("b", "Councillors in Velmora passed the harbour budget after a long debate."),
+    )
+    brief = Brief(
+        story=StoryInfo("s1", "Budget", None, None, 1),
+        sources=(BriefSource(id="S1", article_id="b", location="b.txt"),),
+        summary=(SummarySentence(said, ("b",), engine),),
+        timeline=(TimelineEntry("2025-10-13", said, ("b",), (), engine),),
+    )
+    context = story_view(
+        brief, {"b": split_article(source, models.nlp)}, version="v1", n_articles=1
+    )
+    assert [c.href for c in context["summary"][0]["cites"]] == ["/articles/b?hl=1#s-1"]
+    assert [c.href for c in context["timeline"][0]["cites"]] == ["/articles/b?hl=1#s-1"]
+    # A brief without evidence (cached before it) still finds the closest sentence.
+    old = Brief(story=brief.story, sources=brief.sources, summary=(SummarySentence(said, ("b",)),))
+    context = story_view(old, {"b": split_article(source, models.nlp)}, version="v1", n_articles=1)
+    assert [c.href for c in context["summary"][0]["cites"]] == ["/articles/b?hl=0#s-0"]

@@ -234,3 +234,31 @@ def test_web_page_lists_sources_that_report_an_event_less_precisely():
         "- **2025-10-14**: The span fell on 14 October. [S1] "
         "(also reported, less precisely, by S2)" in render_markdown(brief)
     )
+
+
+def test_the_evidence_engine_decides_which_sources_an_entry_lists():
+    # Three sentences merge on their vectors; the engine says b's does not report the
+    # entry's sentence (another figure), so b is listed neither as a source nor as "also".
+    fell = vec(1, 1, 0)
+    items = [
+        item("a", "2025-10-14", "The span fell on 14 October, injuring 14.", fell),
+        item("b", "2025-10-14", "The span fell on 14 October, injuring 17.", fell, sentence=3),
+        item("c", "2025-10", "The span fell in October, injuring 14.", fell, sentence=2),
+    ]
+    asked = []
+
+    def reporters(entry):
+        asked.append((entry.mention.article_id, entry.text))
+        return {"a": {0}, "b": {5}, "c": {2}}  # b: another of its sentences
+
+    timeline = build_timeline(items, reporters=reporters)
+    assert asked == [("a", "The span fell on 14 October, injuring 14.")]
+    assert [(e.text, e.article_ids, e.also_ids) for e in timeline] == [
+        ("The span fell on 14 October, injuring 14.", ("a",), ("c",)),
+    ]
+    assert [(e.article_id, e.sentence) for e in timeline[0].evidence] == [
+        ("a", "The span fell on 14 October, injuring 14."),
+        ("c", "The span fell in October, injuring 14."),
+    ]
+    # Without the engine every member lists its source (merging alone).
+    assert [(e.article_ids, e.also_ids) for e in build_timeline(items)] == [(("a", "b"), ("c",))]
