@@ -379,3 +379,28 @@ def test_designators_web_suffixes_appositions_and_acronyms_of_long_forms():
         ("Research in Motion", ("RIM",)),
         ("TMZ", ()),
     ]
+
+
+def test_given_name_forms_place_kinds_and_spelling_variants_of_long_names():
+    a = hand_analysis(
+        "a",
+        [
+            "Frederick C. LaRue died; Fred LaRue was 75.",
+            "The quake hit Qeshm island; Qeshm was shaken.",
+            "The Central Election Commission and the Central Elections Commission agreed.",
+        ],
+        [
+            ("Frederick C. LaRue", "PERSON"),
+            ("Fred LaRue", "PERSON"),
+            ("Qeshm island", "GPE"),
+            ("Qeshm", "GPE"),
+            ("Central Election Commission", "ORG"),
+            ("Central Elections Commission", "ORG"),
+        ],
+    )
+    index = resolve_entities([a])
+    assert sorted((e.name, e.aliases) for e in index.entities) == [
+        ("Central Elections Commission", ("Central Election Commission",)),
+        ("Frederick C. LaRue", ("Fred LaRue",)),
+        ("Qeshm", ("Qeshm island",)),
+    ]

@@ -85,6 +85,11 @@ _DESIGNATORS = frozenset({"inc", "corp", "corporation", "co", "ltd", "llc", "plc
 # topics (benchmarks/entity_merging.py --split train): 5.0 dropped gold ORG mentions
 # ("Police"), 5.5 none; re-run it after changing.
 _COMMON_ZIPF = 5.5
+# A place's kind written after its name in lower case is no part of the name.
+_PLACE_KINDS = frozenset(
+    {"city", "town", "village", "province", "state", "county", "region", "district"}
+    | {"island", "islands", "capital", "neighborhood", "neighbourhood", "area", "country"}
+)
 _GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # Labels the NER gives names it does not recognise as such ("Klitschko" NORP, "Jermayne"
 # PRODUCT): such a one-word mention only joins a person its own article names in full.
@@ -166,6 +171,8 @@ def name_tokens(text: str) -> tuple[str, ...]:
             continue  # "General Motors Corp" is General Motors, "Apple Inc." is Apple
         if index == len(words) - 1 and len(tokens) > 1 and lowered in _GENERATIONS:
             continue  # "Arcade Joseph Comeaux Jr." is Comeaux
+        if index == len(words) - 1 and tokens and bare in _PLACE_KINDS:
+            continue  # "Qeshm island" is Qeshm; "Kansas City" keeps its capital
         folded = fold_token(bare)
         if folded:
             tokens.append(folded)
@@ -178,6 +185,18 @@ def _token_match(a: str, b: str) -> bool:
     if len(a) < 4 or len(b) < 4 or a[0] != b[0]:
         return False
     return fuzz.ratio(a, b) >= _TOKEN_SIMILARITY
+
+
+def _given_match(a: str, b: str) -> bool:
+    """Given names also match as an initial (M = Mark) or a short form (Fred = Frederick)."""
+    if _token_match(a, b):
+        return True
+    shorter, longer = sorted((a, b), key=len)
+    return (
+        len(shorter) == 1
+        and longer[0] == shorter
+        or (len(shorter) >= 3 and longer.startswith(shorter))
+    )
 
 
 def names_compatible(short: Sequence[str], long: Sequence[str]) -> bool:
@@ -197,7 +216,7 @@ def names_compatible(short: Sequence[str], long: Sequence[str]) -> bool:
         return False
     position = 0
     for token in short[:-1]:
-        while position < len(long) - 1 and not _token_match(token, long[position]):
+        while position < len(long) - 1 and not _given_match(token, long[position]):
             position += 1
         if position >= len(long) - 1:
             return False
@@ -482,6 +501,14 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
         }
         if len(longer) == 1:
             union.union(a, longer.pop())
+    # Spelling variants of a longer organisation or place name: the same number of words,
+    # each the same up to transliteration (Academy of Motion Picture(s) Arts and Sciences).
+    things = [i for i in range(len(groups)) if not is_person[i] and len(groups[i].key) > 2]
+    for position, a in enumerate(things):
+        for b in things[position + 1 :]:
+            ka, kb = groups[a].key, groups[b].key
+            if len(ka) == len(kb) and all(map(_token_match, ka, kb)):
+                union.union(a, b)
 
     # 4. Acronyms: initials of a long form (US = United States) or an explicit definition.
     definitions = _acronym_pairs(analyses)
@@ -612,7 +639,8 @@ def _canonical(forms: Counter[str]) -> str:
     """Most complete form (most name tokens; an acronym counts none), not shouted, then the
     most frequent spelling ignoring case, then the most frequent casing, then the form with
     more lower-case letters (al-Kadhimi over Al-Kadhimi) and the longer one. Between equally
-    frequent forms, the one without a corporate designator wins (Apple over Apple Inc)."""
+    frequent forms, the one without a corporate designator or a place kind wins (Apple over
+    Apple Inc, Qeshm over Qeshm island)."""
 
     def rank(form: str) -> tuple[int, bool, int, int, bool, int, int, str]:
         informative = len(name_tokens(form)) if not _is_acronym(form) else 0
@@ -620,7 +648,9 @@ def _canonical(forms: Counter[str]) -> str:
         spelled = sum(n for f, n in forms.items() if f.casefold() == form.casefold())
         lower = sum(c.islower() for c in form)
         words = form.split()
-        designated = len(words) > 1 and words[-1].lower().rstrip(".") in _DESIGNATORS
+        designated = len(words) > 1 and (
+            words[-1].lower().rstrip(".") in _DESIGNATORS or words[-1] in _PLACE_KINDS
+        )
         return (
             -informative,
             shouted,
