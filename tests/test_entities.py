@@ -404,3 +404,12 @@ def test_given_name_forms_place_kinds_and_spelling_variants_of_long_names():
         ("Frederick C. LaRue", ("Fred LaRue",)),
         ("Qeshm", ("Qeshm island",)),
     ]
+
+
+def test_a_group_adjective_stays_no_entity_whatever_its_context():
+    a = hand_analysis(
+        "a",
+        ["The Iraqi government met Iraqi forces.", "Iraqi shares rose."],
+        [("Iraqi", "NORP")],
+    )
+    assert resolve_entities([a]).entities == ()

@@ -594,6 +594,8 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             and len(tokens) > 1
             and any(len(k) > len(tokens) for k in cluster_keys[union.find(own)])
         ) or tokens in not_person:
+            if mention.label in _JOINERS and len(tokens) == 1:
+                assignment[m_index] = -1  # an unknown word ("Iraqi" NORP) named no one here
             continue
         fits = sorted(
             root
