@@ -413,3 +413,13 @@ def test_a_group_adjective_stays_no_entity_whatever_its_context():
         [("Iraqi", "NORP")],
     )
     assert resolve_entities([a]).entities == ()
+
+
+def test_a_possessive_before_an_organisation_cue_still_counts():
+    a = hand_analysis(
+        "a",
+        ["Brannock's shares fell.", "Brannock's spokesman declined to comment."],
+        [("Brannock", "PERSON")],
+    )
+    (entity,) = resolve_entities([a]).entities
+    assert (entity.name, entity.type) == ("Brannock", "ORG")

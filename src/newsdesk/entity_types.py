@@ -73,7 +73,7 @@ PERSON_AFTER = re.compile(
     r"^(?:,\s*who\b|\s+(?:said|says|told|added)\s+(?:he|she|his|her)\b)", re.IGNORECASE
 )
 _ORG_AFTER = re.compile(
-    r"^(?:['’]s?\s+)?(?:,\s*which\s+(?:is|was|has|had|said|says)\b|\s+(?:said|says|told|added)\s+"
+    r"^(?:['’]s?)?(?:,\s*which\s+(?:is|was|has|had|said|says)\b|\s+(?:said|says|told|added)\s+"
     r"(?:it|its)\b|\s+(?:shares|stock|employees|staff|executives|officials|headquarters|"
     r"subsidiary|spokesman|spokeswoman|spokesperson|reported|reports|correspondent)\b)",
     re.IGNORECASE,
