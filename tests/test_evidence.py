@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from _stories import article, embed_all
 from newsdesk.articles import clean
 from newsdesk.briefs import BriefOptions, build_brief
-from newsdesk.citations import times_of
+from newsdesk.citations import acronyms_of, times_of
 from newsdesk.facts import FactOptions, evidence_engine, find_facts
 from newsdesk.models import Article, Brief
 from newsdesk.nlp import Models
@@ -100,6 +100,19 @@ def test_a_negated_clause_is_not_its_positive(models: Models) -> None:
         "The Velmoran navy will keep patrolling the Korvana strait, stressing it does "
         "not seek a permanent base on the island.",
     ) == [0]
+
+
+def test_an_acronym_names_its_long_form(models: Models) -> None:
+    # "The V.N.L." names "the Velmoran National League" (initials of the capitalised run,
+    # connectors left out), and the other way round.
+    long = "The Velmoran National League expelled the Korvana club over unpaid wages."
+    short = "The V.N.L. expelled the Korvana club over unpaid wages on Friday."
+    assert cited(models, long, short) == [0, 1]
+    assert cited(models, short, long) == [0, 1]
+    # Another body's initials name another body.
+    assert cited(models, long, "The KFL expelled the Korvana club over unpaid wages.") == [0]
+    assert acronyms_of("The U.S. and the EU met at NATO headquarters.") == {"US", "EU", "NATO"}
+    assert acronyms_of("BREAKING: US TROOPS LEAVE") == frozenset()  # a shouted headline
 
 
 def test_months_are_names_not_words() -> None:

@@ -140,8 +140,63 @@ class Words:
         return content_of(self.tokens(text))
 
     def names(self, text: str) -> frozenset[str]:
-        """Return stems of capitalised words not opening a sentence: proper names."""
-        return frozenset(self.tokens(" ".join(_NAME_WORDS.findall(text))))
+        """Return stems of capitalised words not opening a sentence: proper names.
+
+        Acronyms (``acronyms_of``) are names too, kept upper-case: "US" is a country, "us"
+        a pronoun.
+        """
+        return frozenset(self.tokens(" ".join(_NAME_WORDS.findall(text)))) | acronyms_of(text)
+
+    def runs(self, text: str) -> tuple[tuple[frozenset[str], str], ...]:
+        """Return each run of capitalised words as (its stems, its initials).
+
+        Example:
+            >>> [(sorted(run), initials) for run, initials in Words().runs(
+            ...     "Talks in the United States of America ended.")]
+            [(['america', 'unit'], 'USA')]
+        """
+        out = []
+        for run in _NAME_RUN.findall(_dotless(text)):
+            initials = _initials(run)
+            if initials:
+                out.append((content_of(self.tokens(run)), initials))
+        return tuple(out)
+
+
+# Acronyms: "U.S." = "US" = "United States", "EU" = "European Union", as ``entities`` matches
+# an acronym to its long form (initials of the capitalised words, connectors left out).
+# A general rule of English names, not a list: no acronym or name is spelled out here.
+_DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+_UPPER = re.compile(r"[A-Z]")
+_LOWER = re.compile(r"[a-z]")
+_CONNECTOR_TEXT = "of and for the"
+_CONNECTORS = frozenset(_CONNECTOR_TEXT.split())
+_NAME_RUN = re.compile(r"\b[A-Z][\w'’]*(?:\s+(?:(?:of|and|for|the)\s+){0,2}[A-Z][\w'’]*)+")
+
+
+def _dotless(text: str) -> str:
+    return _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
+
+
+def _initials(run: str) -> str:
+    words = [w for w in run.split() if w.lower() not in _CONNECTORS]
+    return "".join(w[0] for w in words) if 2 <= len(words) <= 6 else ""
+
+
+def acronyms_of(text: str) -> frozenset[str]:
+    """Return the acronyms a text writes (upper-case words of 2-6 letters, dots out).
+
+    A text mostly in capitals (a shouted headline) has none.
+
+    Example:
+        >>> sorted(acronyms_of("The U.S. and the EU met at NATO headquarters."))
+        ['EU', 'NATO', 'US']
+    """
+    found = _ACRONYM.findall(_dotless(text))
+    if not found or len(_UPPER.findall(text)) > len(_LOWER.findall(text)):
+        return frozenset()
+    return frozenset(found)
 
 
 def _fold(text: str) -> str:
@@ -235,10 +290,15 @@ class Claim:
 
 @dataclass(frozen=True)
 class Statement:
-    """What a sentence claims, and the proper names it uses (matched across spellings)."""
+    """What a sentence claims, and the proper names it uses (matched across spellings).
+
+    ``runs``: its runs of capitalised words with their initials ("United States", "US"):
+    a source that writes the acronym names the run.
+    """
 
     claims: tuple[Claim, ...]
     names: frozenset[str]
+    runs: tuple[tuple[frozenset[str], str], ...] = ()
 
 
 # What a sentence claims, for citing: attribution ("…, the State Department said.",
@@ -298,7 +358,9 @@ def statement(text: str, words: Words) -> Statement:
             parts[-1] = f"{parts[-1]} {pending}"
         else:
             parts.append(pending)
-    return Statement(claims=tuple(_claim(p, words, names) for p in parts), names=names)
+    return Statement(
+        claims=tuple(_claim(p, words, names) for p in parts), names=names, runs=words.runs(text)
+    )
 
 
 def _claim(part: str, words: Words, names: frozenset[str]) -> Claim:
@@ -307,9 +369,9 @@ def _claim(part: str, words: Words, names: frozenset[str]) -> Claim:
     # held to the polarity of the source clause that carries most of its words, so a
     # verbatim copy always matches ("X did Y, but Z did not" is one clause or two alike).
     negated = is_negated(main)
-    required = words.content(main)
+    required = words.content(main) | acronyms_of(main)
     if len(required) < 3:
-        required = words.content(part)
+        required = words.content(part) | acronyms_of(part)
     # The predicate must be found too, not only the names: "Varkonen met port operators"
     # does not report "Varkonen promised an inquiry".
     predicate = required - names if len(required - names) >= 2 else required
@@ -339,10 +401,8 @@ def _variant_in(word: str, others: frozenset[str]) -> bool:
 # --- the citer -----------------------------------------------------------------------------
 
 #: What a source sentence (or two joined) offers a claim: its content words, numbers, months
-#: and its clauses as (content words, negated).
-Span = tuple[
-    frozenset[str], frozenset[str], frozenset[str], tuple[tuple[frozenset[str], bool], ...]
-]
+#: and its rows (whose clauses give the polarity).
+Span = tuple[frozenset[str], frozenset[str], frozenset[str], tuple[int, ...]]
 
 
 @dataclass(frozen=True)
@@ -443,9 +503,14 @@ class Citer:
         self.texts = list(texts)
         self.article_of = [int(a) for a in article_of]
         self.tokens = [self.words.tokens(t) for t in texts]
-        self._content = [content_of(t) for t in self.tokens]
+        # A sentence also offers its acronyms and its capitalised runs' initials.
+        self._content = [
+            content_of(tokens) | acronyms_of(text) | {i for _, i in self.words.runs(text)}
+            for text, tokens in zip(texts, self.tokens, strict=True)
+        ]
         self._numbers = [numbers_of(t) for t in texts]
         self._times = [times_of(t) for t in texts]
+        self._negated = [is_negated(t) for t in texts]
         self._clauses: dict[int, tuple[tuple[frozenset[str], bool], ...]] = {}
         df: Counter[str] = Counter()
         for found in self._content:
@@ -487,8 +552,11 @@ class Citer:
         total = math.fsum(weights)
         return math.fsum(hits) / total if total else 0.0
 
-    def _polarity(self, claim: Claim, clauses: Sequence[tuple[frozenset[str], bool]]) -> bool:
+    def _polarity(self, claim: Claim, rows: Sequence[int]) -> bool:
         """Say whether the source clause carrying most of ``claim``'s words has its polarity."""
+        if not any(self._negated[row] for row in rows):
+            return not claim.negated  # no cue anywhere: every clause is positive
+        clauses = [clause for row in rows for clause in self._clauses_of(row)]
         if not clauses:
             return not claim.negated
         shares = [
@@ -504,7 +572,11 @@ class Citer:
         need: float,
         name_share: float | None = None,
     ) -> list[bool]:
-        have, stated, times, clauses = span
+        have, stated, times, rows = span
+        # A run the source writes as its acronym is named ("United States" in "the US …").
+        for run, initials in said.runs:
+            if initials in have:
+                have = have | run
         name_need = self._names if name_share is None else name_share
         out = []
         for claim in said.claims:
@@ -515,19 +587,22 @@ class Citer:
                 # A month the source does not give is detail left out; another month is
                 # another time ("in June" is not "in February").
                 and (claim.times <= times or not times)
-                and self._polarity(claim, clauses)
                 and (not names or self.recall(names, have, names) >= name_need)
                 and self.recall(claim.words, have, said.names) >= need
                 and self.recall(claim.predicate, have) >= need
+                and self._polarity(claim, rows)
             )
         return out
 
-    def _span(self, row: int) -> Span:
+    def _clauses_of(self, row: int) -> tuple[tuple[frozenset[str], bool], ...]:
         clauses = self._clauses.get(row)
         if clauses is None:
             said = self.statement(self.texts[row])
             clauses = self._clauses[row] = tuple((c.words, c.negated) for c in said.claims)
-        return (self._content[row], self._numbers[row], self._times[row], clauses)
+        return clauses
+
+    def _span(self, row: int) -> Span:
+        return (self._content[row], self._numbers[row], self._times[row], (row,))
 
     def match(self, said: Statement, sims: Floats, article: int) -> int | None:
         """Return the row of article number ``article`` that reports ``said``, or None.
