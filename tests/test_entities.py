@@ -341,8 +341,23 @@ def test_a_name_whose_contexts_name_two_kinds_of_thing_is_two_entities():
 def test_labels_that_disagree_without_context_stay_one_entity():
     a = hand_analysis("a", ["Velmora reopened.", "Velmora said no."], [("Velmora", "GPE")])
     b = hand_analysis("b", ["Velmora closed."], [("Velmora", "PERSON")])
-    (entity,) = resolve_entities([a, b]).entities
-    assert (entity.name, entity.type, entity.mentions) == ("Velmora", "GPE", 3)
+    c = hand_analysis("c", ["Velmora waited."], [("Velmora", "GPE")])
+    (entity,) = resolve_entities([a, b, c]).entities
+    assert (entity.name, entity.type, entity.mentions) == ("Velmora", "GPE", 4)
+
+
+def test_an_article_repeating_one_label_casts_one_label_vote():
+    # Article a tags Halvik ORG four times: one judgement of one model on one string, so one
+    # vote (2), against PERSON from b and c (2 + 2); a context cue still counts per mention.
+    a = hand_analysis(
+        "a",
+        ["Halvik spoke.", "Halvik left.", "Halvik returned.", "Halvik waved."],
+        [("Halvik", "ORG")],
+    )
+    b = hand_analysis("b", ["Halvik spoke."], [("Halvik", "PERSON")])
+    c = hand_analysis("c", ["Halvik agreed."], [("Halvik", "PERSON")])
+    (entity,) = resolve_entities([a, b, c]).entities
+    assert (entity.name, entity.type, entity.mentions) == ("Halvik", "PERSON", 6)
 
 
 def test_designators_web_suffixes_appositions_and_acronyms_of_long_forms():

@@ -36,6 +36,8 @@ from wordfreq import zipf_frequency
 from .entity_types import (
     PERSON,
     PERSON_TITLES,
+    PLACE,
+    PLACES,
     by_referent,
     context_votes,
     cue_votes,
@@ -467,7 +469,7 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             )
         )
     is_person = [
-        type_of(sum((votes[i] for i in members[g]), Counter()), Counter()) == PERSON
+        type_of(_summed(mentions, votes, members[g]), Counter()) == PERSON
         for g in range(len(groups))
     ]
     union = _UnionFind(len(groups))
@@ -526,7 +528,7 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
     #    Indianapolis Colts): a suffix of exactly one longer organisation; a one-word suffix
     #    only between organisations ("Orleans" is no short form of the city).
     is_org = [
-        type_of(sum((votes[i] for i in members[g]), Counter()), Counter()) == "ORG"
+        type_of(_summed(mentions, votes, members[g]), Counter()) == "ORG"
         for g in range(len(groups))
     ]
     for g_index, group in enumerate(groups):
@@ -667,6 +669,26 @@ def _canonical(forms: Counter[str]) -> str:
     return sorted(forms, key=rank)[0]
 
 
+def _summed(
+    mentions: Sequence[tuple[Mention, str, tuple[str, ...]]],
+    votes: Sequence[Counter[str]],
+    indices: Iterable[int],
+) -> Counter[str]:
+    """The type votes of some mentions: every context cue, but one NER label vote per form
+    and article. An article that repeats a name repeats the model's one judgement of it
+    (Bettie Page ORG twelve times): counted per mention, it outvoted every cue. ECB+ train
+    typing 83.3 -> 84.2 (benchmarks/entity_merging.py --split train)."""
+    total: Counter[str] = Counter()
+    seen: set[tuple[str, str, str]] = set()
+    for i in indices:
+        mention, form, _ = mentions[i]
+        total.update(cue_votes(mention, votes[i]))
+        if (mention.article_id, form, mention.label) not in seen:
+            seen.add((mention.article_id, form, mention.label))
+            total[PLACE if mention.label in PLACES else mention.label] += 2
+    return total
+
+
 def _build_index(
     mentions: Sequence[tuple[Mention, str, tuple[str, ...]]],
     votes: Sequence[Counter[str]],
@@ -685,9 +707,9 @@ def _build_index(
     for indices in parts:
         forms: Counter[str] = Counter(mentions[i][1] for i in indices)
         labels = Counter(mentions[i][0].label for i in indices)
-        # All mentions of all sources vote (NER label + context); persons win ties: NER
-        # mislabels names as GPE/ORG far more often than the reverse.
-        label = type_of(sum((votes[i] for i in indices), Counter()), labels)
+        # All mentions of all sources vote; persons win ties: NER mislabels names as GPE/ORG
+        # far more often than the reverse.
+        label = type_of(_summed(mentions, votes, indices), labels)
         name = _canonical(forms)
         if label != PERSON and _common_english(name):
             continue  # "State", "Police": a common word, not a name

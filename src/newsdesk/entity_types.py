@@ -6,8 +6,9 @@ more than its label: a title before it ("Mayor Dorotea Halvik"), its age after i
 city of" before it, the pronoun the report uses for it ("said she", "said its"), what only
 an organisation has ("Dell shares", "Reuters reported", "(Reuters)"), the head noun of a
 multiword name ("Korvane Bridge", "Ministry of Transport", "Harbour Master"). Each mention
-votes its label (2) and its strongest cue (3; 1 for weak ones such as "in X"); an
-entity's type is the sum over all its mentions in all sources (``type_of``).
+votes its strongest cue (3; 1 for weak ones such as "in X") and each form its NER label
+once per article (2); an entity's type is the sum over all its mentions in all sources
+(``type_of``).
 
 A name that the contexts of its mentions give to two kinds of thing (Dell the company,
 Dell the man) is two referents (``by_referent``); a name whose labels disagree but whose
@@ -52,6 +53,8 @@ PERSON_TITLES = frozenset(
     | {"spokeswoman", "spokesperson", "commissioner", "ambassador", "inspector", "professor"}
     | {"prof", "bishop", "cardinal", "archbishop", "ayatollah", "imam", "emir", "striker"}
     | {"midfielder", "defender", "goalkeeper", "quarterback", "pitcher", "boxer", "champion"}
+    | {"star", "icon", "legend", "model", "author", "writer", "director", "producer", "host"}
+    | {"filmmaker", "comedian", "journalist", "reporter", "photographer", "swimmer", "artist"}
 )
 # Titles that also begin names of organisations ("General Motors", "General Electric").
 _NAME_WORDS = frozenset({"general"})
