@@ -12,16 +12,18 @@ are the cross-document event chains (``ACTION_*``, ``NEG_ACTION_*``) mentioned i
   both as evidence; gold: they mention one event chain. Pairwise precision/recall/F1 over
   every pair of scored sentences of different reports of a story. The fact list is uncapped
   here (``max_facts`` only trims what is shown).
-* **Citation precision**: for each summary sentence and each fact with gold events, a cited
-  source other than its own is right when the source mentions one of those events. Recall:
-  of the sources mentioning one.
+* **Citation precision and recall**: for each summary sentence and each fact with gold
+  events, a cited source other than its own is right when the source mentions one of those
+  events (precision); every source that mentions one should be cited (recall).
 * **Baseline**, same sentences, same process: TF-IDF (fit on the story's sentences) cosine
   >= t makes a pair one fact, and a source is cited when one of its sentences reaches t; t is
-  chosen on the train topics for the best F1 (pairs, citations apart).
+  chosen on the train topics, once for the best F1 and once as the lowest t whose precision
+  is >= 0.9 (pairs and citations apart).
 
 Split (Cybulska & Vossen 2015): test = topics 36-45, dev = 2 5 12 18 21 23 34 35, train = the
-rest. ``--tune`` grids ``citations.EvidenceOptions`` on train (best pair F1 with precision >=
-0.9, then citation precision) and prints the grid; the default run reports on test.
+rest. ``--tune`` grids ``citations.EvidenceOptions`` on train (among settings whose pair and
+citation precision are both >= 0.9: the best citation F1, then the best pair F1) and prints
+the grid; the default run reports on test.
 
 Run: python benchmarks/evidence.py [--data ../shared/data/ecbplus] [--split test]
          [--tune] [--update README.md]
@@ -33,6 +35,7 @@ import argparse
 import csv
 import itertools
 import json
+import os
 import pickle
 import re
 import sys
@@ -276,11 +279,11 @@ def baseline(
     return pair_counts(story, same), citation_counts(story, cited)
 
 
-def choose_baseline(stories: Sequence[Story]) -> tuple[float, float, float]:
-    """The TF-IDF cut-offs on train: best pair F1, first with pair P >= 0.9, best cite F1."""
+def choose_baseline(stories: Sequence[Story]) -> tuple[float, float, float, float]:
+    """The TF-IDF cut-offs on train: pairs (best F1, first with P >= 0.9), citations (same)."""
     sims = [tfidf(s) for s in stories]
     best_pair, best_cite = (-1.0, 0.0), (-1.0, 0.0)
-    precise = 0.95
+    precise = precise_cite = 0.95
     for t in [round(0.05 * k, 2) for k in range(2, 19)]:
         pairs, cites = Counts(), Counts()
         for story, m in zip(stories, sims, strict=True):
@@ -291,15 +294,17 @@ def choose_baseline(stories: Sequence[Story]) -> tuple[float, float, float]:
         best_cite = max(best_cite, (round(cites.prf()[2], 6), t))
         if pairs.prf()[0] >= 0.9:
             precise = min(precise, t)
-    return best_pair[1], precise, best_cite[1]
+        if cites.prf()[0] >= 0.9:
+            precise_cite = min(precise_cite, t)
+    return best_pair[1], precise, best_cite[1], precise_cite
 
 
 GRID = {
-    "same_claim": (0.5, 0.55, 0.6, 0.65),
-    "cite_recall": (0.45, 0.6),
+    "same_claim": (0.35, 0.4, 0.45, 0.5, 0.55),
+    "cite_recall": (0.25, 0.3, 0.35, 0.4, 0.45, 0.5),
     "near_claim": (0.7,),
     "loose_recall": (0.3,),
-    "name_recall": (0.0, 0.5, 1.0),
+    "name_recall": (0.35, 0.5),
 }
 
 
@@ -319,42 +324,52 @@ def tune(stories: Sequence[Story]) -> EvidenceOptions:
             "cite P/R {:.3f} {:.3f}".format(*cites.prf()[:2]),
             flush=True,
         )
-    ok = [r for r in rows if r[1][0] >= 0.9] or rows
-    best = max(ok, key=lambda r: (round(r[1][2], 6), round(r[2][0], 6)))
+    ok = [r for r in rows if r[1][0] >= 0.9 and r[2][0] >= 0.9] or rows
+    best = max(ok, key=lambda r: (round(r[2][2], 6), round(r[1][2], 6)))
     print("chosen:", best[0])
     return best[0]
 
 
-def table(split: str, n: int, results: dict[str, tuple[Counts, Counts]], seconds: float) -> str:
-    (mine, _), *_, (precise, _) = results.values()
+def table(
+    split: str, n: int, results: dict[str, tuple[Counts, Counts]], seconds: float, load: float
+) -> str:
+    (mine, mine_cites), *_, (precise, precise_cites) = results.values()
     p_ok = mine.prf()[0] >= 0.9
     r_ok = mine.prf()[1] > precise.prf()[1]
     verdict = (
         "Aim (pair precision >= 0.9 at recall above TF-IDF's at that precision): precision "
-        f"{'met' if p_ok else 'not met'}, recall {'met' if r_ok else 'not met'}."
+        f"{'met' if p_ok else 'not met'}, recall {'met' if r_ok else 'not met'}. "
+        "Citations (precision >= 0.9 kept): precision "
+        f"{'met' if mine_cites.prf()[0] >= 0.9 else 'not met'}, recall "
+        f"{mine_cites.prf()[1]:.3f} against TF-IDF's {precise_cites.prf()[1]:.3f} at "
+        "precision >= 0.9."
     )
     lines = [
         f"ECB+ {split} topics ({n} stories, one per gold event), "
         "`python benchmarks/evidence.py --split test`:",
         "",
-        "| system | fact pairs P | R | F1 | citations P | R |",
-        "|---|---|---|---|---|---|",
+        "| system | fact pairs P | R | F1 | citations P | R | F1 |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, (pairs, cites) in results.items():
         p, r, f = pairs.prf()
-        cp, cr, _ = cites.prf()
-        lines.append(f"| {name} | {p:.3f} | {r:.3f} | {f:.3f} | {cp:.3f} | {cr:.3f} |")
+        cp, cr, cf = cites.prf()
+        lines.append(f"| {name} | {p:.3f} | {r:.3f} | {f:.3f} | {cp:.3f} | {cr:.3f} | {cf:.3f} |")
     lines += [
         "",
         "Fact pairs: two sentences of different reports listed as evidence of one fact, against",
         "ECB+ gold cross-document event chains (both mention one chain). Citations: a source",
         "cited for a summary sentence or a fact (other than its own) mentions one of the",
-        "sentence's gold events. Evidence thresholds (`citations.EvidenceOptions`) and the",
-        "baseline's TF-IDF cosine cut-offs were chosen on the train topics. A fact is one",
-        "claim; a gold chain is one event that many different claims mention (who, where,",
-        "the reaction), so facts find few of the gold pairs.",
+        "sentence's gold events (precision); every source that mentions one is cited",
+        "(recall). Evidence thresholds (`citations.EvidenceOptions`) and the baseline's",
+        "TF-IDF cosine cut-offs were chosen on the train topics. A fact is one claim, and a",
+        "source is cited for a sentence only when it reports that claim; a gold chain is one",
+        "event that many different claims mention (who, where, the toll, the reaction), and a",
+        "source counts for recall when any of its sentences mentions the event, so claim-level",
+        "evidence finds few of the gold pairs and sources.",
         verdict,
-        f"Ours ran in {seconds:.0f} s (facts and summaries; sentences and vectors before).",
+        f"Ours: {seconds:.0f} CPU s (facts and summaries; sentences and vectors before), "
+        f"load average {load:.1f}.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -400,9 +415,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.tune:
         tune(train)
         return 0
-    t_pair, t_precise, t_cite = choose_baseline(train)
+    t_pair, t_precise, t_cite, t_cite_precise = choose_baseline(train)
     stories = train if args.split == "train" else stories_of(args.split)
-    start = time.perf_counter()
+    start = time.process_time()
     mine_pairs, mine_cites = Counts(), Counts()
     cited_rows = []
     for story in stories:
@@ -410,18 +425,21 @@ def main(argv: list[str] | None = None) -> int:
         mine_pairs.add(p)
         mine_cites.add(c)
         cited_rows.append(rows)
-    seconds = time.perf_counter() - start
+    seconds = time.process_time() - start
     results = {"newsdesk (evidence engine)": (mine_pairs, mine_cites)}
-    for name, cut in (("best F1", t_pair), ("precision >= 0.9", t_precise)):
+    for name, cut, cite_cut in (
+        ("best F1", t_pair, t_cite),
+        ("precision >= 0.9", t_precise, t_cite_precise),
+    ):
         base_pairs, base_cites = Counts(), Counts()
         for story, rows in zip(stories, cited_rows, strict=True):
             # Citations: the same sentences ours cited (summary sentences and facts).
-            p, c = baseline(story, tfidf(story), cut, t_cite, rows)
+            p, c = baseline(story, tfidf(story), cut, cite_cut, rows)
             base_pairs.add(p)
             base_cites.add(c)
-        label = f"TF-IDF cosine, train {name} (pairs >= {cut}, citations >= {t_cite})"
+        label = f"TF-IDF cosine, train {name} (pairs >= {cut}, citations >= {cite_cut})"
         results[label] = (base_pairs, base_cites)
-    markdown = table(args.split, len(stories), results, seconds)
+    markdown = table(args.split, len(stories), results, seconds, os.getloadavg()[0])
     sys.stdout.write(markdown)
     if args.update:
         path = Path(args.update)
