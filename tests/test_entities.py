@@ -438,3 +438,13 @@ def test_a_possessive_before_an_organisation_cue_still_counts():
     )
     (entity,) = resolve_entities([a]).entities
     assert (entity.name, entity.type) == ("Brannock", "ORG")
+
+
+def test_an_outlet_told_or_with_reporters_is_an_organisation_and_de_is_of():
+    a = hand_analysis(
+        "a",
+        ["Ilka Torvan told Coastline on Monday.", "A Coastline reporter saw the Stade de Korva."],
+        [("Ilka Torvan", "PERSON"), ("Coastline", "PERSON"), ("Stade de Korva", "ORG")],
+    )
+    types = {e.name: e.type for e in resolve_entities([a]).entities}
+    assert types == {"Ilka Torvan": "PERSON", "Coastline": "ORG", "Stade de Korva": "FAC"}

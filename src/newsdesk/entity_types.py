@@ -78,11 +78,16 @@ PERSON_AFTER = re.compile(
 _ORG_AFTER = re.compile(
     r"^(?:['’]s?)?(?:,\s*which\s+(?:is|was|has|had|said|says)\b|\s+(?:said|says|told|added)\s+"
     r"(?:it|its)\b|\s+(?:shares|stock|employees|staff|executives|officials|headquarters|"
-    r"subsidiary|spokesman|spokeswoman|spokesperson|reported|reports|correspondent)\b)",
+    r"subsidiary|spokesman|spokeswoman|spokesperson|reported|reports|correspondent|"
+    r"correspondents|reporter|reporters|journalist|journalists)\b)",
     re.IGNORECASE,
 )
 _CREDIT = re.compile(r"^\)")
 _THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+# "X of Y" has head X in English and in the names it borrows (Stade de Suisse).
+_OF = frozenset({"of", "de", "du", "des", "del", "della"})
+# "told Reuters", "told the BBC": what a source tells is mostly an outlet (a weak cue).
+_TOLD_BEFORE = re.compile(r"\btold\s+(?:the\s+)?$")
 # Head nouns (the mention's last word) that say what kind of thing is named.
 _HEADS = {
     # A role is a person, whatever comes before it ("Harbour Master", "Attorney General").
@@ -132,7 +137,8 @@ def context_votes(mention: Mention, form: str, text: str) -> Counter[str]:
     )
     following = _WORD_AFTER.match(after)
     # The head noun of "X of Y" is X (University of Texas, Minister of Justice).
-    head_word = words[words.index("of") - 1] if "of" in words[1:] else words[-1]
+    of = next((i for i, w in enumerate(words) if i and w in _OF), None)
+    head_word = words[of - 1] if of is not None else words[-1]
     head = next((k for k, heads in _HEADS.items() if head_word in heads), None)
     if len(words) > 1 and head is not None:
         votes[head] += 3
@@ -155,7 +161,7 @@ def context_votes(mention: Mention, form: str, text: str) -> Counter[str]:
         votes[kind] += 3  # "the Korvane bridge", "Staunton police"
     elif _IN_BEFORE.search(before) and not after.startswith(("'", "’")):
         votes[PLACE] += 1
-    elif _THE_BEFORE.search(before):
+    elif _THE_BEFORE.search(before) or _TOLD_BEFORE.search(before):
         votes["ORG"] += 1  # "the X" is no person (the Hollywood Reporter)
     return votes
 
