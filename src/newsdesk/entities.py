@@ -92,6 +92,8 @@ _PLACE_KINDS = frozenset(
     {"city", "town", "village", "province", "state", "county", "region", "district"}
     | {"island", "islands", "capital", "neighborhood", "neighbourhood", "area", "country"}
 )
+# Abbreviated name words (unambiguous ones): Mt Cook = Mount Cook, Ft Worth = Fort Worth.
+_ABBREVIATIONS = {"mt": "mount", "mtn": "mountain", "ft": "fort"}
 _GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # Labels the NER gives names it does not recognise as such ("Klitschko" NORP, "Jermayne"
 # PRODUCT): such a one-word mention only joins a person its own article names in full.
@@ -175,7 +177,7 @@ def name_tokens(text: str) -> tuple[str, ...]:
             continue  # "Arcade Joseph Comeaux Jr." is Comeaux
         if index == len(words) - 1 and tokens and bare in _PLACE_KINDS:
             continue  # "Qeshm island" is Qeshm; "Kansas City" keeps its capital
-        folded = fold_token(bare)
+        folded = fold_token(_ABBREVIATIONS.get(lowered, bare))
         if folded:
             tokens.append(folded)
     return tuple(tokens)
