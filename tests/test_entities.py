@@ -448,3 +448,9 @@ def test_an_outlet_told_or_with_reporters_is_an_organisation_and_de_is_of():
     )
     types = {e.name: e.type for e in resolve_entities([a]).entities}
     assert types == {"Ilka Torvan": "PERSON", "Coastline": "ORG", "Stade de Korva": "FAC"}
+
+
+def test_long_designators_are_no_part_of_the_name():
+    assert name_tokens("Ford Motor Company") == name_tokens("Ford Motor Co.")
+    assert name_tokens("Kestrel Holdings Limited") == name_tokens("Kestrel Holdings")
+    assert name_tokens("Company") == ("cumpani",)  # a designator alone is the name
