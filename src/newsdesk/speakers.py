@@ -324,10 +324,20 @@ def cue_of(tokens: Sequence[Any], inside: set[int]) -> Any | None:
             if head.head is head:
                 break
             head = head.head
-    for token in tokens:
-        for child in token.children:
-            if child.i not in inside and is_cue(child):
-                return child
+    # The parse may hang the attribution on the quoted words: "Emphasizing the urgency,
+    # Trump said, “…”" gives the quote's verb two speech-verb children; the one with a
+    # subject nearest the quote speaks ("Asked by X whether …, she said, “…”").
+    children = [
+        c for t in tokens for c in t.children if c.i not in inside and is_cue(c) and c.i != t.i
+    ]
+    if children:
+        first, last = tokens[0].i, tokens[-1].i
+
+        def rank(cue: Any) -> tuple[bool, int, int]:
+            gap = first - cue.i if cue.i < first else cue.i - last
+            return (_subject(cue, inside) is None, gap, cue.i)
+
+        return min(children, key=rank)
     adjacent = _adjacent_cue(tokens, inside)
     if adjacent is not None:
         return adjacent
@@ -495,7 +505,9 @@ def _nearby_subject(cue: Any, inside: set[int]) -> Any | None:
         candidates = [
             t
             for t in doc[i + 1 : cue.i]
-            if t.pos_ in {"PROPN", "NOUN", "PRON"} and t.dep_ not in {"poss", "compound"}
+            if t.pos_ in {"PROPN", "NOUN", "PRON"}
+            # "…,” Bozell notes.": a compound on the verb itself is its misparsed subject.
+            and (t.dep_ not in {"poss", "compound"} or t.head.i == cue.i)
         ]
         return candidates[0] if candidates else _after(cue, inside)
     # Before the quote ("Clinton seemed ready, telling the crowd, “…”"): the last subject.
