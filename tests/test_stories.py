@@ -183,6 +183,36 @@ def test_options_are_validated() -> None:
         StoryOptions(threshold=1.5)
     with pytest.raises(ValueError):
         StoryOptions(full_weight_days=20, max_gap_days=10)
+    with pytest.raises(ValueError):
+        StoryOptions(year_mismatch_penalty=1.5)
+
+
+# Look-alike events: one boxer's title defences in two years share every name but the year.
+BOUTS = {
+    "bout-2008": "Boxer Ivo Marrak of Eldoria defended his title in Korvath, stopping Tal Brenn "
+    "in the sixth round of their 2008 rematch.",
+    "bout-2008b": "Ivo Marrak kept his Eldorian title in Korvath with a sixth-round stoppage of "
+    "Tal Brenn, as in 2008 and 1999.",
+    "bout-2013": "Boxer Ivo Marrak of Eldoria defended his title in Korvath, stopping Tal Brenn "
+    "in the sixth round of their 2013 rematch.",
+    "bout-undated": "Boxer Ivo Marrak of Eldoria defended his title in Korvath, stopping Tal "
+    "Brenn in the sixth round of their rematch, 2,013 fans watching.",
+}
+
+
+def test_reports_that_write_different_years_are_told_apart(models: Models) -> None:
+    articles = [make_article(text, location=key) for key, text in BOUTS.items()]
+    feats = dict(zip(BOUTS, featurize(articles, models.story_embedder), strict=True))
+    assert {k for k in feats["bout-2008b"].terms if k.startswith("y:")} == {"y:1999", "y:2008"}
+    assert not any(k.startswith("y:") for k in feats["bout-undated"].terms)  # 2,013 is a count
+    no_penalty = StoryOptions(year_mismatch_penalty=0.0)
+    first = [feats["bout-2008"]]
+    others = [feats[k] for k in ("bout-2008b", "bout-2013", "bout-undated")]
+    plain = similarity(first, others, no_penalty)[0]
+    damped = similarity(first, others)[0]
+    # A year in common, or one report without years: no penalty; years all different: x0.75.
+    assert damped[0] == plain[0] and damped[2] == plain[2]
+    assert damped[1] == pytest.approx(plain[1] * 0.75, abs=1e-6)
 
 
 @settings(max_examples=25, deadline=None)
