@@ -454,3 +454,21 @@ def test_long_designators_are_no_part_of_the_name():
     assert name_tokens("Ford Motor Company") == name_tokens("Ford Motor Co.")
     assert name_tokens("Kestrel Holdings Limited") == name_tokens("Kestrel Holdings")
     assert name_tokens("Company") == ("cumpani",)  # a designator alone is the name
+
+
+def test_the_body_a_person_names_is_listed_under_its_noun():
+    a = hand_analysis(
+        "a",
+        [
+            "Mayor Halvik said she would stay.",
+            "Halvik said she was sure.",
+            "The Halvik administration denied it.",
+            "A Halvik administration memo leaked.",
+        ],
+        [("Halvik", "PERSON")],
+    )
+    index = resolve_entities([a])
+    assert sorted((e.name, e.type, e.aliases, e.mentions) for e in index.entities) == [
+        ("Halvik", "PERSON", (), 2),
+        ("Halvik administration", "ORG", (), 2),
+    ]

@@ -41,6 +41,7 @@ from .entity_types import (
     by_referent,
     context_votes,
     cue_votes,
+    modifier_of,
     type_of,
 )
 from .models import ArticleAnalysis, Entity, Mention
@@ -438,6 +439,7 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
     lower, upper = _word_cases(english)
     mentions: list[tuple[Mention, str, tuple[str, ...]]] = []
     votes: list[Counter[str]] = []
+    modifiers: list[str | None] = []
     for analysis in english:
         for mention in analysis.mentions:
             form = _usable(mention)
@@ -449,6 +451,7 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             if tokens:
                 mentions.append((mention, form, tokens))
                 votes.append(vote)
+                modifiers.append(modifier_of(mention, analysis.article.text))
     if not mentions:
         return EntityIndex(entities=(), by_mention={}, keys=(), unread=unread)
     person_vote = [type_of(v, Counter()) == PERSON for v in votes]
@@ -588,7 +591,8 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
     # is another referent than the person it also names (Michael Dell): it joins no one.
     cues: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     for m_index, (mention, _, tokens) in enumerate(mentions):
-        cues[tokens].update(cue_votes(mention, votes[m_index]))
+        if modifiers[m_index] is None:  # "the Obama administration" says nothing of Obama
+            cues[tokens].update(cue_votes(mention, votes[m_index]))
     not_person = {
         tokens
         for tokens, cue in cues.items()
@@ -640,6 +644,7 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
         [mentions[i] for i in kept],
         [votes[i] for i in kept],
         [assignment[i] for i in kept],
+        [modifiers[i] for i in kept],
         unread,
     )
 
@@ -698,6 +703,7 @@ def _build_index(
     mentions: Sequence[tuple[Mention, str, tuple[str, ...]]],
     votes: Sequence[Counter[str]],
     assignment: Sequence[int],
+    modifiers: Sequence[str | None],
     unread: tuple[str, ...],
 ) -> EntityIndex:
     clusters: dict[int, list[int]] = defaultdict(list)
@@ -705,17 +711,25 @@ def _build_index(
         clusters[root].append(m_index)
     built: list[tuple[Entity, tuple[tuple[str, ...], ...], list[int]]] = []
     parts = [
-        part
+        (part, len(split) > 1)
         for indices in clusters.values()
-        for part in by_referent(indices, [mentions[i][0] for i in indices], votes)
+        for split in [by_referent(indices, [mentions[i][0] for i in indices], votes)]
+        for part in split
     ]
-    for indices in parts:
+    for indices, was_split in parts:
         forms: Counter[str] = Counter(mentions[i][1] for i in indices)
         labels = Counter(mentions[i][0].label for i in indices)
         # All mentions of all sources vote; persons win ties: NER mislabels names as GPE/ORG
         # far more often than the reverse.
         label = type_of(_summed(mentions, votes, indices), labels)
         name = _canonical(forms)
+        nouns = Counter(noun for i in indices if (noun := modifiers[i]) is not None)
+        if was_split and label == "ORG" and 2 * sum(nouns.values()) >= len(indices):
+            # The body a person or place gives its name to: "Obama administration" beside
+            # Barack Obama, not a second "Barack Obama".
+            top = min(nouns, key=lambda n: (-nouns[n], n))
+            forms.pop(name)
+            name = f"{name} {top}"
         if label != PERSON and _common_english(name):
             continue  # "State", "Police": a common word, not a name
         entity = Entity(

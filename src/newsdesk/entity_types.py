@@ -32,6 +32,7 @@ __all__ = [
     "context_votes",
     "cue_of",
     "cue_votes",
+    "modifier_of",
     "type_of",
 ]
 
@@ -76,9 +77,9 @@ PERSON_AFTER = re.compile(
     r"^(?:,\s*who\b|\s+(?:said|says|told|added)\s+(?:he|she|his|her)\b)", re.IGNORECASE
 )
 _ORG_AFTER = re.compile(
-    r"^(?:['’]s?)?(?:,\s*which\s+(?:is|was|has|had|said|says)\b|\s+(?:said|says|told|added)\s+"
-    r"(?:it|its)\b|\s+(?:shares|stock|employees|staff|executives|officials|headquarters|"
-    r"subsidiary|spokesman|spokeswoman|spokesperson|reported|reports|correspondent|"
+    r"^(?:,\s*which\s+(?:is|was|has|had|said|says)\b|\s+(?:said|says|told|added)\s+(?:it|its)\b"
+    r"|\s+(?:reported|reports)\b|(?:['’]s?)?\s+(?:shares|stock|employees|staff|executives|"
+    r"officials|headquarters|subsidiary|spokesman|spokeswoman|spokesperson|correspondent|"
     r"correspondents|reporter|reporters|journalist|journalists)\b)",
     re.IGNORECASE,
 )
@@ -172,6 +173,13 @@ def type_of(votes: Counter[str], labels: Counter[str]) -> str:
     if best != PLACE:
         return best
     return "LOC" if labels["LOC"] > labels["GPE"] else "GPE"
+
+
+def modifier_of(mention: Mention, text: str) -> str | None:
+    """The organisation noun a name modifies, if any ("the Obama administration" ->
+    "administration", "Staunton police" -> "police")."""
+    following = _WORD_AFTER.match(text[mention.end : mention.end + 30]) if text else None
+    return following[1] if following is not None and following[1] in _HEADS["ORG"] else None
 
 
 def cue_votes(mention: Mention, vote: Counter[str]) -> Counter[str]:
