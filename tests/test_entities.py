@@ -472,3 +472,22 @@ def test_the_body_a_person_names_is_listed_under_its_noun():
         ("Halvik", "PERSON", (), 2),
         ("Halvik administration", "ORG", (), 2),
     ]
+
+
+def test_a_run_together_headline_neither_names_nor_hides_the_person():
+    a = hand_analysis(
+        "a",
+        ["Velmora To Appoint Regina Halvik", "Regina M. Halvik was named.", "Halvik spoke."],
+        [("Velmora To Appoint Regina Halvik", "PERSON"), ("Regina M. Halvik", "PERSON")]
+        + [("Halvik", "PERSON")],
+    )
+    b = hand_analysis(
+        "b", ["Regina Halvik agreed.", "Regina Halvik left."], [("Regina Halvik", "PERSON")]
+    )
+    # Regina Halvik is the nearest longer name's (one word more), not the headline's; the
+    # bare surname fits two longer names in its article and is left alone.
+    assert sorted((e.name, e.aliases, e.mentions) for e in resolve_entities([a, b]).entities) == [
+        ("Halvik", (), 1),
+        ("Regina M. Halvik", ("Regina Halvik",), 3),
+        ("Velmora To Appoint Regina Halvik", (), 1),
+    ]

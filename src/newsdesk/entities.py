@@ -501,14 +501,18 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             if len(ka) == len(kb) and names_compatible(ka, kb):
                 union.union(a, b)
     # A shorter full name (Mark Heller) is the longer one (Mark Jay Heller) it fits, when it
-    # fits one person only; bare surnames then see one person, not two (step 6).
+    # fits one person only; bare surnames then see one person, not two (step 6). The
+    # nearest fits count (one word more before two more): "Obama To Nominate Regina
+    # Benjamin", a headline run together, does not hide Regina M. Benjamin.
     for a in people:
-        longer = {
-            union.find(b)
+        fits = [
+            b
             for b in people
             if len(groups[b].key) > len(groups[a].key)
             and names_compatible(groups[a].key, groups[b].key)
-        }
+        ]
+        nearest = min((len(groups[b].key) for b in fits), default=0)
+        longer = {union.find(b) for b in fits if len(groups[b].key) == nearest}
         if len(longer) == 1:
             union.union(a, longer.pop())
     # Spelling variants of a longer organisation or place name: the same number of words,
@@ -608,12 +612,17 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             if mention.label in _JOINERS and len(tokens) == 1:
                 assignment[m_index] = -1  # an unknown word ("Iraqi" NORP) named no one here
             continue
-        fits = sorted(
-            root
+        reach = {
+            root: min(len(k) for k in fitting)
             for root, keys in cluster_keys.items()
             if root != union.find(own)
-            and any(len(k) > len(tokens) and names_compatible(tokens, k) for k in keys)
-        )
+            and (
+                fitting := [k for k in keys if len(k) > len(tokens) and names_compatible(tokens, k)]
+            )
+        }
+        # A full name goes to the nearest longer name (as in step 3); a bare surname to any.
+        nearest = min(reach.values(), default=0)
+        fits = sorted(r for r, n in reach.items() if len(tokens) == 1 or n == nearest)
         if not is_person[own] or mention.label in _JOINERS:
             # A mislabelled mention joins a person only if its own article names that person.
             fits = (
@@ -654,21 +663,29 @@ def _canonical(forms: Counter[str]) -> str:
     most frequent spelling ignoring case, then the most frequent casing, then the form with
     more lower-case letters (al-Kadhimi over Al-Kadhimi) and the longer one. Between equally
     frequent forms, the one without a corporate designator or a place kind wins (Apple over
-    Apple Inc, Qeshm over Qeshm island)."""
+    Apple Inc, Qeshm over Qeshm island). A form two or more words longer than a full name
+    used more than once is a run-together headline ("Obama To Nominate Regina Benjamin"
+    beside "Regina Benjamin" twice), not the entity's name."""
 
-    def rank(form: str) -> tuple[int, bool, int, int, bool, int, int, str]:
+    def spelled(form: str) -> int:
+        return sum(n for f, n in forms.items() if f.casefold() == form.casefold())
+
+    common = [len(name_tokens(f)) for f in forms if spelled(f) > 1 and len(name_tokens(f)) > 1]
+    longest = min(common, default=_MAX_NAME_TOKENS) + 1
+
+    def rank(form: str) -> tuple[bool, int, bool, int, int, bool, int, int, str]:
         informative = len(name_tokens(form)) if not _is_acronym(form) else 0
         shouted = form.isupper() and not _is_acronym(form)
-        spelled = sum(n for f, n in forms.items() if f.casefold() == form.casefold())
         lower = sum(c.islower() for c in form)
         words = form.split()
         designated = len(words) > 1 and (
             words[-1].lower().rstrip(".") in _DESIGNATORS or words[-1] in _PLACE_KINDS
         )
         return (
+            len(name_tokens(form)) > longest,
             -informative,
             shouted,
-            -spelled,
+            -spelled(form),
             -forms[form],
             designated,
             -lower,
