@@ -395,6 +395,28 @@ def test_story_embedder_workers_give_the_same_vectors(models: Models) -> None:
         pooled.close()
 
 
+def test_batched_vectors_are_bit_for_bit_those_of_each_text_alone() -> None:
+    """Texts of different lengths padded into one model run give each text's own vector."""
+    from newsdesk.nlp import MiniLMEmbedder
+
+    embedder = MiniLMEmbedder(threads=1)
+    session, tokenizer = embedder._session, embedder._tokenizer
+
+    def alone(text: str) -> np.ndarray:
+        ids = np.asarray([tokenizer.encode(text).ids], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+        hidden = session.run(None, {**feed, "token_type_ids": np.zeros_like(ids)})[0][0]
+        vector = hidden.mean(axis=0, dtype=np.float64)
+        return np.asarray(vector / np.linalg.norm(vector), dtype=np.float32)
+
+    words = f"{QUAKE} {FERRY}".split()
+    texts = [" ".join(words[: 1 + (i * 7) % len(words)]) for i in range(24)]
+    texts += ["", "コルヴァスで地震があり、12人が死亡した。", "word " * 400]
+    embedder.batch_tokens = 4_096  # a few wide runs: short texts padded many times over
+    batched = embedder.embed(texts)
+    assert np.array_equal(batched, np.vstack([alone(t) for t in texts]))
+
+
 def test_same_article_at_two_locations_stores_the_first_by_location_in_any_order() -> None:
     from newsdesk.articles import make_article
     from newsdesk.ingest import ingest

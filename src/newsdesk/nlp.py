@@ -8,6 +8,7 @@ and pass it to the stages that need it.
 from __future__ import annotations
 
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -76,9 +77,14 @@ class MiniLMEmbedder:
     ``tokenizer.json``. No PyTorch: the model loads in ~0.3 s. Its vectors agree with
     sentence-transformers' float32 ones to cosine 0.9994 on news sentences (0.9988 at worst).
 
-    Each text is embedded alone (no padding, no batch-mates), so a text's vector never depends
-    on what it was embedded with, and a text seen before is not embedded again. Texts
-    are cut at 256 word pieces, as sentence-transformers does for this model.
+    A text's vector never depends on what it is embedded with: texts are run through the
+    model in small batches of similar length, padded to the longest and masked, and the
+    unpadded rows come out bit for bit as when each text runs alone (checked on 1,500 ECB+
+    and DUC 2004 texts of 3-256 word pieces, in length-sorted and in random batches of up
+    to 32; tested). Batches of at most ``batch_tokens`` padded word pieces cost ~25% less
+    CPU than one text per run: each run streams the 42 MB of float32 weights once. A text
+    seen before is not embedded again. Texts are cut at 256 word pieces, as
+    sentence-transformers does for this model.
 
     ``workers`` > 1 splits calls of at least ``parallel_from`` texts over spawned worker
     processes (one ORT thread each): the CLI's ingest and watch use 2. Worker processes are
@@ -94,6 +100,9 @@ class MiniLMEmbedder:
     #: Vectors kept for texts seen before (least recently used out): re-briefing a story
     #: that gained a report embeds only the new report's sentences. 16,384 x 1.5 KB = 25 MB.
     cache_size = 16_384
+    #: Padded word pieces per model run (256-512 was the fastest on brief sentences and
+    #: story snippets; 2,048 was slower than one text per run).
+    batch_tokens = 384
 
     def __init__(self, *, threads: int | None = None, workers: int = 1) -> None:
         try:
@@ -121,37 +130,67 @@ class MiniLMEmbedder:
         self._workers = workers
         self._pool: Any = None
         self._cache: OrderedDict[str, Matrix] = OrderedDict()
+        self._lock = threading.Lock()
 
     def _embed_one(self, text: str) -> Matrix:
-        encoding = self._tokenizer.encode(text)
-        ids = np.asarray([encoding.ids], dtype=np.int64)
-        mask = np.ones_like(ids)
-        hidden = self._session.run(
-            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        )[0][0]
-        vector = hidden.mean(axis=0, dtype=np.float64)
-        norm = float(np.linalg.norm(vector)) or 1.0
-        out: Matrix = (vector / norm).astype(np.float32)
+        """One text alone through the model (the reference the batches must equal)."""
+        return self._embed_batches([text])[0]
+
+    def _embed_batches(self, texts: Sequence[str]) -> list[Matrix]:
+        pieces = [e.ids for e in self._tokenizer.encode_batch(list(texts))]
+        order = sorted(range(len(texts)), key=lambda i: (len(pieces[i]), i))
+        out: list[Matrix] = [np.zeros(0, dtype=np.float32)] * len(texts)
+        start = 0
+        while start < len(order):
+            end = start + 1
+            while end < len(order) and (end + 1 - start) * len(pieces[order[end]]) <= (
+                self.batch_tokens
+            ):
+                end += 1
+            run = order[start:end]
+            width = len(pieces[run[-1]])
+            ids = np.zeros((len(run), width), dtype=np.int64)
+            mask = np.zeros((len(run), width), dtype=np.int64)
+            for row, i in enumerate(run):
+                ids[row, : len(pieces[i])] = pieces[i]
+                mask[row, : len(pieces[i])] = 1
+            hidden = self._session.run(
+                None,
+                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+            )[0]
+            for row, i in enumerate(run):
+                vector = hidden[row, : len(pieces[i])].mean(axis=0, dtype=np.float64)
+                norm = float(np.linalg.norm(vector)) or 1.0
+                out[i] = (vector / norm).astype(np.float32)
+            start = end
         return out
 
     def embed(self, texts: Sequence[str]) -> Matrix:
         if not texts:
             return np.zeros((0, self.dims), dtype=np.float32)
-        cache = self._cache
-        missing = [t for t in dict.fromkeys(texts) if t not in cache]
+        unique = list(dict.fromkeys(texts))
+        with self._lock:  # the cache is shared with ``prefetch`` on another thread
+            found = {t: self._cache[t] for t in unique if t in self._cache}
+        missing = [t for t in unique if t not in found]
         if self._workers >= 2 and len(missing) >= self.parallel_from:
             vectors = list(self._embed_on_workers(missing))
         else:
-            vectors = [self._embed_one(t) for t in missing]
-        found = {t: cache[t] for t in dict.fromkeys(texts) if t in cache}
-        for text, vector in zip(missing, vectors, strict=True):
-            found[text] = vector
-            cache[text] = vector
-        for text in found:
-            cache.move_to_end(text)
-        while len(cache) > self.cache_size:
-            cache.popitem(last=False)
+            vectors = self._embed_batches(missing) if missing else []
+        found.update(zip(missing, vectors, strict=True))
+        with self._lock:
+            cache = self._cache
+            for text, vector in found.items():
+                cache[text] = vector
+                cache.move_to_end(text)
+            while len(cache) > self.cache_size:
+                cache.popitem(last=False)
         return np.vstack([found[t] for t in texts])
+
+    def prefetch(self, texts: Sequence[str]) -> None:
+        """Embed ``texts`` into the cache (safe on another thread: ONNX Runtime and the
+        worker processes run without the GIL, so ingest embeds its next batch while it
+        writes the current one)."""
+        self.embed(texts)
 
     def _embed_on_workers(self, texts: list[str]) -> Matrix:
         if self._pool is None:
