@@ -83,7 +83,10 @@ def main() -> None:
 
     runs = max(3, args.repeat)
     helps = [cold(["--help"])[0] for _ in range(runs)]
-    print(f"newsdesk --help: median {statistics.median(helps):.2f} s   (aim <= 0.3 s)")
+    print(
+        f"newsdesk --help: median {statistics.median(helps):.2f} s   (aim <= 0.3 s; "
+        f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
     print("cold: new process, `newsdesk brief PATH --format json` (median wall, CPU, peak RSS)")
     for name, paths in inputs.items():
         results = [
@@ -94,7 +97,8 @@ def main() -> None:
         rss = max(r[1] for r in results)
         cpu = statistics.median(r[2] for r in results)
         aim = "   (aims <= 2.5 s, <= 400 MB)" if name.startswith("seeds") else ""
-        print(f"  {name:<16} {wall:6.2f} s  CPU {cpu:5.2f} s  {rss:6.0f} MB{aim}")
+        load = os.getloadavg()[0]
+        print(f"  {name:<16} {wall:6.2f} s  CPU {cpu:5.2f} s  {rss:6.0f} MB  load {load:.1f}{aim}")
 
     from newsdesk import dedupe
     from newsdesk.articles import clean
@@ -129,7 +133,7 @@ def main() -> None:
             f"  {name:<16} new texts {statistics.median(r[0] for r in fresh):6.3f} s "
             f"(CPU {statistics.median(r[1] for r in fresh):5.2f})   "
             f"repeat {statistics.median(r[0] for r in repeat):6.3f} s "
-            f"(CPU {statistics.median(r[1] for r in repeat):5.2f})"
+            f"(CPU {statistics.median(r[1] for r in repeat):5.2f})   load {os.getloadavg()[0]:.1f}"
         )
 
 

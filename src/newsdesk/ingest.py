@@ -16,7 +16,8 @@ import sys
 import types
 import typing
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -52,6 +53,7 @@ from .stories import (
     featurize,
     links,
     similarity,
+    snippet,
     story_id_for,
 )
 
@@ -432,6 +434,14 @@ def _release_freed_memory() -> None:
     trim(0)
 
 
+def _cleaned(batch: list[Article], options: IngestOptions) -> list[Article]:
+    if not options.clean:
+        return batch
+    # A digest of unrelated stories is stored as its items (``digests``).
+    items = (item for a in batch for item in split_digest(clean(a)))
+    return list({item.id: item for item in items}.values())
+
+
 def ingest(
     store: Store,
     articles: Iterable[Article],
@@ -470,42 +480,57 @@ def ingest(
     new_stories: set[str] = set()
     touched: set[str] = set()
     seen: set[str] = set()
-    pending: dict[str, Article] = {}
     # Of same-id copies the store keeps the first by location, whatever order they come in.
     relocate: dict[str, str] = {}
 
-    def flush() -> None:
-        batch = list(pending.values())
-        pending.clear()
-        if not batch:
-            return
-        if options.clean:
-            # A digest of unrelated stories is stored as its items (``digests``).
-            items = (item for a in batch for item in split_digest(clean(a)))
-            batch = list({item.id: item for item in items}.values())
-        prep = _prepare(store, batch, models, options)
-        batch_results, batch_new, batch_touched = _commit(store, prep, options)
-        results.extend(batch_results)
-        new_stories.update(batch_new)
-        touched.update(batch_touched)
-        del prep  # its features and sketches are the batch's largest objects
-        _release_freed_memory()
-        if on_batch is not None:
-            on_batch(len(results), total)
+    def batches() -> Iterator[list[Article]]:
+        pending: dict[str, Article] = {}
+        for article in articles:
+            if article.id in pending:
+                if article.location < pending[article.id].location:
+                    pending[article.id] = article
+                continue
+            if article.id in seen:
+                relocate[article.id] = min(
+                    relocate.get(article.id, article.location), article.location
+                )
+                continue
+            seen.add(article.id)
+            pending[article.id] = article
+            if len(pending) >= options.batch_size:
+                yield _cleaned(list(pending.values()), options)
+                pending = {}
+        if pending:
+            yield _cleaned(list(pending.values()), options)
 
-    for article in articles:
-        if article.id in pending:
-            if article.location < pending[article.id].location:
-                pending[article.id] = article
-            continue
-        if article.id in seen:
-            relocate[article.id] = min(relocate.get(article.id, article.location), article.location)
-            continue
-        seen.add(article.id)
-        pending[article.id] = article
-        if len(pending) >= options.batch_size:
-            flush()
-    flush()
+    # The next batch's story snippets are embedded on a background thread while this one is
+    # deduplicated, clustered and written (the model runs without the GIL); the vectors wait
+    # in the embedder's cache, where ``featurize`` finds them. Vectors are the same either way.
+    prefetch = getattr(models.story_embedder, "prefetch", None)
+    chars = options.stories.snippet_chars
+    with ThreadPoolExecutor(max_workers=1) as background:
+        stream = (batch for batch in batches() if batch)
+        current = next(stream, None)
+        ahead: Future[None] | None = None
+        if current is not None and prefetch is not None:
+            ahead = background.submit(prefetch, [snippet(a, chars) for a in current])
+        while current is not None:
+            following = next(stream, None)  # read and cleaned while `current` embeds
+            if ahead is not None:
+                ahead.result()
+                ahead = None
+            if following is not None and prefetch is not None:
+                ahead = background.submit(prefetch, [snippet(a, chars) for a in following])
+            prep = _prepare(store, current, models, options)
+            batch_results, batch_new, batch_touched = _commit(store, prep, options)
+            results.extend(batch_results)
+            new_stories.update(batch_new)
+            touched.update(batch_touched)
+            del prep  # its features and sketches are the batch's largest objects
+            _release_freed_memory()
+            if on_batch is not None:
+                on_batch(len(results), total)
+            current = following
     if relocate:
         with store.transaction():
             store.relocate(relocate)
