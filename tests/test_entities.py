@@ -491,3 +491,24 @@ def test_a_run_together_headline_neither_names_nor_hides_the_person():
         ("Regina M. Halvik", ("Regina Halvik",), 3),
         ("Velmora To Appoint Regina Halvik", (), 1),
     ]
+
+
+def test_single_quoted_nicknames_and_a_full_name_is_no_initial():
+    a = hand_analysis(
+        "a",
+        [
+            "Vincent 'The Chin' Gigante died.",
+            "Vincent L. Gigante was 77.",
+            "His brother Louis Gigante, a priest, spoke.",
+        ],
+        [
+            ("Vincent 'The Chin' Gigante", "PERSON"),
+            ("Vincent L. Gigante", "PERSON"),
+            ("Louis Gigante", "PERSON"),
+        ],
+    )
+    index = resolve_entities([a])
+    assert sorted((e.name, e.aliases) for e in index.entities) == [
+        ("Louis Gigante", ()),
+        ("Vincent L. Gigante", ("Vincent 'The Chin' Gigante",)),
+    ]

@@ -75,7 +75,10 @@ _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _QUOTES = "“”\"‘’'«»()[]"
 _CONNECTORS = frozenset({"of", "and", "for", "the", "de", "du", "la", "&"})
-_NICKNAME = re.compile(r"(?<=\S)\s*(?:\([^()]{1,30}\)|[\"“][^\"“”]{1,30}[\"”])\s*(?=\S)")
+_NICKNAME = re.compile(
+    r"(?<=\S)\s*(?:\([^()]{1,30}\)|[\"“][^\"“”]{1,30}[\"”]|(?<=\s)['‘][^'‘’\s][^'‘’]{0,28}['’](?=\s))"
+    r"\s*(?=\S)"
+)
 _ACRONYM_DEFINITION = re.compile(r"\(([A-Z][A-Za-z.]{1,7})\)")
 _MAX_NAME_TOKENS = 7
 _APPOSITION = re.compile(r"\s*,\s*(?:\d{1,3}|[A-Z][A-Za-z]?\.?(?:[A-Z]\.?){0,3}|Jr\.?|Sr\.?)$")
@@ -195,16 +198,16 @@ def _token_match(a: str, b: str) -> bool:
     return fuzz.ratio(a, b) >= _TOKEN_SIMILARITY
 
 
-def _given_match(a: str, b: str) -> bool:
-    """Given names also match as an initial (M = Mark) or a short form (Fred = Frederick)."""
-    if _token_match(a, b):
+def _given_match(short: str, long: str) -> bool:
+    """A given name of the shorter name matches one of the longer name as itself, as its
+    initial (M. = Mark) or as a short form (Fred = Frederick); not a full name against an
+    initial: Louis Gigante is not Vincent L. Gigante."""
+    if _token_match(short, long):
         return True
-    shorter, longer = sorted((a, b), key=len)
-    return (
-        len(shorter) == 1
-        and longer[0] == shorter
-        or (len(shorter) >= 3 and longer.startswith(shorter))
-    )
+    if len(short) == 1:
+        return long.startswith(short)
+    shorter, longer = sorted((short, long), key=len)
+    return len(shorter) >= 3 and longer.startswith(shorter)
 
 
 def names_compatible(short: Sequence[str], long: Sequence[str]) -> bool:
