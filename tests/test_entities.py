@@ -392,7 +392,7 @@ def test_designators_web_suffixes_appositions_and_acronyms_of_long_forms():
         ("Hewlett-Packard Co", ("HP",)),
         ("New Orleans Saints", ("New Orleans", "Saints")),
         ("Research in Motion", ("RIM",)),
-        ("TMZ", ()),
+        ("TMZ.com", ("TMZ",)),
     ]
 
 

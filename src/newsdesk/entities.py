@@ -146,9 +146,8 @@ def display_form(text: str) -> str:
     text = " ".join(text.split()).strip(_QUOTES + " ,;:")
     text = _LEADING_ARTICLE.sub("", text).lstrip(".,;: ")
     # An apposition after a comma is not part of the name: "Eric Kirkpatrick, 61",
-    # "Regina Benjamin, MD", "Arcade Comeaux, Jr."; a web address ends at its host.
+    # "Regina Benjamin, MD", "Arcade Comeaux, Jr.".
     text = _APPOSITION.sub("", text)
-    text = _WEB_SUFFIX.sub("", text)
     text = _POSSESSIVE.sub("", text).strip(_QUOTES + " ,;:")
     # Keep the full stop of an initialism ("U.S."), drop a sentence's.
     return text if re.search(r"\b[A-Z]\.$", text) else text.rstrip(".")
@@ -166,6 +165,9 @@ def name_tokens(text: str) -> tuple[str, ...]:
         tokens of Vincent Gigante and Luis Ortiz.
     """
     text = _NICKNAME.sub(" ", text)
+    # A web address names its host: TMZ.com is TMZ (the form keeps it: "People.com" is a
+    # name where "People" alone is a common word).
+    text = _WEB_SUFFIX.sub("", text)
     words = [w for w in re.split(r"[\s\u2010\u2011\-]+(?=[A-Z])|\s+", text) if w]
     tokens: list[str] = []
     for index, word in enumerate(words):
