@@ -9,10 +9,8 @@ write itself.
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import json
-import sys
 import types
 import typing
 from collections import Counter
@@ -41,7 +39,7 @@ from .duplicates import (
 )
 from .errors import StoreError
 from .models import Article, Brief
-from .nlp import Models
+from .nlp import Models, release_freed_memory
 from .store import FeatureRow, Store
 from .stories import (
     ArticleFeatures,
@@ -416,24 +414,6 @@ def _commit(
 ProgressCallback = Callable[[int, int | None], None]
 
 
-def _release_freed_memory() -> None:
-    """Hand the heap's free pages back to the OS (glibc only; a no-op elsewhere).
-
-    Each batch allocates and frees tensors and similarity matrices of a different size
-    (sequence lengths, stories in the window); glibc keeps the freed pages, so resident
-    memory crept up as the store grew: 749 -> 804 MB over 20,000 articles in
-    benchmarks/ingest.py, of which malloc_trim returned 100 MB at the end. Trimming after
-    each batch keeps it flat and costs milliseconds against seconds of embedding.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    try:  # the process's own symbols include libc's; no library search (a subprocess)
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # pragma: no cover - musl has no malloc_trim
-        return
-    trim(0)
-
-
 def _cleaned(batch: list[Article], options: IngestOptions) -> list[Article]:
     if not options.clean:
         return batch
@@ -527,7 +507,7 @@ def ingest(
             new_stories.update(batch_new)
             touched.update(batch_touched)
             del prep  # its features and sketches are the batch's largest objects
-            _release_freed_memory()
+            release_freed_memory()
             if on_batch is not None:
                 on_batch(len(results), total)
             current = following
