@@ -22,8 +22,8 @@ are the cross-document event chains (``ACTION_*``, ``NEG_ACTION_*``) mentioned i
 
 Split (Cybulska & Vossen 2015): test = topics 36-45, dev = 2 5 12 18 21 23 34 35, train = the
 rest. ``--tune`` grids ``citations.EvidenceOptions`` on train (among settings whose pair and
-citation precision are both >= 0.9: the best citation F1, then the best pair F1) and prints
-the grid; the default run reports on test.
+citation precision are both >= ``FLOOR`` 0.92, a margin over the aim's 0.9: the best
+citation F1, then the best pair F1) and prints the grid; the default run reports on test.
 
 Run: python benchmarks/evidence.py [--data ../shared/data/ecbplus] [--split test]
          [--tune] [--update README.md]
@@ -300,12 +300,15 @@ def choose_baseline(stories: Sequence[Story]) -> tuple[float, float, float, floa
 
 
 GRID = {
-    "same_claim": (0.35, 0.4, 0.45, 0.5, 0.55),
-    "cite_recall": (0.25, 0.3, 0.35, 0.4, 0.45, 0.5),
+    "same_claim": (0.3, 0.35, 0.4, 0.45),
+    "cite_recall": (0.2, 0.25, 0.3),
     "near_claim": (0.7,),
-    "loose_recall": (0.3,),
+    "loose_recall": (0.25,),
     "name_recall": (0.35, 0.5),
 }
+# Precision floor on train for both pairs and citations: the aim is >= 0.9 held out, and
+# held-out precision has come out up to 0.02 below train's (0.940 -> 0.924 before).
+FLOOR = 0.92
 
 
 def tune(stories: Sequence[Story]) -> EvidenceOptions:
@@ -324,7 +327,7 @@ def tune(stories: Sequence[Story]) -> EvidenceOptions:
             "cite P/R {:.3f} {:.3f}".format(*cites.prf()[:2]),
             flush=True,
         )
-    ok = [r for r in rows if r[1][0] >= 0.9 and r[2][0] >= 0.9] or rows
+    ok = [r for r in rows if r[1][0] >= FLOOR and r[2][0] >= FLOOR] or rows
     best = max(ok, key=lambda r: (round(r[2][2], 6), round(r[1][2], 6)))
     print("chosen:", best[0])
     return best[0]
@@ -427,6 +430,14 @@ def main(argv: list[str] | None = None) -> int:
         cited_rows.append(rows)
     seconds = time.process_time() - start
     results = {"newsdesk (evidence engine)": (mine_pairs, mine_cites)}
+    # The base rate: every pair one fact, every source cited (the same sentences as ours).
+    all_pairs, all_cites = Counts(), Counts()
+    for story, rows in zip(stories, cited_rows, strict=True):
+        n = len(story.texts)
+        p, c = baseline(story, np.ones((n, n)), 0.0, 0.0, rows)
+        all_pairs.add(p)
+        all_cites.add(c)
+    results["everything one fact, every source cited"] = (all_pairs, all_cites)
     for name, cut, cite_cut in (
         ("best F1", t_pair, t_cite),
         ("precision >= 0.9", t_precise, t_cite_precise),

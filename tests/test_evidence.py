@@ -63,6 +63,12 @@ def test_a_paraphrase_is_reported(models: Models) -> None:
             "Velmora opened its new northern harbour terminal in March.",
             "Velmora opened its new northern harbour terminal in September.",
         ),
+        # the same person doing another thing about the same matter is not the claim
+        (
+            "Finance Minister Aleksi Brandt, who arrived on Monday, promised a full audit.",
+            "Finance minister Brandt, who stayed in Korvana overnight, said the audit would "
+            "see every ledger of the port authority.",
+        ),
     ],
 )
 def test_numbers_negation_and_time_must_agree(models: Models, claim: str, source: str) -> None:
