@@ -230,11 +230,47 @@ def _speaker_either(
     }
 
 
+def inside_mixed(
+    scorer: Any, rows: list[dict[str, Any]], gold: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Our quotes that touch no gold direct quote and lie inside a gold *mixed* attribution.
+
+    PolNeAR's "mixed" content runs past the quotation marks (he said that whatever voters
+    do, "they should not …"); the issue keeps only the quoted words in ``quotes[]``, so such
+    a quote is right by the issue and wrong by the gold. These are the cases set aside.
+    """
+    by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for g in gold:
+        by_doc[g["doc_id"]].append(g)
+    out = []
+    for r in rows:
+        golds = by_doc.get(r["doc_id"], [])
+        if not golds:
+            continue
+        text = golds[0]["_text"]
+        mine = scorer.alnum_positions(text, r.get("spans") or [[r["start"], r["end"]]])
+        spans: dict[str, set[int]] = {g["quote_type"]: set() for g in golds}
+        for g in golds:
+            spans[g["quote_type"]] |= scorer.alnum_positions(text, g["content_spans"])
+        mixed = spans.get("mixed", set())
+        if mine and not mine & spans.get("direct", set()) and len(mine & mixed) >= 0.9 * len(mine):
+            out.append(r)
+    return out
+
+
 def table(
-    split: str, results: dict[str, dict[str, Any]], seconds: float, reported: dict[str, Any]
+    split: str,
+    results: dict[str, dict[str, Any]],
+    seconds: float,
+    reported: dict[str, Any],
+    n_mixed: int,
 ) -> str:
     lines = [
         f"### Direct quotes: PolNeAR {split} split (gold `quote_type` = direct, shipped scorer)",
+        "",
+        "`nice -n 10 .venv/bin/python benchmarks/quotes.py"
+        + ("" if split == "dev" else f" --split {split}")
+        + " --update README.md`",
         "",
         "Rules and word lists were chosen on train; "
         + ("this is the held-out dev split. " if split == "dev" else "this is train. ")
@@ -259,6 +295,14 @@ def table(
         )
     ov, off = reported["quote_overlap"], reported.get("speaker_offset_accuracy", {"accuracy": 0.0})
     lines += [
+        "",
+        "Headline: the first row, on the whole split; overlap F1 is the one held to the aim "
+        "(0.90): our quote text is copied from the source by construction, and an exact miss "
+        "is nearly always a grouping question (PolNeAR joins a quote's later paragraphs or "
+        'pieces into one attribution, or not), not a wrong word. The two "set aside" rows '
+        f"drop our quotes that lie inside one of the split's {n_mixed} gold *mixed* "
+        "attributions (content running past the quotation marks, which the issue keeps out "
+        "of `quotes[]`) and touch no gold direct quote; the gold is unchanged.",
         "",
         f"Statements (`statements[]`) against gold indirect and mixed attributions: "
         f"{reported['n_system']} found, overlap P / R / F1 {ov['P']:.1f} / {ov['R']:.1f} / "
@@ -304,17 +348,25 @@ def main(argv: list[str] | None = None) -> int:
         args.dump.write_text("".join(json.dumps(r) + "\n" for r in mine), encoding="utf-8")
     quotes = [r for r in mine if r["kind"] == "direct"]
     statements = [r for r in mine if r["kind"] == "reported"]
+    whole = [r for r in quotes if not r["partial"]]
+    aside_whole = inside_mixed(scorer, whole, gold)
+    aside_all = inside_mixed(scorer, quotes, gold)
+    n_mixed = sum(g["quote_type"] == "mixed" for g in gold)
     results = {
-        "newsdesk, whole quotes": score(
-            scorer, docs, [r for r in quotes if not r["partial"]], gold
-        ),
+        "newsdesk, whole quotes": score(scorer, docs, whole, gold),
         "newsdesk, all of quotes[] (partial quotes count as errors)": score(
             scorer, docs, quotes, gold
         ),
         "regex baseline (README floor)": score(scorer, docs, baseline(docs), gold),
+        f"set aside: whole quotes, without the {len(aside_whole)} inside gold mixed content": (
+            score(scorer, docs, [r for r in whole if r not in aside_whole], gold)
+        ),
+        f"set aside: all of quotes[], without the {len(aside_all)} inside gold mixed content": (
+            score(scorer, docs, [r for r in quotes if r not in aside_all], gold)
+        ),
     }
     reported = score(scorer, docs, statements, gold, types="indirect,mixed")
-    markdown = table(args.split, results, seconds, reported)
+    markdown = table(args.split, results, seconds, reported, n_mixed)
     sys.stdout.write(markdown)
     if args.update:
         path = Path(args.update)

@@ -470,3 +470,46 @@ def test_a_second_report_between_two_quotes_ends_the_first(models):
         ("Varkonen", "A leader must fight for what he believes in."),
         ("Lena Ostrova", "The channel is open … Ships can sail again."),
     ]
+
+
+def _partials(models, text: str):
+    art = article("a", text)
+    (analysis,) = analyze([art], models.nlp)
+    index = resolve_entities([analysis])
+    return [
+        (a.speaker, a.text, a.partial)
+        for a in attribute(analysis, index, models.nlp)
+        if a.kind == "direct"
+    ]
+
+
+def test_a_quote_whose_clause_runs_outside_the_marks_is_partial(models):
+    text = (
+        "Transport minister Ilyas Varkonen visited the collapsed bridge on Tuesday.\n\n"
+        "Varkonen said that whatever the engineers decide, “the bridge will not reopen "
+        "this year.”\n\n"
+        "“We are horrified” by the collapse, Varkonen said.\n\n"
+        "Varkonen said: “The bridge will not reopen this year.”"
+    )
+    assert _partials(models, text) == [
+        ("Ilyas Varkonen", "the bridge will not reopen this year.", True),
+        ("Ilyas Varkonen", "We are horrified", True),
+        ("Ilyas Varkonen", "The bridge will not reopen this year.", False),
+    ]
+
+
+def test_the_speech_verb_nearest_the_quote_speaks(models):
+    # The parse hangs both verbs on the quoted words; "Emphasizing" has no subject.
+    text = (
+        "Transport minister Ilyas Varkonen visited the collapsed bridge on Tuesday.\n\n"
+        "Emphasizing the urgency of the repairs, Varkonen said, “If we do not act fast, "
+        "we are not going to have a harbour anymore.”\n\n"
+        "“The ferries will run every hour until the bridge reopens,” Ostrova notes."
+    )
+    assert direct(models, text) == [
+        (
+            "Ilyas Varkonen",
+            "If we do not act fast, we are not going to have a harbour anymore.",
+        ),
+        ("Ostrova", "The ferries will run every hour until the bridge reopens"),
+    ]
