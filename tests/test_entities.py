@@ -310,11 +310,10 @@ def test_roles_wire_credits_and_pronouns_vote_for_the_type():
         [("University of Korvane", "PERSON")],
     )
     types = {e.name: e.type for e in resolve_entities([a, b]).entities}
-    # (X) after a dateline and "X reported": a wire agency; a role is a person; "said she";
-    # the head of "X of Y" is X.
+    # (X) after a dateline and "X reported": a wire agency; "said she"; the head of "X of Y"
+    # is X. A role the story gives no one (the Harbour Master) is no entity.
     assert types == {
         "Meridian Press": "ORG",
-        "Harbour Master": "PERSON",
         "Ilka Torvan": "PERSON",
         "University of Korvane": "ORG",
     }
@@ -511,4 +510,99 @@ def test_single_quoted_nicknames_and_a_full_name_is_no_initial():
     assert sorted((e.name, e.aliases) for e in index.entities) == [
         ("Louis Gigante", ()),
         ("Vincent L. Gigante", ("Vincent 'The Chin' Gigante",)),
+    ]
+
+
+def test_a_role_belongs_to_the_person_the_story_names_with_it_else_it_is_dropped():
+    a = hand_analysis(
+        "a",
+        ["Harbour Master Lena Ostrova closed the port.", "The Harbour Master said ships wait."],
+        [("Harbour Master", "ORG"), ("Lena Ostrova", "PERSON")],
+    )
+    b = hand_analysis(
+        "b",
+        [
+            "Transport Minister Ilyas Varkonen visited.",
+            "Ilyas Varkonen, the Transport Minister, promised an inquiry.",
+            "The Prime Minister did not comment.",
+        ],
+        [("Transport Minister", "ORG"), ("Ilyas Varkonen", "PERSON"), ("Prime Minister", "PERSON")],
+    )
+    # Two people hold the office: the bare "President" names neither.
+    c = hand_analysis(
+        "c",
+        ["President Ana Ruiz met President Tomas Berg.", "The President left early."],
+        [("President", "PERSON"), ("Ana Ruiz", "PERSON"), ("Tomas Berg", "PERSON")],
+    )
+    index = resolve_entities([a, b, c])
+    # The role beside the name is the same mention (not counted again); "The Harbour Master
+    # said" is one more mention of her; neither is an alias.
+    assert [(e.name, e.type, e.aliases, e.mentions) for e in index.entities] == [
+        ("Ilyas Varkonen", "PERSON", (), 2),
+        ("Lena Ostrova", "PERSON", (), 2),
+        ("Ana Ruiz", "PERSON", (), 1),
+        ("Tomas Berg", "PERSON", (), 1),
+    ]
+    holder = index.resolve("the Harbour Master")
+    assert holder is not None and holder.name == "Lena Ostrova"
+
+
+def test_a_one_word_piece_of_a_longer_name_is_no_entity_of_its_own():
+    # The NER tags "Islamic" alone inside "anti-Islamic State" and "the Islamic State group".
+    a = hand_analysis(
+        "a",
+        ["Troops of the anti-Islamic State coalition stay.", "The Islamic State group lost."],
+        [("Islamic", "PERSON")],
+    )
+    b = hand_analysis("b", ["Islamic State fighters attacked."], [("Islamic State", "ORG")])
+    # Trap: a city mostly named on its own stays a city beside its port authority.
+    c = hand_analysis(
+        "c",
+        ["The Velmora Port Authority met.", "Velmora is calm.", "Officials in Velmora agreed."],
+        [("Velmora Port Authority", "ORG"), ("Velmora", "GPE")],
+    )
+    index = resolve_entities([a, b, c])
+    assert [(e.name, e.type, e.article_ids, e.mentions) for e in index.entities] == [
+        ("Islamic State", "ORG", ("a", "b"), 3),
+        ("Velmora", "GPE", ("c",), 2),
+        ("Velmora Port Authority", "ORG", ("c",), 1),
+    ]
+    # A piece of two names is neither's: it is dropped.
+    e = hand_analysis(
+        "e",
+        ["The Kestrel Harbour Bank and the Kestrel Harbour Trust split."],
+        [("Kestrel", "PERSON")],
+    )
+    f = hand_analysis(
+        "f",
+        ["Kestrel Harbour Bank fell.", "Kestrel Harbour Trust rose."],
+        [("Kestrel Harbour Bank", "ORG"), ("Kestrel Harbour Trust", "ORG")],
+    )
+    assert [e.name for e in resolve_entities([e, f]).entities] == [
+        "Kestrel Harbour Bank",
+        "Kestrel Harbour Trust",
+    ]
+
+
+def test_outlets_and_broadcasters_are_organisations():
+    a = hand_analysis(
+        "a",
+        ["Aurel Menning told Coastwatch he would answer.", "Listeners of Harbourline Radio agree."],
+        [("Aurel Menning", "PERSON"), ("Coastwatch", "PERSON"), ("Harbourline", "PERSON")],
+    )
+    b = hand_analysis("b", ["Tidewater said trade fell."], [("Tidewater", "PERSON")])
+    b = dataclasses.replace(b, article=dataclasses.replace(b.article, outlet="Tidewater Radio"))
+    # Trap: a person one tells, named in full in the story, stays a person.
+    c = hand_analysis(
+        "c",
+        ["The inspector told Halvik the bridge was safe.", "Dorotea Halvik said so."],
+        [("Halvik", "PERSON"), ("Dorotea Halvik", "PERSON")],
+    )
+    index = resolve_entities([a, b, c])
+    assert sorted((e.name, e.type) for e in index.entities) == [
+        ("Aurel Menning", "PERSON"),
+        ("Coastwatch", "ORG"),
+        ("Dorotea Halvik", "PERSON"),
+        ("Harbourline", "ORG"),
+        ("Tidewater", "ORG"),
     ]

@@ -41,7 +41,9 @@ from .entity_types import (
     by_referent,
     context_votes,
     cue_votes,
+    is_role,
     modifier_of,
+    told_before,
     type_of,
 )
 from .models import ArticleAnalysis, Entity, Mention
@@ -106,6 +108,16 @@ _GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # PRODUCT): such a one-word mention only joins a person its own article names in full.
 _JOINERS = frozenset({"NORP", "PRODUCT", "WORK_OF_ART"})
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+# What a mention is to its entity: its own name; a piece of a longer name or a role whose
+# holder the story names (it counts as a mention, but is no alias and casts no type vote);
+# the role written right beside its holder's name (the same mention: not counted again).
+_OWN, _BORROWED, _BESIDE = 0, 1, 2
+# Words an outlet's name adds to its brand: "Coastwatch Radio" is Coastwatch.
+_MEDIA_WORDS = frozenset({"radio", "tv", "television", "news", "online", "magazine"})
+# Between a role and its holder's name: nothing ("Harbour Master Lena Ostrova") or an
+# apposition before it ("Lena Ostrova, the Harbour Master").
+_GAP_AFTER = re.compile(r"[^\S\n]+")
+_GAP_BEFORE = re.compile(r",[^\S\n]*(?:the[^\S\n]+)?$")
 
 
 def fold_token(token: str) -> str:
@@ -442,23 +454,32 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
     english = [a for a in analyses if is_english(a)]
     unread = tuple(sorted(a.article.id for a in analyses if not is_english(a)))
     lower, upper = _word_cases(english)
+    outlets = _outlet_keys(english)
+    texts = {a.article.id: a.article.text for a in english}
     mentions: list[tuple[Mention, str, tuple[str, ...]]] = []
     votes: list[Counter[str]] = []
     modifiers: list[str | None] = []
+    roles: list[tuple[Mention, str, tuple[str, ...]]] = []
     for analysis in english:
         for mention in analysis.mentions:
             form = _usable(mention)
             if form is None or _common_word(form, lower, upper):
                 continue
+            if is_role(form):  # "Harbour Master": an office, no name (resolved at the end)
+                roles.append((mention, form, name_tokens(form)))
+                continue
             vote = context_votes(mention, form, analysis.article.text)
             form = _without_title(form) if mention.label == PERSON else form
             tokens = name_tokens(form)
             if tokens:
+                if _names_outlet(tokens, outlets):
+                    vote["ORG"] += 3  # the outlet of one of the story's sources
                 mentions.append((mention, form, tokens))
                 votes.append(vote)
                 modifiers.append(modifier_of(mention, analysis.article.text))
     if not mentions:
         return EntityIndex(entities=(), by_mention={}, keys=(), unread=unread)
+    _told_outlets(mentions, votes, texts)
     person_vote = [type_of(v, Counter()) == PERSON for v in votes]
 
     # 1. Group by (folded key, person-or-not): the unit that later rules merge.
@@ -653,14 +674,142 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             votes[m_index] = Counter({PERSON: 2})
         elif mention.label in _JOINERS:
             assignment[m_index] = -1  # joins no one: not a name of this story
+    weight = [_OWN] * len(mentions)
+    _fold_fragments(mentions, assignment, weight, texts)
+    _attach_roles(roles, mentions, person_vote, assignment, weight, texts)
+    for mention, form, tokens in roles:
+        mentions.append((mention, form, tokens))
+        votes.append(Counter())
+        modifiers.append(None)
     kept = [i for i, root in enumerate(assignment) if root >= 0]
     return _build_index(
         [mentions[i] for i in kept],
         [votes[i] for i in kept],
         [assignment[i] for i in kept],
         [modifiers[i] for i in kept],
+        [weight[i] for i in kept],
         unread,
     )
+
+
+def _outlet_keys(analyses: Sequence[ArticleAnalysis]) -> set[tuple[str, ...]]:
+    """The folded names of the story's outlets ("Coastwatch Radio" -> coastwatch radiu)."""
+    return {
+        key
+        for a in analyses
+        if a.article.outlet and (key := name_tokens(display_form(a.article.outlet)))
+    }
+
+
+def _names_outlet(tokens: tuple[str, ...], outlets: set[tuple[str, ...]]) -> bool:
+    """Whether a name is a source's outlet, or its brand without a media word."""
+    media = {fold_token(w) for w in _MEDIA_WORDS}
+    return tokens in outlets or any(o[:-1] == tokens and o[-1] in media for o in outlets)
+
+
+def _told_outlets(
+    mentions: Sequence[tuple[Mention, str, tuple[str, ...]]],
+    votes: Sequence[Counter[str]],
+    texts: Mapping[str, str],
+) -> None:
+    """A one-word name a source "told" that the story never writes inside a longer person's
+    name is an outlet ("told Coastwatch"); a person one tells is named in full somewhere
+    ("told Menning" beside Aurel Menning)."""
+    named = {
+        token
+        for (_, _, tokens), vote in zip(mentions, votes, strict=True)
+        if len(tokens) > 1 and type_of(vote, Counter()) == PERSON
+        for token in tokens
+    }
+    for (mention, _, tokens), vote in zip(mentions, votes, strict=True):
+        text = texts.get(mention.article_id, "")
+        if len(tokens) == 1 and tokens[0] not in named and told_before(mention, text):
+            vote["ORG"] += 3
+
+
+def _fold_fragments(
+    mentions: Sequence[tuple[Mention, str, tuple[str, ...]]],
+    assignment: list[int],
+    weight: list[int],
+    texts: Mapping[str, str],
+) -> None:
+    """A one-word mention that mostly lies inside a longer name of the story as the text
+    writes it ("Islamic" tagged alone in "the anti-Islamic State coalition", beside
+    "Islamic State") is a piece of that name: it goes to that name's entity when there is
+    one, else it is dropped; never an entity of its own."""
+    long_forms: dict[str, list[int]] = defaultdict(list)
+    for i, (_, form, _) in enumerate(mentions):
+        if len(form.split()) > 1:
+            long_forms[form].append(i)
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+    total: Counter[tuple[str, ...]] = Counter()
+    inside: Counter[tuple[str, ...]] = Counter()
+    targets: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    for mention, form, tokens in mentions:
+        if " " in form:
+            continue
+        total[tokens] += 1
+        if mention.article_id not in spans:
+            text = texts.get(mention.article_id, "")
+            spans[mention.article_id] = [
+                (found.start(), found.end(), long)
+                for long in long_forms
+                for found in re.finditer(rf"(?<!\w){re.escape(long)}(?!\w)", text)
+            ]
+        hits = {
+            long
+            for start, end, long in spans[mention.article_id]
+            if start < mention.end and end > mention.start and tokens[-1] in name_tokens(long)
+        }
+        if hits:
+            inside[tokens] += 1
+            targets[tokens].update(
+                assignment[j] for long in hits for j in long_forms[long] if assignment[j] >= 0
+            )
+    for i, (_, form, tokens) in enumerate(mentions):
+        if " " not in form and 2 * inside[tokens] > total[tokens]:
+            roots = targets[tokens]
+            assignment[i] = min(roots) if len(roots) == 1 else -1
+            weight[i] = _BORROWED
+
+
+def _attach_roles(
+    roles: Sequence[tuple[Mention, str, tuple[str, ...]]],
+    mentions: Sequence[tuple[Mention, str, tuple[str, ...]]],
+    person_vote: Sequence[bool],
+    assignment: list[int],
+    weight: list[int],
+    texts: Mapping[str, str],
+) -> None:
+    """A role belongs to the person the story names with it ("Harbour Master Lena Ostrova",
+    "Lena Ostrova, the harbour master"); a bare role ("the Harbour Master said") to the one
+    person the story names with that role, else it names no one and is dropped. Appends
+    one assignment and weight per role."""
+    at: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, (mention, _, _) in enumerate(mentions):
+        if person_vote[i] and assignment[i] >= 0:
+            at[(mention.article_id, mention.start)].append(i)
+            at[(mention.article_id, -mention.end)].append(i)
+    holder: list[int | None] = []
+    held: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    for mention, _, tokens in roles:
+        text = texts.get(mention.article_id, "")
+        after = _GAP_AFTER.match(text, mention.end)
+        before = _GAP_BEFORE.search(text[max(0, mention.start - 8) : mention.start])
+        found = at.get((mention.article_id, after.end()), []) if after is not None else []
+        if not found and before is not None:
+            found = at.get((mention.article_id, -(mention.start - len(before.group(0)))), [])
+        root = assignment[found[0]] if found else None
+        holder.append(root)
+        if root is not None:
+            held[tokens].add(root)
+    for (_, _, tokens), root in zip(roles, holder, strict=True):
+        if root is not None:
+            assignment.append(root)
+            weight.append(_BESIDE)
+        else:
+            assignment.append(min(held[tokens]) if len(held[tokens]) == 1 else -1)
+            weight.append(_BORROWED)
 
 
 def _canonical(forms: Counter[str]) -> str:
@@ -705,6 +854,7 @@ def _summed(
     mentions: Sequence[tuple[Mention, str, tuple[str, ...]]],
     votes: Sequence[Counter[str]],
     indices: Iterable[int],
+    weight: Sequence[int] | None = None,
 ) -> Counter[str]:
     """The type votes of some mentions: every context cue, but one NER label vote per form
     and article. An article that repeats a name repeats the model's one judgement of it
@@ -713,6 +863,8 @@ def _summed(
     total: Counter[str] = Counter()
     seen: set[tuple[str, str, str]] = set()
     for i in indices:
+        if weight is not None and weight[i] != _OWN:
+            continue  # a piece of a name or a role votes as its entity, not for it
         mention, form, _ = mentions[i]
         total.update(cue_votes(mention, votes[i]))
         if (mention.article_id, form, mention.label) not in seen:
@@ -726,6 +878,7 @@ def _build_index(
     votes: Sequence[Counter[str]],
     assignment: Sequence[int],
     modifiers: Sequence[str | None],
+    weight: Sequence[int],
     unread: tuple[str, ...],
 ) -> EntityIndex:
     clusters: dict[int, list[int]] = defaultdict(list)
@@ -739,11 +892,13 @@ def _build_index(
         for part in split
     ]
     for indices, was_split in parts:
-        forms: Counter[str] = Counter(mentions[i][1] for i in indices)
-        labels = Counter(mentions[i][0].label for i in indices)
+        forms: Counter[str] = Counter(mentions[i][1] for i in indices if weight[i] == _OWN)
+        if not forms:
+            continue  # pieces and roles of no name of the story
+        labels = Counter(mentions[i][0].label for i in indices if weight[i] == _OWN)
         # All mentions of all sources vote; persons win ties: NER mislabels names as GPE/ORG
         # far more often than the reverse.
-        label = type_of(_summed(mentions, votes, indices), labels)
+        label = type_of(_summed(mentions, votes, indices, weight), labels)
         name = _canonical(forms)
         nouns = Counter(noun for i in indices if (noun := modifiers[i]) is not None)
         if was_split and label == "ORG" and 2 * sum(nouns.values()) >= len(indices):
@@ -759,7 +914,7 @@ def _build_index(
             type=label,
             aliases=tuple(sorted(f for f in forms if f != name)),
             article_ids=tuple(sorted({mentions[i][0].article_id for i in indices})),
-            mentions=len(indices),
+            mentions=sum(weight[i] != _BESIDE for i in indices),
         )
         keys = tuple(sorted({mentions[i][2] for i in indices}))
         built.append((entity, keys, indices))

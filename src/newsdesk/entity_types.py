@@ -28,11 +28,14 @@ __all__ = [
     "PERSON_TITLES",
     "PLACE",
     "PLACES",
+    "ROLE_HEADS",
     "by_referent",
     "context_votes",
     "cue_of",
     "cue_votes",
+    "is_role",
     "modifier_of",
+    "told_before",
     "type_of",
 ]
 
@@ -80,7 +83,8 @@ _ORG_AFTER = re.compile(
     r"^(?:,\s*which\s+(?:is|was|has|had|said|says)\b|\s+(?:said|says|told|added)\s+(?:it|its)\b"
     r"|\s+(?:reported|reports)\b|(?:['’]s?)?\s+(?:shares|stock|employees|staff|executives|"
     r"officials|headquarters|subsidiary|spokesman|spokeswoman|spokesperson|correspondent|"
-    r"correspondents|reporter|reporters|journalist|journalists)\b)",
+    r"correspondents|reporter|reporters|journalist|journalists|radio|television|tv|"
+    r"newspaper|magazine|broadcaster)\b)",
     re.IGNORECASE,
 )
 _CREDIT = re.compile(r"^\)")
@@ -123,6 +127,36 @@ _HEADS = {
 PLACE = "PLACE"
 PLACES = frozenset({"GPE", "LOC"})
 VOTED = ("PERSON", "ORG", PLACE, "FAC")
+
+
+# Offices a mention can name without naming anyone ("Harbour Master", "the Prime Minister",
+# "Minister"): the head nouns of roles above plus offices that are written alone. Not
+# "star", "host", "model": those head names of things (the Toronto Star).
+ROLE_HEADS = _HEADS[PERSON] | frozenset(
+    {"senator", "congressman", "congresswoman", "king", "queen", "prince", "princess", "pope"}
+    | {"captain", "colonel", "sergeant", "detective", "lieutenant", "admiral", "chairperson"}
+)
+
+
+def is_role(form: str) -> bool:
+    """Whether a mention is made only of an office ("Harbour Master", "Prime Minister of
+    Korvan", "President"): its head noun is a role and no word of it is a name of its own
+    kind (a person's name after the title makes "President Obama" a name). "General" heads
+    a role only after a title (Attorney General; not Dollar General)."""
+    words = [w.lower().strip(".,") for w in form.split()]
+    if not words or any(w and not w[0].isalpha() for w in words):
+        return False
+    of = next((i for i, w in enumerate(words) if i and w in _OF), None)
+    head_at = of - 1 if of is not None else len(words) - 1
+    head = words[head_at]
+    if head not in ROLE_HEADS:
+        return False
+    return head not in _NAME_WORDS or any(w in PERSON_TITLES for w in words[:head_at])
+
+
+def told_before(mention: Mention, text: str) -> bool:
+    """Whether the mention is what a source "told" ("told Reuters", "told the BBC")."""
+    return bool(_TOLD_BEFORE.search(text[max(0, mention.start - 20) : mention.start]))
 
 
 def context_votes(mention: Mention, form: str, text: str) -> Counter[str]:
