@@ -21,9 +21,8 @@ are the cross-document event chains (``ACTION_*``, ``NEG_ACTION_*``) mentioned i
   is >= 0.9 (pairs and citations apart).
 
 Split (Cybulska & Vossen 2015): test = topics 36-45, dev = 2 5 12 18 21 23 34 35, train = the
-rest. ``--tune`` grids ``citations.EvidenceOptions`` on train (among settings whose pair and
-citation precision are both >= ``FLOOR`` 0.92, a margin over the aim's 0.9: the best
-citation F1, then the best pair F1) and prints the grid; the default run reports on test.
+rest. ``--tune`` grids ``citations.EvidenceOptions`` on train (best pair F1 with precision >=
+0.9, then citation precision) and prints the grid; the default run reports on test.
 
 Run: python benchmarks/evidence.py [--data ../shared/data/ecbplus] [--split test]
          [--tune] [--update README.md]
@@ -300,16 +299,12 @@ def choose_baseline(stories: Sequence[Story]) -> tuple[float, float, float, floa
 
 
 GRID = {
-    "same_claim": (0.3, 0.4),
-    "cite_recall": (0.2, 0.25, 0.3),
+    "same_claim": (0.5, 0.55, 0.6, 0.65),
+    "cite_recall": (0.45, 0.6),
     "near_claim": (0.7,),
-    "loose_recall": (0.25,),
-    "name_recall": (0.35, 0.5),
-    "predicate_recall": (0.35, 0.4, 0.45),
+    "loose_recall": (0.3,),
+    "name_recall": (0.0, 0.5, 1.0),
 }
-# Precision floor on train for both pairs and citations: the aim is >= 0.9 held out, and
-# held-out precision has come out up to 0.02 below train's (0.940 -> 0.924 before).
-FLOOR = 0.92
 
 
 def tune(stories: Sequence[Story]) -> EvidenceOptions:
@@ -328,8 +323,8 @@ def tune(stories: Sequence[Story]) -> EvidenceOptions:
             "cite P/R {:.3f} {:.3f}".format(*cites.prf()[:2]),
             flush=True,
         )
-    ok = [r for r in rows if r[1][0] >= FLOOR and r[2][0] >= FLOOR] or rows
-    best = max(ok, key=lambda r: (round(r[2][2], 6), round(r[1][2], 6)))
+    ok = [r for r in rows if r[1][0] >= 0.9] or rows
+    best = max(ok, key=lambda r: (round(r[1][2], 6), round(r[2][0], 6)))
     print("chosen:", best[0])
     return best[0]
 
