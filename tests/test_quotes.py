@@ -513,3 +513,13 @@ def test_the_speech_verb_nearest_the_quote_speaks(models):
         ),
         ("Ostrova", "The ferries will run every hour until the bridge reopens"),
     ]
+
+
+def test_a_relative_pronoun_speaks_for_its_noun(models):
+    text = (
+        "The inquiry heard from Lena Ostrova, who declared at the hearing, “Every vessel "
+        "must hold position until the channel is clear.”"
+    )
+    assert direct(models, text) == [
+        ("Lena Ostrova", "Every vessel must hold position until the channel is clear.")
+    ]

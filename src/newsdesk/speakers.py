@@ -544,6 +544,17 @@ def speaker_named_by(
     if lower in {"i", "we"} and context.analysis.article.author:
         # First person outside quotes is the writer (a column, a memoir).
         return Speaker(context.analysis.article.author, start, end, person=True)
+    if lower in {"who", "which", "that"} and subject.head.dep_ == "relcl":
+        # "from Mike Lee, who declared in the spin room, “…”": the relative clause's noun.
+        # The mention stays the pronoun (the words of the attribution).
+        antecedent = subject.head.head
+        if antecedent.i == subject.i or antecedent.i in inside:
+            return None
+        found = speaker_named_by(antecedent, base, inside, context)
+        if found is None:
+            return None
+        at = base + subject.idx
+        return Speaker(found.name, at, at + len(subject.text), found.person)
     if subject.pos_ == "PRON" or lower in _PRONOUNS_PERSON | _PRONOUNS_GROUP:
         if lower in _PRONOUNS_PERSON:
             name = context.person_for(lower, start)
