@@ -297,7 +297,7 @@ def test_roles_wire_credits_and_pronouns_vote_for_the_type():
     a = hand_analysis(
         "a",
         [
-            "VELMORA (Meridian Press) - The Harbour Master closed the port.",
+            "VELMORA (Meridian Press) - The Harbour Master closed the harbour.",
             "Meridian Press reported that Ilka Torvan said she would stay.",
             "Torvan spoke to the Harbour Master on Monday.",
         ],
@@ -516,14 +516,14 @@ def test_single_quoted_nicknames_and_a_full_name_is_no_initial():
 def test_a_role_belongs_to_the_person_the_story_names_with_it_else_it_is_dropped():
     a = hand_analysis(
         "a",
-        ["Harbour Master Lena Ostrova closed the port.", "The Harbour Master said ships wait."],
+        ["Harbour Master Lena Ostrova shut the harbour.", "The Harbour Master said ships wait."],
         [("Harbour Master", "ORG"), ("Lena Ostrova", "PERSON")],
     )
     b = hand_analysis(
         "b",
         [
             "Transport Minister Ilyas Varkonen visited.",
-            "Ilyas Varkonen, the Transport Minister, promised an inquiry.",
+            "Ilyas Varkonen, the Transport Minister, promised a transport inquiry.",
             "The Prime Minister did not comment.",
         ],
         [("Transport Minister", "ORG"), ("Ilyas Varkonen", "PERSON"), ("Prime Minister", "PERSON")],

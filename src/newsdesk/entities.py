@@ -38,6 +38,7 @@ from .entity_types import (
     PERSON_TITLES,
     PLACE,
     PLACES,
+    ROLE_HEADS,
     by_referent,
     context_votes,
     cue_votes,
@@ -117,6 +118,7 @@ _MEDIA_WORDS = frozenset({"radio", "tv", "television", "news", "online", "magazi
 # Between a role and its holder's name: nothing ("Harbour Master Lena Ostrova") or an
 # apposition before it ("Lena Ostrova, the Harbour Master").
 _GAP_AFTER = re.compile(r"[^\S\n]+")
+_ROLE_BEFORE = re.compile(r"(?:[A-Z][\w.'’-]*[^\S\n]+){1,3}$")
 _GAP_BEFORE = re.compile(r",[^\S\n]*(?:the[^\S\n]+)?$")
 
 
@@ -460,13 +462,11 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
     votes: list[Counter[str]] = []
     modifiers: list[str | None] = []
     roles: list[tuple[Mention, str, tuple[str, ...]]] = []
+    pending: list[tuple[Mention, str, tuple[str, ...], Counter[str], str | None]] = []
     for analysis in english:
         for mention in analysis.mentions:
             form = _usable(mention)
             if form is None or _common_word(form, lower, upper):
-                continue
-            if is_role(form):  # "Harbour Master": an office, no name (resolved at the end)
-                roles.append((mention, form, name_tokens(form)))
                 continue
             vote = context_votes(mention, form, analysis.article.text)
             form = _without_title(form) if mention.label == PERSON else form
@@ -474,9 +474,23 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             if tokens:
                 if _names_outlet(tokens, outlets):
                     vote["ORG"] += 3  # the outlet of one of the story's sources
-                mentions.append((mention, form, tokens))
-                votes.append(vote)
-                modifiers.append(modifier_of(mention, analysis.article.text))
+                modifier = modifier_of(mention, analysis.article.text)
+                pending.append((mention, form, tokens, vote, modifier))
+    # "Harbour Master", "President": an office, no name (resolved at the end). One word is a
+    # name when a person of the story carries it ("King" beside Billy King).
+    office = [_office(form, lower) for _, form, _, _, _ in pending]
+    carried = {
+        tokens[-1]
+        for (_, _, tokens, vote, _), is_office in zip(pending, office, strict=True)
+        if len(tokens) > 1 and not is_office and type_of(vote, Counter()) == PERSON
+    }
+    for (mention, form, tokens, vote, modifier), is_office in zip(pending, office, strict=True):
+        if is_office and (len(form.split()) > 1 or tokens[-1] not in carried):
+            roles.append((mention, form, tokens))
+        else:
+            mentions.append((mention, form, tokens))
+            votes.append(vote)
+            modifiers.append(modifier)
     if not mentions:
         return EntityIndex(entities=(), by_mention={}, keys=(), unread=unread)
     _told_outlets(mentions, votes, texts)
@@ -692,6 +706,18 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
     )
 
 
+def _office(form: str, lower: Counter[str]) -> bool:
+    """Whether a mention names an office rather than someone: its head is a role and every
+    word before the head is a title or a word the story also writes in lower case
+    ("Harbour Master", "Prime Minister"; not "Billy King")."""
+    if not is_role(form):
+        return False
+    words = [w.lower().strip(".,") for w in form.split()]
+    head = next((i - 1 for i, w in enumerate(words) if i and w in {"of", "de"}), len(words) - 1)
+    titles = PERSON_TITLES | ROLE_HEADS | _TITLES
+    return all(w in titles or lower[w] > 0 for w in words[:head])
+
+
 def _outlet_keys(analyses: Sequence[ArticleAnalysis]) -> set[tuple[str, ...]]:
     """The folded names of the story's outlets ("Coastwatch Radio" -> coastwatch radiu)."""
     return {
@@ -792,6 +818,16 @@ def _attach_roles(
             at[(mention.article_id, -mention.end)].append(i)
     holder: list[int | None] = []
     held: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    # A role written before a person's name ("President Ana Ruiz", NER-tagged "Ana Ruiz").
+    for i, (mention, _, _) in enumerate(mentions):
+        if not person_vote[i] or assignment[i] < 0:
+            continue
+        text = texts.get(mention.article_id, "")
+        written = _ROLE_BEFORE.search(text[max(0, mention.start - 50) : mention.start])
+        words = written.group(0).split() if written is not None else []
+        role = next((w for k in range(len(words)) if is_role(w := " ".join(words[k:]))), None)
+        if role is not None:
+            held[name_tokens(role)].add(assignment[i])
     for mention, _, tokens in roles:
         text = texts.get(mention.article_id, "")
         after = _GAP_AFTER.match(text, mention.end)
