@@ -606,3 +606,19 @@ def test_outlets_and_broadcasters_are_organisations():
         ("Harbourline", "ORG"),
         ("Tidewater", "ORG"),
     ]
+
+
+def test_a_surname_that_is_a_title_stays_a_name_and_a_written_title_names_its_holder():
+    a = hand_analysis(
+        "a",
+        ["Coach Billy King left.", "King said he was tired.", "The Coach will return."],
+        [("Billy King", "PERSON"), ("King", "PERSON"), ("Coach", "PERSON")],
+    )
+    # "President" is written before her name but the NER tags only "Ana Ruiz".
+    b = hand_analysis("b", ["President Ana Ruiz spoke."], [("Ana Ruiz", "PERSON")])
+    c = hand_analysis("c", ["The President left."], [("President", "ORG")])
+    index = resolve_entities([a, b, c])
+    assert [(e.name, e.type, e.aliases, e.article_ids, e.mentions) for e in index.entities] == [
+        ("Ana Ruiz", "PERSON", (), ("b", "c"), 2),
+        ("Billy King", "PERSON", ("King",), ("a",), 3),
+    ]
