@@ -21,7 +21,10 @@ Rules and word lists were chosen looking at train; the table reports dev (and tr
 ``--split train``). Run:
 
     nice -n 10 python benchmarks/quotes.py [--data ../shared/data/polnear] [--split dev]
-        [--limit N] [--update README.md]
+        [--limit N] [--update README.md] [--errors]
+
+``--split train --errors`` prints the train errors by category (what the rules were chosen
+from).
 """
 
 from __future__ import annotations
@@ -258,6 +261,81 @@ def inside_mixed(
     return out
 
 
+def breakdown(
+    scorer: Any, rows: list[dict[str, Any]], gold: list[dict[str, Any]]
+) -> dict[str, int]:
+    """Errors of our whole quotes against gold direct quotes, by category (``--errors``).
+
+    Missed gold quotes: none of ours touches it (``missed``), only a partial quote of ours
+    does (``ours partial``), or ours overlaps it below 0.5 (``overlap < 0.5``). Our quotes
+    that match nothing: on gold mixed or indirect content, on a direct quote below 0.5, or
+    spurious. Matched pairs: inexact (ours longer / shorter / both) and wrong speaker.
+    """
+    counts: dict[str, int] = defaultdict(int)
+    golds: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    others: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for g in gold:
+        (golds if g["quote_type"] == "direct" else others)[g["doc_id"]].append(g)
+    whole: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    partial: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        (partial if r["partial"] else whole)[r["doc_id"]].append(r)
+    for doc in set(golds) | set(whole):
+        text = (golds.get(doc) or others.get(doc) or [{"_text": ""}])[0]["_text"]
+        gp = [scorer.alnum_positions(text, g["content_spans"]) for g in golds[doc]]
+        sp = [scorer.alnum_positions(text, r["spans"]) for r in whole[doc]]
+        pp = [scorer.alnum_positions(text, r["spans"]) for r in partial[doc]]
+        pairs = sorted(
+            ((len(a & b) / len(a | b), i, j) for i, a in enumerate(gp) for j, b in enumerate(sp)),
+            reverse=True,
+        )
+        ug: dict[int, int] = {}
+        us: set[int] = set()
+        for jac, i, j in pairs:
+            if jac >= 0.5 and i not in ug and j not in us:
+                ug[i] = j
+                us.add(j)
+        for i, g in enumerate(golds[doc]):
+            if i in ug:
+                mine, theirs = sp[ug[i]], gp[i]
+                if mine != theirs:
+                    longer, shorter = bool(mine - theirs), bool(theirs - mine)
+                    kind = "both" if longer and shorter else "longer" if longer else "shorter"
+                    counts[f"matched, inexact: ours {kind}"] += 1
+                r = whole[doc][ug[i]]
+                if g["source_spans"] and "speaker_start" in r:
+                    hit = any(
+                        min(e, r["speaker_end"]) > max(b, r["speaker_start"])
+                        for b, e in g["source_spans"]
+                    )
+                    gw = {t.lower() for t in scorer.tokens(g["speaker"])} - scorer.STOP
+                    sw = {t.lower() for t in scorer.tokens(r["speaker"])} - scorer.STOP
+                    if not (hit or gw & sw):
+                        counts["matched, speaker wrong"] += 1
+            elif any(b & gp[i] for b in sp):
+                counts["gold missed: ours overlaps < 0.5"] += 1
+            elif any(b & gp[i] for b in pp):
+                counts["gold missed: ours marked partial"] += 1
+            else:
+                counts["gold missed: no quote of ours"] += 1
+        matched = set().union(*(gp[i] for i in ug)) if ug else set()
+        for j, mine in enumerate(sp):
+            if j in us or not mine or len(mine & matched) >= 0.9 * len(mine):
+                continue
+            kinds = {
+                o["quote_type"]
+                for o in others[doc]
+                if mine & scorer.alnum_positions(text, o["content_spans"])
+            }
+            if kinds:
+                counts["ours unmatched: on gold " + "+".join(sorted(kinds))] += 1
+            elif any(mine & b for b in gp):
+                counts["ours unmatched: on a direct quote < 0.5"] += 1
+            else:
+                counts["ours unmatched: spurious"] += 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def table(
     split: str,
     results: dict[str, dict[str, Any]],
@@ -325,6 +403,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="only the first N articles")
     parser.add_argument("--update", metavar="FILE", help="rewrite the quotes block of FILE")
     parser.add_argument("--dump", type=Path, help="write our predictions (JSONL) here")
+    parser.add_argument(
+        "--errors", action="store_true", help="print the error breakdown (study train with it)"
+    )
     args = parser.parse_args(argv)
     docs_path = args.data / "polnear_docs.jsonl"
     if not docs_path.is_file():
@@ -368,6 +449,10 @@ def main(argv: list[str] | None = None) -> int:
     reported = score(scorer, docs, statements, gold, types="indirect,mixed")
     markdown = table(args.split, results, seconds, reported, n_mixed)
     sys.stdout.write(markdown)
+    if args.errors:
+        print(f"\nErrors of whole quotes against gold direct quotes ({args.split}):")
+        for name, n in breakdown(scorer, quotes, gold).items():
+            print(f"{n:6d}  {name}")
     if args.update:
         path = Path(args.update)
         path.write_text(replace_block(path.read_text(encoding="utf-8"), BLOCK, markdown))
