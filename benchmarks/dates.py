@@ -13,6 +13,7 @@ and are what the README shows. "relative" = expressions without a four-digit yea
 the DCT); it cuts across day/month/year.
 
     python benchmarks/dates.py --data ../shared/data/tempeval3_tbaq [--split train] [--update README.md]
+        [--errors month]
 """
 
 from __future__ import annotations
@@ -93,8 +94,14 @@ def _classes(row: dict[str, Any]) -> list[str]:
     return found
 
 
-def score(data: Path, split: str) -> tuple[dict[str, dict[str, int]], Counter[str], float]:
-    """Correct answers per class for each system, the class sizes, and the run time."""
+def score(
+    data: Path, split: str, errors: str | None = None
+) -> tuple[dict[str, dict[str, int]], Counter[str], float]:
+    """Correct answers per class for each system, the class sizes, and the run time.
+
+    With ``errors`` (a class: day, month, year, relative), print our wrong answers of that
+    class with their sentence (study them on train).
+    """
     rows = _rows(data, split)
     started = time.perf_counter()
     parser = ClauseParser(Models().nlp)
@@ -114,6 +121,12 @@ def score(data: Path, split: str) -> tuple[dict[str, dict[str, int]], Counter[st
             "newsdesk": ours.date if ours else None,
             "dateparser": baseline(row["text"], row["dct_date"]),
         }
+        if errors in _classes(row) and answers["newsdesk"] != row["value"]:
+            marked = f"{sentence[:start]}[{sentence[start:end]}]{sentence[end:]}"
+            print(
+                f"{row['doc_id']} {row['tid']}: gold {row['value']}, ours "
+                f"{answers['newsdesk']}, DCT {row['dct_date']}: {marked}"
+            )
         for name in _classes(row):
             sizes[name] += 1
             for system, answer in answers.items():
@@ -165,6 +178,11 @@ def main() -> int:
     parser.add_argument("--data", default="../shared/data/tempeval3_tbaq", help="the folder")
     parser.add_argument("--split", choices=("train", "test", "all"), default="test")
     parser.add_argument("--update", metavar="FILE", help="rewrite the dates block of FILE")
+    parser.add_argument(
+        "--errors",
+        choices=(*CLASSES, "relative"),
+        help="print our wrong answers of this class (study them with --split train)",
+    )
     args = parser.parse_args()
     data = Path(args.data)
     if not (data / "tbaq_timexes.jsonl").exists():
@@ -173,7 +191,7 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
-    right, sizes, seconds = score(data, args.split)
+    right, sizes, seconds = score(data, args.split, args.errors)
     text = table(right, sizes, "held-out" if args.split == "test" else args.split)
     print(text)
     print(f"\n({seconds:.0f} s)")
