@@ -17,6 +17,10 @@ between acronyms and long forms (US / United States; ISIS defined as "the Islami
   article names; a one-word mention that the NER model mislabels (Kadhemi as GPE) joins a
   person only when that article names the person in full; ``LONG (ACR)`` in a sentence
   defines an acronym.
+* **Non-names**: an office alone ("Harbour Master", "the Prime Minister") belongs to the
+  person the story names with it and is otherwise dropped; a one-word piece of a longer
+  name ("Islamic" of "anti-Islamic State") goes to that name; a source's outlet, a name
+  "told" things that no person of the story carries, and "X Radio" are organisations.
 
 The canonical name is the most complete form (most name tokens), then the most frequent
 spelling, so the output says "Mustafa al-Kadhimi" with the other spellings as aliases.
@@ -33,18 +37,25 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from wordfreq import zipf_frequency
 
+from .entity_nonnames import (
+    BESIDE,
+    OWN,
+    attach_roles,
+    fold_fragments,
+    names_outlet,
+    office,
+    outlet_keys,
+    told_outlets,
+)
 from .entity_types import (
     PERSON,
     PERSON_TITLES,
     PLACE,
     PLACES,
-    ROLE_HEADS,
     by_referent,
     context_votes,
     cue_votes,
-    is_role,
     modifier_of,
-    told_before,
     type_of,
 )
 from .models import ArticleAnalysis, Entity, Mention
@@ -72,6 +83,7 @@ ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
 _TOKEN_SIMILARITY = 80.0
 
 _TITLES = frozenset({"mr", "mrs", "ms", "dr", "sir", "gen", "president", "prime", "minister", "lt"})
+TITLE_WORDS = _TITLES  # titles left out of a name's tokens
 _PARTICLE = re.compile(r"^(?:al|el|ul|ad|ar|as|ash|at|az)[-\u2010\u2011’']", re.IGNORECASE)
 _PARTICLE_WORDS = frozenset({"al", "el", "ul"})
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
@@ -109,17 +121,6 @@ _GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # PRODUCT): such a one-word mention only joins a person its own article names in full.
 _JOINERS = frozenset({"NORP", "PRODUCT", "WORK_OF_ART"})
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-# What a mention is to its entity: its own name; a piece of a longer name or a role whose
-# holder the story names (it counts as a mention, but is no alias and casts no type vote);
-# the role written right beside its holder's name (the same mention: not counted again).
-_OWN, _BORROWED, _BESIDE = 0, 1, 2
-# Words an outlet's name adds to its brand: "Coastwatch Radio" is Coastwatch.
-_MEDIA_WORDS = frozenset({"radio", "tv", "television", "news", "online", "magazine"})
-# Between a role and its holder's name: nothing ("Harbour Master Lena Ostrova") or an
-# apposition before it ("Lena Ostrova, the Harbour Master").
-_GAP_AFTER = re.compile(r"[^\S\n]+")
-_ROLE_BEFORE = re.compile(r"(?:[A-Z][\w.'’-]*[^\S\n]+){1,3}$")
-_GAP_BEFORE = re.compile(r",[^\S\n]*(?:the[^\S\n]+)?$")
 
 
 def fold_token(token: str) -> str:
@@ -456,7 +457,7 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
     english = [a for a in analyses if is_english(a)]
     unread = tuple(sorted(a.article.id for a in analyses if not is_english(a)))
     lower, upper = _word_cases(english)
-    outlets = _outlet_keys(english)
+    outlets = outlet_keys(english)
     texts = {a.article.id: a.article.text for a in english}
     mentions: list[tuple[Mention, str, tuple[str, ...]]] = []
     votes: list[Counter[str]] = []
@@ -472,19 +473,19 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             form = _without_title(form) if mention.label == PERSON else form
             tokens = name_tokens(form)
             if tokens:
-                if _names_outlet(tokens, outlets):
+                if names_outlet(tokens, outlets):
                     vote["ORG"] += 3  # the outlet of one of the story's sources
                 modifier = modifier_of(mention, analysis.article.text)
                 pending.append((mention, form, tokens, vote, modifier))
     # "Harbour Master", "President": an office, no name (resolved at the end). One word is a
     # name when a person of the story carries it ("King" beside Billy King).
-    office = [_office(form, lower) for _, form, _, _, _ in pending]
+    offices = [office(form, lower) for _, form, _, _, _ in pending]
     carried = {
         tokens[-1]
-        for (_, _, tokens, vote, _), is_office in zip(pending, office, strict=True)
+        for (_, _, tokens, vote, _), is_office in zip(pending, offices, strict=True)
         if len(tokens) > 1 and not is_office and type_of(vote, Counter()) == PERSON
     }
-    for (mention, form, tokens, vote, modifier), is_office in zip(pending, office, strict=True):
+    for (mention, form, tokens, vote, modifier), is_office in zip(pending, offices, strict=True):
         if is_office and (len(form.split()) > 1 or tokens[-1] not in carried):
             roles.append((mention, form, tokens))
         else:
@@ -493,7 +494,7 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             modifiers.append(modifier)
     if not mentions:
         return EntityIndex(entities=(), by_mention={}, keys=(), unread=unread)
-    _told_outlets(mentions, votes, texts)
+    told_outlets(mentions, votes, texts)
     person_vote = [type_of(v, Counter()) == PERSON for v in votes]
 
     # 1. Group by (folded key, person-or-not): the unit that later rules merge.
@@ -688,9 +689,9 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
             votes[m_index] = Counter({PERSON: 2})
         elif mention.label in _JOINERS:
             assignment[m_index] = -1  # joins no one: not a name of this story
-    weight = [_OWN] * len(mentions)
-    _fold_fragments(mentions, assignment, weight, texts)
-    _attach_roles(roles, mentions, person_vote, assignment, weight, texts)
+    weight = [OWN] * len(mentions)
+    fold_fragments(mentions, assignment, weight, texts)
+    attach_roles(roles, mentions, person_vote, assignment, weight, texts)
     for mention, form, tokens in roles:
         mentions.append((mention, form, tokens))
         votes.append(Counter())
@@ -704,148 +705,6 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
         [weight[i] for i in kept],
         unread,
     )
-
-
-def _office(form: str, lower: Counter[str]) -> bool:
-    """Whether a mention names an office rather than someone: its head is a role and every
-    word before the head is a title or a word the story also writes in lower case
-    ("Harbour Master", "Prime Minister"; not "Billy King")."""
-    if not is_role(form):
-        return False
-    words = [w.lower().strip(".,") for w in form.split()]
-    head = next((i - 1 for i, w in enumerate(words) if i and w in {"of", "de"}), len(words) - 1)
-    titles = PERSON_TITLES | ROLE_HEADS | _TITLES
-    return all(w in titles or lower[w] > 0 for w in words[:head])
-
-
-def _outlet_keys(analyses: Sequence[ArticleAnalysis]) -> set[tuple[str, ...]]:
-    """The folded names of the story's outlets ("Coastwatch Radio" -> coastwatch radiu)."""
-    return {
-        key
-        for a in analyses
-        if a.article.outlet and (key := name_tokens(display_form(a.article.outlet)))
-    }
-
-
-def _names_outlet(tokens: tuple[str, ...], outlets: set[tuple[str, ...]]) -> bool:
-    """Whether a name is a source's outlet, or its brand without a media word."""
-    media = {fold_token(w) for w in _MEDIA_WORDS}
-    return tokens in outlets or any(o[:-1] == tokens and o[-1] in media for o in outlets)
-
-
-def _told_outlets(
-    mentions: Sequence[tuple[Mention, str, tuple[str, ...]]],
-    votes: Sequence[Counter[str]],
-    texts: Mapping[str, str],
-) -> None:
-    """A one-word name a source "told" that the story never writes inside a longer person's
-    name is an outlet ("told Coastwatch"); a person one tells is named in full somewhere
-    ("told Menning" beside Aurel Menning)."""
-    named = {
-        token
-        for (_, _, tokens), vote in zip(mentions, votes, strict=True)
-        if len(tokens) > 1 and type_of(vote, Counter()) == PERSON
-        for token in tokens
-    }
-    for (mention, _, tokens), vote in zip(mentions, votes, strict=True):
-        text = texts.get(mention.article_id, "")
-        if len(tokens) == 1 and tokens[0] not in named and told_before(mention, text):
-            vote["ORG"] += 3
-
-
-def _fold_fragments(
-    mentions: Sequence[tuple[Mention, str, tuple[str, ...]]],
-    assignment: list[int],
-    weight: list[int],
-    texts: Mapping[str, str],
-) -> None:
-    """A one-word mention that mostly lies inside a longer name of the story as the text
-    writes it ("Islamic" tagged alone in "the anti-Islamic State coalition", beside
-    "Islamic State") is a piece of that name: it goes to that name's entity when there is
-    one, else it is dropped; never an entity of its own."""
-    long_forms: dict[str, list[int]] = defaultdict(list)
-    for i, (_, form, _) in enumerate(mentions):
-        if len(form.split()) > 1:
-            long_forms[form].append(i)
-    spans: dict[str, list[tuple[int, int, str]]] = {}
-    total: Counter[tuple[str, ...]] = Counter()
-    inside: Counter[tuple[str, ...]] = Counter()
-    targets: dict[tuple[str, ...], set[int]] = defaultdict(set)
-    for mention, form, tokens in mentions:
-        if " " in form:
-            continue
-        total[tokens] += 1
-        if mention.article_id not in spans:
-            text = texts.get(mention.article_id, "")
-            spans[mention.article_id] = [
-                (found.start(), found.end(), long)
-                for long in long_forms
-                for found in re.finditer(rf"(?<!\w){re.escape(long)}(?!\w)", text)
-            ]
-        hits = {
-            long
-            for start, end, long in spans[mention.article_id]
-            if start < mention.end and end > mention.start and tokens[-1] in name_tokens(long)
-        }
-        if hits:
-            inside[tokens] += 1
-            targets[tokens].update(
-                assignment[j] for long in hits for j in long_forms[long] if assignment[j] >= 0
-            )
-    for i, (_, form, tokens) in enumerate(mentions):
-        if " " not in form and 2 * inside[tokens] > total[tokens]:
-            roots = targets[tokens]
-            assignment[i] = min(roots) if len(roots) == 1 else -1
-            weight[i] = _BORROWED
-
-
-def _attach_roles(
-    roles: Sequence[tuple[Mention, str, tuple[str, ...]]],
-    mentions: Sequence[tuple[Mention, str, tuple[str, ...]]],
-    person_vote: Sequence[bool],
-    assignment: list[int],
-    weight: list[int],
-    texts: Mapping[str, str],
-) -> None:
-    """A role belongs to the person the story names with it ("Harbour Master Lena Ostrova",
-    "Lena Ostrova, the harbour master"); a bare role ("the Harbour Master said") to the one
-    person the story names with that role, else it names no one and is dropped. Appends
-    one assignment and weight per role."""
-    at: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for i, (mention, _, _) in enumerate(mentions):
-        if person_vote[i] and assignment[i] >= 0:
-            at[(mention.article_id, mention.start)].append(i)
-            at[(mention.article_id, -mention.end)].append(i)
-    holder: list[int | None] = []
-    held: dict[tuple[str, ...], set[int]] = defaultdict(set)
-    # A role written before a person's name ("President Ana Ruiz", NER-tagged "Ana Ruiz").
-    for i, (mention, _, _) in enumerate(mentions):
-        if not person_vote[i] or assignment[i] < 0:
-            continue
-        text = texts.get(mention.article_id, "")
-        written = _ROLE_BEFORE.search(text[max(0, mention.start - 50) : mention.start])
-        words = written.group(0).split() if written is not None else []
-        role = next((w for k in range(len(words)) if is_role(w := " ".join(words[k:]))), None)
-        if role is not None:
-            held[name_tokens(role)].add(assignment[i])
-    for mention, _, tokens in roles:
-        text = texts.get(mention.article_id, "")
-        after = _GAP_AFTER.match(text, mention.end)
-        before = _GAP_BEFORE.search(text[max(0, mention.start - 8) : mention.start])
-        found = at.get((mention.article_id, after.end()), []) if after is not None else []
-        if not found and before is not None:
-            found = at.get((mention.article_id, -(mention.start - len(before.group(0)))), [])
-        root = assignment[found[0]] if found else None
-        holder.append(root)
-        if root is not None:
-            held[tokens].add(root)
-    for (_, _, tokens), root in zip(roles, holder, strict=True):
-        if root is not None:
-            assignment.append(root)
-            weight.append(_BESIDE)
-        else:
-            assignment.append(min(held[tokens]) if len(held[tokens]) == 1 else -1)
-            weight.append(_BORROWED)
 
 
 def _canonical(forms: Counter[str]) -> str:
@@ -899,7 +758,7 @@ def _summed(
     total: Counter[str] = Counter()
     seen: set[tuple[str, str, str]] = set()
     for i in indices:
-        if weight is not None and weight[i] != _OWN:
+        if weight is not None and weight[i] != OWN:
             continue  # a piece of a name or a role votes as its entity, not for it
         mention, form, _ = mentions[i]
         total.update(cue_votes(mention, votes[i]))
@@ -928,10 +787,10 @@ def _build_index(
         for part in split
     ]
     for indices, was_split in parts:
-        forms: Counter[str] = Counter(mentions[i][1] for i in indices if weight[i] == _OWN)
+        forms: Counter[str] = Counter(mentions[i][1] for i in indices if weight[i] == OWN)
         if not forms:
             continue  # pieces and roles of no name of the story
-        labels = Counter(mentions[i][0].label for i in indices if weight[i] == _OWN)
+        labels = Counter(mentions[i][0].label for i in indices if weight[i] == OWN)
         # All mentions of all sources vote; persons win ties: NER mislabels names as GPE/ORG
         # far more often than the reverse.
         label = type_of(_summed(mentions, votes, indices, weight), labels)
@@ -950,7 +809,7 @@ def _build_index(
             type=label,
             aliases=tuple(sorted(f for f in forms if f != name)),
             article_ids=tuple(sorted({mentions[i][0].article_id for i in indices})),
-            mentions=sum(weight[i] != _BESIDE for i in indices),
+            mentions=sum(weight[i] != BESIDE for i in indices),
         )
         keys = tuple(sorted({mentions[i][2] for i in indices}))
         built.append((entity, keys, indices))
