@@ -522,7 +522,7 @@ def resolve_date(
         handles (a week, a quarter, a duration) or its reference is missing.
 
     Example:
-        >>> resolve_date("The panel will meet in March.", 19, 27, published="2025-10-16").date
+        >>> resolve_date("The panel will meet in March.", 20, 28, published="2025-10-16").date
         '2026-03'
     """
     raw = sentence[start:end]

@@ -367,10 +367,11 @@ def find_duplicates(
 
     Example:
         >>> from newsdesk.articles import make_article
-        >>> a = make_article("The river rose two metres overnight in the old town.", location="a")
-        >>> b = make_article("The river rose two metres overnight in the old town!", location="b")
-        >>> [m.kind for m in find_duplicates([a, b], DuplicateIndex())]
-        [None, 'exact']
+        >>> text = "The river rose two metres overnight in the old town."
+        >>> a = make_article(text, location="a", published="2025-03-01")
+        >>> b = make_article(text[:-1] + "!", location="b", published="2025-03-02")
+        >>> [m.kind for m in find_duplicates([b, a], DuplicateIndex())]
+        ['exact', None]
     """
     sketches = dict(sketches or {})
     verdicts: dict[str, DuplicateMatch] = {}
