@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 from pathlib import Path
 
@@ -282,3 +283,58 @@ def test_stories_json_and_the_story_brief_say_why(
     with Store(Path(db)) as store, TestClient(create_app(store, Models())) as client:
         page = client.get(f"/stories/{story['id']}").text
     assert f'<p class="why">Why together: {why}</p>' in page
+
+
+def _scipy_clusters(features: list[ArticleFeatures], options: StoryOptions) -> set[tuple[str, ...]]:
+    """The reference: average linkage by scipy over every connected component."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    items = sorted(features, key=lambda f: f.article_id)
+    sim = similarity(items, items, options)
+    _, comp = connected_components(csr_matrix(sim >= options.threshold), directed=False)
+    out: set[tuple[str, ...]] = set()
+    for label in sorted(set(comp.tolist())):
+        members = [i for i, c in enumerate(comp.tolist()) if c == label]
+        if len(members) == 1:
+            out.add((items[members[0]].article_id,))
+            continue
+        sub = sim[np.ix_(members, members)]
+        dist = np.clip(1.0 - (sub + sub.T) / 2.0, 0.0, None)
+        np.fill_diagonal(dist, 0.0)
+        condensed = dist[np.triu_indices(len(members), 1)]
+        flat = fcluster(linkage(condensed, method="average"), 1.0 - options.threshold, "distance")
+        for part in sorted(set(flat.tolist())):
+            ids = [
+                items[m].article_id
+                for m, f in zip(members, flat.tolist(), strict=True)
+                if f == part
+            ]
+            out.add(tuple(sorted(ids)))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.sets(st.sampled_from("abcdef"), max_size=3)),
+        min_size=1,
+        max_size=12,
+    ),
+    st.integers(0, 2**16),
+)
+def test_clusters_are_scipys_average_linkage(specs: list[tuple[int, set[str]]], seed: int) -> None:
+    # Articles near one of four directions, with a few shared names: some components are
+    # one story whole (every pair within the cut, no scipy call), others need the linkage.
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(4, 8))
+    features = []
+    for n, (centre, names) in enumerate(specs):
+        vector = centres[centre] + 0.6 * rng.normal(size=8)
+        vector = (vector / np.linalg.norm(vector)).astype(np.float32)
+        terms = {f"e:{name}": 1.0 / math.sqrt(len(names)) for name in sorted(names)}
+        features.append(ArticleFeatures(f"a{n:02d}", "2025-03-01", 20148, vector, terms))
+    options = StoryOptions()
+    got = {tuple(sorted(g)) for g in cluster(features, options)}
+    assert got == _scipy_clusters(features, options)
