@@ -286,33 +286,23 @@ def test_stories_json_and_the_story_brief_say_why(
 
 
 def _scipy_clusters(features: list[ArticleFeatures], options: StoryOptions) -> set[tuple[str, ...]]:
-    """The reference: average linkage by scipy over every connected component."""
+    """The reference: scipy's average linkage over all the articles at once, cut at the
+    threshold (no components, no shortcut)."""
     from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial.distance import squareform
 
     items = sorted(features, key=lambda f: f.article_id)
+    if len(items) == 1:
+        return {(items[0].article_id,)}
     sim = similarity(items, items, options)
-    _, comp = connected_components(csr_matrix(sim >= options.threshold), directed=False)
-    out: set[tuple[str, ...]] = set()
-    for label in sorted(set(comp.tolist())):
-        members = [i for i, c in enumerate(comp.tolist()) if c == label]
-        if len(members) == 1:
-            out.add((items[members[0]].article_id,))
-            continue
-        sub = sim[np.ix_(members, members)]
-        dist = np.clip(1.0 - (sub + sub.T) / 2.0, 0.0, None)
-        np.fill_diagonal(dist, 0.0)
-        condensed = dist[np.triu_indices(len(members), 1)]
-        flat = fcluster(linkage(condensed, method="average"), 1.0 - options.threshold, "distance")
-        for part in sorted(set(flat.tolist())):
-            ids = [
-                items[m].article_id
-                for m, f in zip(members, flat.tolist(), strict=True)
-                if f == part
-            ]
-            out.add(tuple(sorted(ids)))
-    return out
+    dist = np.clip(1.0 - (sim + sim.T) / 2.0, 0.0, None)
+    np.fill_diagonal(dist, 0.0)
+    tree = linkage(squareform(dist, checks=False), method="average")
+    flat = fcluster(tree, 1.0 - options.threshold, criterion="distance").tolist()
+    return {
+        tuple(sorted(f.article_id for f, label in zip(items, flat, strict=True) if label == part))
+        for part in set(flat)
+    }
 
 
 @settings(max_examples=60, deadline=None)
