@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Future
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
@@ -39,6 +38,7 @@ from ..nlp import Models
 from ..store import Store
 from .cache import LRU, RenderedStory
 from .docs import brief_schema, docs_context
+from .guard import CSP, TOKEN_NEEDED, Guard, token_ok
 from .jobs import JOB_DEADLINE, Jobs, JobsBusy, JobTimeout
 from .pages import (
     ArticleText,
@@ -78,20 +78,6 @@ log = logging.getLogger("newsdesk.web")
 
 HERE = Path(__file__).parent
 
-#: Every response carries this policy: scripts, styles and requests only from this server;
-#: no inline script, no plugin, no framing, forms post only here.
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'"
-)
-_SECURITY_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-]
 
 #: Largest request body accepted (413 beyond). A 200,000-character article is ~0.8 MB of
 #: UTF-8 at worst; 8 MB leaves room for a batch of ordinary ones.
@@ -103,11 +89,6 @@ MAX_ARTICLES_PER_REQUEST = 1000
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 BriefFn = Callable[[Store, str, Models], Brief]
-
-ASGIApp = Callable[
-    [MutableMapping[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
-    Awaitable[None],
-]
 
 
 # --- App state ------------------------------------------------------------------------------
@@ -201,108 +182,6 @@ def _one_line(errors: list[Any]) -> str:
     return "; ".join(located[:5]) + more
 
 
-# Seconds a client gets to deliver each part of a request body: a client that opens an upload
-# and stalls holds a connection and its buffered bytes (150 stalled 8 MB uploads: 1.16 GB).
-BODY_TIMEOUT = 10.0
-_TOKEN_NEEDED = "this server needs a token: send 'Authorization: Bearer $NEWSDESK_TOKEN'"
-_TOKEN_NEEDED = "this server needs a token: send 'Authorization: Bearer $NEWSDESK_TOKEN'"
-
-
-def _token_ok(token: str, headers: dict[bytes, bytes]) -> bool:
-    scheme, _, given = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token)
-
-
-class _Guard:
-    """ASGI middleware: the token checked from the headers before any body byte is read,
-    bounded and timed request bodies (413, 408), and the security headers."""
-
-    def __init__(
-        self, app: ASGIApp, max_body: int, token: str | None = None, guard_reads: bool = False
-    ) -> None:
-        self.app = app
-        self.max_body = max_body
-        self.token = token
-        self.guard_reads = guard_reads
-
-    async def __call__(
-        self,
-        scope: MutableMapping[str, Any],
-        receive: Callable[[], Awaitable[Any]],
-        send: Callable[[Any], Awaitable[None]],
-    ) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_secured(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", []) if h[0] not in _HEADER_NAMES]
-                message = {**message, "headers": headers + _SECURITY_HEADERS}
-            await send(message)
-
-        async def refuse(status: int, detail: str, headers: dict[str, str] | None = None) -> None:
-            """Answer ``status`` with ``detail`` without reading (more of) the request."""
-            response = JSONResponse({"detail": detail}, status_code=status, headers=headers)
-            await response(scope, receive, send_secured)
-
-        headers = dict(scope.get("headers", []))
-        writes = scope["method"] in ("POST", "PUT", "PATCH", "DELETE")
-        if (
-            self.token is not None
-            and (writes or (self.guard_reads and not scope["path"].startswith("/static/")))
-            and not _token_ok(self.token, headers)
-        ):
-            await refuse(401, _TOKEN_NEEDED, {"WWW-Authenticate": "Bearer", "connection": "close"})
-            return
-        if scope["method"] in ("POST", "PUT", "PATCH"):
-            kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-            if scope["path"].startswith("/api/") and kind != b"application/json":
-                # A cross-site form can post text/plain without a CORS preflight; JSON it
-                # cannot, so writes accept JSON only.
-                await refuse(415, "send the body as application/json")
-                return
-            declared = headers.get(b"content-length")
-            too_big = declared is not None and declared.isdigit() and int(declared) > self.max_body
-            chunks: list[bytes] = []
-            size = 0
-            while not too_big:
-                try:
-                    message = await asyncio.wait_for(receive(), BODY_TIMEOUT)
-                except TimeoutError:
-                    detail = f"request body not received within {BODY_TIMEOUT:g} s"
-                    await refuse(408, detail, {"connection": "close"})
-                    return
-                if message["type"] == "http.disconnect":
-                    return
-                chunk = message.get("body", b"")
-                size += len(chunk)
-                too_big = size > self.max_body
-                chunks.append(chunk)
-                if not message.get("more_body", False):
-                    break
-            if too_big:
-                detail = f"request body larger than {self.max_body:,} bytes"
-                await refuse(413, detail, {"connection": "close"})
-                return
-            body = b"".join(chunks)
-            replayed = False
-
-            async def replay() -> Any:
-                nonlocal replayed
-                if replayed:
-                    return await receive()
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-
-            await self.app(scope, replay, send_secured)
-            return
-        await self.app(scope, receive, send_secured)
-
-
-_HEADER_NAMES = {name for name, _ in _SECURITY_HEADERS}
-
-
 # --- Factory --------------------------------------------------------------------------------
 
 
@@ -385,9 +264,7 @@ def create_app(
     _install_errors(api, web)
     _install_api(api, web)
     _install_pages(api, web)
-    api.add_middleware(
-        _Guard, max_body=max_body_bytes, token=token or None, guard_reads=guard_reads
-    )
+    api.add_middleware(Guard, max_body=max_body_bytes, token=token or None, guard_reads=guard_reads)
     if allowed_hosts:
         from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -455,12 +332,9 @@ def _install_errors(api: FastAPI, web: _Web) -> None:
 def _authorize(web: _Web, authorization: str | None) -> None:
     if web.token is None:
         return
-    scheme, _, given = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip(), web.token):
+    if not token_ok(web.token, authorization):
         raise HTTPException(
-            status_code=401,
-            detail="this server needs a token: send 'Authorization: Bearer $NEWSDESK_TOKEN'",
-            headers={"WWW-Authenticate": "Bearer"},
+            status_code=401, detail=TOKEN_NEEDED, headers={"WWW-Authenticate": "Bearer"}
         )
 
 
