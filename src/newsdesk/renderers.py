@@ -123,7 +123,8 @@ def render_markdown(brief: Brief) -> str:
         if s["duplicate_of"]:
             line += f" · syndicated copy of {s['duplicate_of']} (not counted as independent)"
         if s["removed"]:
-            line += f" · {len(s['removed'])} boilerplate lines removed"
+            n = len(s["removed"])
+            line += f" · {n} boilerplate line{'' if n == 1 else 's'} removed"
         out.append(line)
     return "\n".join(out) + "\n"
 
