@@ -217,6 +217,24 @@ def test_resolve_date_takes_a_given_expression_in_its_sentence(parse):
             "1998-02-27",
             "1997-01",
         ),
+        # "last" + the month just past names last year's (the recent one is "last month");
+        # an older month is the latest one.
+        ("The strike began last February.", "last February", "2025-03-12", "2024-02"),
+        ("The strike began last December.", "last December", "2025-03-12", "2024-12"),
+        ("The strike began last April.", "last April", "2025-10-16", "2025-04"),
+        # "this past" / "this coming" read as "past" / "coming".
+        ("Prices fell this past February.", "this past February", "2025-03-12", "2025-02"),
+        ("Prices will fall this coming April.", "this coming April", "2025-03-12", "2025-04"),
+        ("The fair opens this coming Sunday.", "this coming Sunday", "2025-10-16", "2025-10-19"),
+        # A day without its year a few days off the article's date stays in its year.
+        (
+            "The board has set Nov. 10 as the deadline for offers.",
+            "Nov. 10",
+            "2025-11-02",
+            "2025-11-10",
+        ),
+        ("Officials met Dec. 22 to sign it.", "Dec. 22", "2025-12-20", "2025-12-22"),
+        ("Officials met Dec. 28 to sign it.", "Dec. 28", "2025-12-10", "2024-12-28"),
     ],
 )
 def test_schedules_postponements_and_spelled_years(
