@@ -459,6 +459,19 @@ def test_citations_land_on_the_cited_sentence(served: tuple[TestClient, dict[str
         # citations land on that source's own wording of the same thing.
         best = max(fuzz.token_set_ratio(html.unescape(sentence), x) for x in landed)
         assert best >= 90, (sentence, landed)
+    # A quote's citations land on the source sentence that holds its (first) words.
+    start = page.index('id="quotes"')
+    section = page[start : page.index("</section>", start)]
+    quotes = re.findall(r"<blockquote><p>“(.*?)”</p><footer>(.*?)</footer>", section, re.S)
+    assert quotes
+    for quote, footer in quotes:
+        opening = html.unescape(quote).split(" … ")[0].split(". ")[0]
+        hrefs = re.findall(r'href="(/articles/[0-9a-f]{16}[^"]*)"', footer)
+        assert hrefs and all("?hl=" in h for h in hrefs), (quote, hrefs)
+        for href in hrefs:
+            target = client.get(html.unescape(href)).text
+            found = re.search(r'<span class="s hl" id="s-\d+">(.*?)</span>', target)
+            assert found and opening in html.unescape(found.group(1)), (quote, href)
 
 
 def test_story_page_is_cached_by_version_and_refreshes(
@@ -621,14 +634,20 @@ def _sentences(*texts: str) -> list[Sentence]:
     return [Sentence("a", i, 0, t, 0, len(t)) for i, t in enumerate(texts)]
 
 
-def test_locate_exact_paraphrase_and_miss() -> None:
+def test_locate_finds_the_sentence_a_cited_text_comes_from() -> None:
     sentences = _sentences(
         "The bridge opened in 1974.",
-        "Two people died when a 60-metre section collapsed on Tuesday.",
-        "Shipping was halted.",
+        "Two people died when a 60-metre section collapsed on Tuesday, police said.",
+        "“Shipping is halted. It will resume,” the harbour master said.",
     )
-    assert locate(sentences, "Shipping was halted.") == 2
-    assert locate(sentences, "two people died when a section collapsed on Tuesday") == 1
+    # an evidence sentence, a reported clause, a quote of two sentences, a quote in parts
+    assert locate(sentences, "The bridge opened in 1974.") == 0
+    assert locate(sentences, "Two people died when a 60-metre section collapsed on Tuesday") == 1
+    assert locate(sentences, "Shipping is halted. It will resume") == 2
+    assert locate(sentences, "Shipping is halted. … We will see") == 2
+    assert locate(sentences, "two people died") == 1
+    # a paraphrase is not the source's words: link to the article, not to a guess
+    assert locate(sentences, "two people died when a section collapsed on Tuesday") is None
     assert locate(sentences, "The ferry company added a second vessel by Friday night.") is None
     assert locate([], "anything") is None
     assert locate(sentences, "  ") is None
