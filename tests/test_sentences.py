@@ -58,3 +58,35 @@ def test_ldc_quotes_keep_a_quotation_whole(models: Models) -> None:
     assert curly_quotes(text) == (
         "“The money was voted in 2019. The work stopped last year,” Tandrell said."
     )
+
+
+def test_a_name_that_looks_like_a_title_ends_its_sentence(models: Models) -> None:
+    # "Sen." is a title before a name; after "Hun" it ends the name (the article writes
+    # "Hun Sen's" elsewhere), and the full stop ends the sentence.
+    text = (
+        "Talks stalled over guarantees promised by strongman Hun Sen. Sam Rainsy wrote to "
+        "the king on Friday. Hun Sen's party won the July vote. The panel was led by "
+        "Democratic Sen. Bob Kerrey of Nebraska."
+    )
+    (analysis,) = analyze([make_article(text, location="x.txt")], models.nlp)
+    assert [s.text for s in analysis.sentences] == [
+        "Talks stalled over guarantees promised by strongman Hun Sen.",
+        "Sam Rainsy wrote to the king on Friday.",
+        "Hun Sen's party won the July vote.",
+        "The panel was led by Democratic Sen. Bob Kerrey of Nebraska.",
+    ]
+    for s in analysis.sentences:
+        assert analysis.article.text[s.start : s.end] == s.text
+
+
+def test_a_title_after_a_lower_case_word_keeps_its_name(models: Models) -> None:
+    text = (
+        "The tribunal cleared Cmndr. Zejnil Delalic of responsibility for the killings at "
+        "the camp. Prosecutors said they would appeal."
+    )
+    (analysis,) = analyze([make_article(text, location="x.txt")], models.nlp)
+    assert [s.text for s in analysis.sentences] == [
+        "The tribunal cleared Cmndr. Zejnil Delalic of responsibility for the killings at "
+        "the camp.",
+        "Prosecutors said they would appeal.",
+    ]

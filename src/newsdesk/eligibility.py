@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from .sentences import curly_quotes
+from .sentences import TITLES, curly_quotes
 
 __all__ = [
     "count_words",
@@ -171,10 +171,7 @@ _SAID_END = re.compile(
 )
 # After a lower-case word, titles and "No." end a sentence only when the parser cut it early
 # ("the panel chaired by Sen."); "Hun Sen." is a name.
-_ABBREVIATION_END = re.compile(
-    r"(?:^|\s)[a-z][\w'’-]*\s+(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Lt|Col|Sgt|Capt|Maj|Adm|Cmdr|Prof|Rev|"
-    r"Hon|Drs|Profs|No|Nos|vs|Dept|Pres)\.$"
-)
+_ABBREVIATION_END = re.compile(rf"(?:^|\s)[a-z][\w'’-]*\s+(?:{TITLES})\.$")
 # Newsletter, syndication and social-media boilerplate: never news.
 _BOILERPLATE = re.compile(
     r"https?://|\bwww\.\w|\b[\w.+-]+@[\w-]+\.\w|(?:^|[\s(])@\w{2,}|©|"

@@ -12,6 +12,7 @@ __all__ = [
     "LDC_QUOTES",
     "MAX_SENTENCES",
     "MAX_TOKENS",
+    "TITLES",
     "analyze",
     "bound_runs",
     "curly_quotes",
@@ -74,10 +75,58 @@ def _open_quote(text: str) -> bool:
     return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
 
 
+#: Titles written before a name ("Sen. Lee", "Cmndr. Zejnil Delalic"). After a lower-case word
+#: the name must follow, so a sentence that ends on one was cut early ("the panel chaired by
+#: Sen."); after a capitalised word the title may be the end of a name ("Hun Sen.").
+TITLES = (
+    "Mr|Mrs|Ms|Dr|Drs|Sen|Sens|Rep|Reps|Gov|Govs|Gen|Gens|Lt|Col|Sgt|Cpl|Pvt|Capt|Maj|Adm|"
+    "Cmdr|Cmndr|Comdr|Brig|Prof|Profs|Rev|Msgr|Hon|No|Nos|vs|Dept|Pres|Amb|Supt|Insp|Det"
+)
+_TITLE_END = re.compile(rf"(?:^|\s)[a-z][\w'’-]*\s+(?:{TITLES})\.$")
+# A short capitalised abbreviation ("Sen.", "Gen.", "Co.").
+_ABBREVIATION = re.compile(r"^[A-Z][a-z]{1,4}\.$")
+
+
+def _split_at_names(sents: list[Any], text: str) -> list[Any]:
+    """Split sentences the parser ran together after a name that looks like an abbreviation.
+
+    "… promised by strongman Hun Sen. Sam Rainsy wrote …" is two sentences, but the parser
+    reads "Sen." as the title and never ends the first. A capitalised word then such an
+    abbreviation is a name when the article writes the pair elsewhere without the full
+    stop ("Hun Sen's", "Hun Sen said"); then, before a capitalised word, its full stop ends
+    the sentence.
+    """
+    out: list[Any] = []
+    for sent in sents:
+        start = sent.start
+        doc = sent.doc
+        for k in range(sent.start + 1, sent.end - 2):
+            token, before, after = doc[k], doc[k - 1], doc[k + 1]
+            if not (
+                _ABBREVIATION.match(token.text)
+                and before.text[:1].isupper()
+                and before.text.isalpha()
+                and after.text[:1].isupper()
+                and token.whitespace_
+            ):
+                continue
+            pair = rf"\b{re.escape(before.text)}\s+{re.escape(token.text[:-1])}(?![.\w])"
+            if re.search(pair, text):
+                out.append(doc[start : k + 1])
+                start = k + 1
+        out.append(doc[start : sent.end] if start != sent.start else sent)
+    return out
+
+
 def _cut_off(text: str) -> bool:
     """True when ``text`` is the tail of a sentence the parser cut (it opens in lower case)."""
     first = text.lstrip()[:1]
     return first.isalpha() and first.islower()
+
+
+def _cut_at_title(text: str) -> bool:
+    """True when ``text`` ends with a title the parser took for a full stop ("cleared Cmndr.")."""
+    return _TITLE_END.search(text.rstrip()) is not None
 
 
 def _whole_quotes(sents: list[Any]) -> list[Any]:
@@ -87,8 +136,9 @@ def _whole_quotes(sents: list[Any]) -> list[Any]:
     and another that closes it with its attribution; neither stands alone. It also cuts
     after some abbreviations ("checked the ID. of every driver"), leaving a sentence that
     ends too early and a tail that opens in lower case: a piece that opens in lower case
-    joins the sentence before it. At most three sentences are joined, so one stray quote
-    mark cannot swallow a paragraph.
+    joins the sentence before it, and so does the piece after a title that ends a sentence
+    after a lower-case word ("The tribunal cleared Cmndr." + "Zejnil Delalic of …"). At
+    most three sentences are joined, so one stray quote mark cannot swallow a paragraph.
     """
     out: list[Any] = []
     i = 0
@@ -96,7 +146,9 @@ def _whole_quotes(sents: list[Any]) -> list[Any]:
         j = i
         doc = sents[i].doc
         while j < min(i + 2, len(sents) - 1) and (
-            _open_quote(doc[sents[i].start : sents[j].end].text) or _cut_off(sents[j + 1].text)
+            _open_quote(doc[sents[i].start : sents[j].end].text)
+            or _cut_off(sents[j + 1].text)
+            or _cut_at_title(sents[j].text)
         ):
             j += 1
         out.append(doc[sents[i].start : sents[j].end] if j > i else sents[i])
@@ -136,7 +188,7 @@ def analyze(articles: Sequence[Article], nlp: Any) -> list[ArticleAnalysis]:
     for (a_index, p_index, offset, _), doc in zip(jobs, docs, strict=True):
         article = articles[a_index]
         bucket = sentences[a_index]
-        for sent in _whole_quotes(list(doc.sents)):
+        for sent in _whole_quotes(_split_at_names(list(doc.sents), article.text)):
             if len(bucket) >= MAX_SENTENCES:
                 break
             raw = sent.text.strip()
