@@ -99,6 +99,14 @@ def test_standalone(text: str, expected: bool) -> None:
         ("NATO forces - most of them American - left the base.", None),
         ("The U.S.-led talks -- the first in years -- failed.", None),
         ("VELMORA --", None),
+        # Inline subheads of wire copy that lost its line breaks; one word in capitals stays.
+        (
+            "HARBOUR WORKS RESUME The crews went back to the quay.",
+            "The crews went back to the quay.",
+        ),
+        ("A.N.C. CAMPS The commission heard the guards.", "The commission heard the guards."),
+        ("NATO Secretary-General Ann Lee warned the council.", None),
+        ("UN FAO Officials visited Velmora.", None),
     ],
 )
 def test_wire_datelines_never_open_a_sentence(text: str, expected: str | None) -> None:
@@ -141,6 +149,7 @@ def test_weekdays_go_unless_they_carry_the_claim() -> None:
         "This Thursday’s announcement is the result of talks.",
         "Tuesday's collapse cut the road.",
         "The vote, held Monday, passed.",
+        "As of Monday, the flood had closed 14 roads.",
     ):
         assert _drop_weekdays(kept) == kept
 

@@ -72,7 +72,7 @@ _WEEKDAY_MENTION = re.compile(
 )
 _REPORTED_TEXT = "said says announced reported added told confirmed"
 _REPORTED = frozenset(_REPORTED_TEXT.split())
-_KEEP_TEXT = "from by until till since through before after next last this that every each"
+_KEEP_TEXT = "from by until till since through before after next last this that every each of"
 _KEEP_WEEKDAY_AFTER = frozenset(_KEEP_TEXT.split())
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 
@@ -186,14 +186,26 @@ _BOILERPLATE = re.compile(
 )
 
 
+# An inline subhead run into the sentence after it, as wire copy that lost its line breaks
+# prints them ("PRIMARY FINDING On the basis of…", "AMERICA ONLINE TOSSES IN TOWEL America
+# Online chairman…"): two or more words in capitals, one of four letters or more, then a
+# capitalised word. One word in capitals stays: it is as likely an acronym ("NATO Secretary").
+_SUBHEAD = re.compile(
+    r"^(?=[^a-z]*?\b[A-Z]{4,})(?:[`'‘\"“]?[A-Z][A-Z.'’&-]*[A-Z.':’]?\s+){2,8}(?=[A-Z][a-z])"
+)
+
+
 def strip_dateline(text: str) -> str:
-    """Drop a wire dateline that opens a sentence ("WASHINGTON --", "LIMA, Peru (AP) _").
+    """Drop a wire dateline or an inline subhead that opens a sentence ("WASHINGTON --").
 
     Example:
         >>> strip_dateline("CARACAS, July 25 -- The vote was delayed again.")
         'The vote was delayed again.'
+        >>> strip_dateline("PRIMARY FINDING The commission found the state responsible.")
+        'The commission found the state responsible.'
     """
     stripped = _DATELINE.sub("", text, count=1)
+    stripped = _SUBHEAD.sub("", stripped, count=1)
     return stripped if stripped.strip() else text
 
 
