@@ -442,3 +442,27 @@ def test_short_wrapped_wire_item_is_not_taken_for_a_title() -> None:
     )
     article = parse_text(raw, location="x")
     assert (article.title, article.text) == (None, " ".join(raw.split()))
+
+
+def test_wire_copy_loses_its_pickup_marker_and_character_references() -> None:
+    from newsdesk.articles import clean
+
+    raw = (
+        "Dock workers at the port of Velmora walked off the job on Tuesday, \n"
+        "halting the loading of Tarrow &AMP; Sons' grain ships for the first \n"
+        "time in eleven years, union officials said. ``We have waited long \n"
+        "enough,'' said union leader Pavel Orsk. The strike, 3rd graf pvs"
+    )
+    article = clean(parse_text(raw, location="x"))
+    assert article.text == (
+        "Dock workers at the port of Velmora walked off the job on Tuesday, halting the "
+        "loading of Tarrow & Sons' grain ships for the first time in eleven years, union "
+        "officials said. ``We have waited long enough,'' said union leader Pavel Orsk."
+    )
+    assert article.removed == ("The strike, 3rd graf pvs",)
+    # Only references: prose that mentions "R&D;" or "&copy" stays as written.
+    kept = parse_text("The R&D; budget &copy grew to &#8364;4 million.", location="y")
+    assert kept.text == "The R&D; budget &copy grew to €4 million."
+    # A marker alone is not taken for one: nothing precedes it.
+    alone = clean(parse_text("Mitch _ once, 2nd graf pvs", location="z"))
+    assert alone.text == "Mitch _ once, 2nd graf pvs"

@@ -296,6 +296,25 @@ _SYNDICATION = re.compile(
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 
 
+# A wire write-through's pick-up marker closing the copy: the first words of the paragraph
+# where the previous version resumes, then its number ("Mitch _ once, 2nd graf pvs", "The
+# vote, 3rd graf prv", "Jamal Fawz, graf 19 pvs", "No member, 5th graf, 1st Ld-Writethru").
+# Editors' instructions, never news; only the words after the last sentence end go.
+_PICKUP = re.compile(
+    r"(?:^|(?<=[.!?])['\"”’)]*\s+)([^.!?\n]{0,80},\s*(?:\d{1,2}(?:st|nd|rd|th)\s+graf|graf\s+\d{1,2})"
+    r"\b[^.!?\n]{0,40})\s*$",
+    re.IGNORECASE,
+)
+
+
+def _split_pickup(text: str) -> tuple[str, str | None]:
+    """Split a write-through pick-up marker off the end of ``text``: (text, marker or None)."""
+    match = _PICKUP.search(text)
+    if match is None or not text[: match.start(1)].strip():
+        return text, None
+    return text[: match.start(1)].rstrip(), match.group(1).strip()
+
+
 def _is_syndication(line: str) -> bool:
     stripped = line.strip()
     if _SLUG.match(stripped) or _SYNDICATION.match(stripped):
@@ -573,6 +592,9 @@ def clean(article: Article) -> Article:
                 continue
         final.append(paragraph)
     text = re.sub(r"\n{3,}", "\n\n", "\n\n".join(p.strip("\n") for p in final)).strip()
+    text, pickup = _split_pickup(text)
+    if pickup is not None:
+        removed.append(pickup)
     if "\n\n" not in text:
         # One paragraph per line: files that separate paragraphs with single newlines.
         text = "\n\n".join(line for line in text.split("\n") if line.strip())

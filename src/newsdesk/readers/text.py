@@ -8,6 +8,7 @@ body text.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -32,6 +33,22 @@ _DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 _END_PUNCT = re.compile(r"[.!?…][\"'”’)]*\s*$")
+# Character references left in plain text by an SGML/HTML export ("Standard &AMP; Poor's",
+# "A&amp;P", "&#8217;"): any case, the five XML names, nbsp and numeric references only, so
+# prose that mentions "&copy" or "R&D;" stays as written.
+_ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos|nbsp)|#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6}));", re.I)
+
+
+def _unescape(text: str) -> str:
+    """Replace the character references of an SGML/HTML export with their characters."""
+
+    def char(match: re.Match[str]) -> str:
+        if match[1]:
+            return html.unescape(f"&{match[1].lower()};")
+        code = int(match[2]) if match[2] else int(match[3], 16)
+        return chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else match[0]
+
+    return _ENTITY.sub(char, text) if "&" in text else text
 
 
 @dataclass(frozen=True)
@@ -63,7 +80,7 @@ def parse_text(raw: str, *, location: str) -> Article:
     """
     # Unwrap first (header and boilerplate lines are kept as lines, see ``wrapping``), so a
     # wrapped story's first line is not taken for its title.
-    lines = unwrap(raw).split("\n")
+    lines = unwrap(_unescape(raw)).split("\n")
     meta: dict[str, str | None] = {}
     removed: list[str] = []
     body_start = 0
