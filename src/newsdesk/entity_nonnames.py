@@ -8,6 +8,8 @@
 * **Pieces**: a one-word mention that mostly lies inside a longer name of the story as the
   text writes it ("Islamic" tagged alone in "the anti-Islamic State coalition") goes to
   that name's entity, or is dropped; it is never an entity of its own.
+* **Common words**: a word the story mostly writes in lower case, written as a name ("the
+  Bank", "Parliament"), is the one longer name of the story it heads, or nothing.
 * **Outlets**: a source's outlet (``Article.outlet``, also without a media word: Coastwatch
   of "Coastwatch Radio") and a one-word name a source "told" that no person of the story
   carries ("told Coastwatch") are organisations.
@@ -23,6 +25,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
+from .entity_aliases import fold_token
 from .entity_types import PERSON, PERSON_TITLES, ROLE_HEADS, is_role, told_before, type_of
 from .models import ArticleAnalysis, Mention
 
@@ -30,6 +33,7 @@ __all__ = [
     "BESIDE",
     "BORROWED",
     "OWN",
+    "attach_heads",
     "attach_roles",
     "fold_fragments",
     "names_outlet",
@@ -78,8 +82,6 @@ def outlet_keys(analyses: Sequence[ArticleAnalysis]) -> set[tuple[str, ...]]:
 
 def names_outlet(tokens: tuple[str, ...], outlets: set[tuple[str, ...]]) -> bool:
     """Whether a name is a source's outlet, or its brand without a media word."""
-    from .entities import fold_token  # entities imports this module
-
     media = {fold_token(w) for w in _MEDIA_WORDS}
     return tokens in outlets or any(o[:-1] == tokens and o[-1] in media for o in outlets)
 
@@ -201,3 +203,25 @@ def attach_roles(
         else:
             assignment.append(min(held[tokens]) if len(held[tokens]) == 1 else -1)
             weight.append(BORROWED)
+
+
+def attach_heads(
+    commons: Sequence[tuple[Mention, str, tuple[str, ...]]],
+    mentions: Sequence[tuple[Mention, str, tuple[str, ...]]],
+    assignment: list[int],
+    weight: list[int],
+) -> None:
+    """A common word written as a name ("the Bank", "Parliament") is the one longer name of
+    the story it heads ("Marfin Egnatia Bank", "Greek Parliament"), preferably one its own
+    article writes; else it names nothing. It counts as a mention of that entity but is no
+    alias and casts no type vote. Appends one assignment and weight per common word."""
+    heads: dict[tuple[str, ...], dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for i, (mention, _, tokens) in enumerate(mentions):
+        if len(tokens) > 1 and assignment[i] >= 0 and weight[i] == OWN:
+            heads[tokens[-1:]][assignment[i]].add(mention.article_id)
+    for mention, _, tokens in commons:
+        roots = heads.get(tokens, {})
+        near = [r for r, articles in roots.items() if mention.article_id in articles]
+        fits = near or list(roots)
+        assignment.append(fits[0] if len(fits) == 1 else -1)
+        weight.append(BORROWED)
