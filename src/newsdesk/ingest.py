@@ -178,7 +178,8 @@ def _prepare(
     matches = {m.article_id: m for m in find_duplicates(batch, index, sketches=sketches)}
     # Copies are clustered like any article (they land beside their original), so stories
     # do not depend on which copy arrived first.
-    feats = featurize(batch, models.story_embedder, options=opts.stories)
+    embedder = models.story_embedder if opts.stories.embedding_weight > 0 else None
+    feats = featurize(batch, embedder, options=opts.stories)
     return _Prepared(
         articles=tuple(batch),
         hashes=hashes,
@@ -486,7 +487,11 @@ def ingest(
     # The next batch's story snippets are embedded on a background thread while this one is
     # deduplicated, clustered and written (the model runs without the GIL); the vectors wait
     # in the embedder's cache, where ``featurize`` finds them. Vectors are the same either way.
-    prefetch = getattr(models.story_embedder, "prefetch", None)
+    prefetch = (
+        getattr(models.story_embedder, "prefetch", None)
+        if options.stories.embedding_weight > 0
+        else None  # lexical stories (the default): no model is loaded at all
+    )
     chars = options.stories.snippet_chars
     with ThreadPoolExecutor(max_workers=1) as background:
         stream = (batch for batch in batches() if batch)

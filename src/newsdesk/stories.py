@@ -24,6 +24,7 @@ import hashlib
 import math
 import re
 import struct
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -152,6 +153,21 @@ class ArticleFeatures:
     embedding: Vector = field(repr=False)
     # "e:" names, "w:" words (each L2-normalised), "y:" years written (1.0 each).
     terms: Mapping[str, float] = field(repr=False)
+    # The terms split by namespace once ("e:" -> (keys, weights)): similarity reads them
+    # for every pair of batches, the store's rows are decoded once per batch.
+    parts: Mapping[str, tuple[list[str], list[float]]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        keys = sorted(self.terms)  # the store's rows come sorted: a linear pass
+        parts: dict[str, tuple[list[str], list[float]]] = {}
+        for prefix in ("e:", "w:", "y:"):
+            # ";" follows ":": the keys of one namespace are one run of the sorted list.
+            run = keys[bisect_left(keys, prefix) : bisect_left(keys, prefix[0] + ";")]
+            if run:
+                parts[prefix] = (run, list(map(self.terms.__getitem__, run)))
+        object.__setattr__(self, "parts", parts)
 
     def to_bytes(self) -> bytes:
         """Serialise for the store: embedding as float16, terms as a word list and float16s."""
@@ -205,10 +221,12 @@ def article_terms(article: Article) -> Counter[str]:
     counts: Counter[str] = Counter()
     for sentence in _SENTENCE_END.split(text):
         for i, token in enumerate(_TOKEN.findall(sentence)):
+            if not token[:1].isupper():  # most tokens: tested first, it is the cheap test
+                continue
             word = token.strip(".'’-").lower()
             if not word or word in _NOT_NAMES:
                 continue
-            if token[:1].isupper() and (i > 0 or word not in _STOPWORDS):
+            if i > 0 or word not in _STOPWORDS:
                 counts["e:" + word] += 1
     for word in _CONTENT_WORD.findall(text.lower()):
         if word not in _STOPWORDS:
@@ -248,22 +266,25 @@ def term_weights(
     reports share one counts).
     """
     out: dict[str, float] = {k: 1.0 for k in sorted(counts) if k.startswith("y:")}
-    for prefix in ("e:", "w:"):
-        part = {
-            k: (1.0 + math.log(c)) * _idf(k[2:], language)
-            for k, c in counts.items()
-            if k.startswith(prefix)
-        }
+    parts: dict[str, dict[str, float]] = {"e:": {}, "w:": {}}
+    for k, c in counts.items():
+        part = parts.get(k[:2])
+        if part is not None:
+            part[k] = (1.0 + math.log(c)) * _idf(k[2:], language)
+    for part in parts.values():
         top = sorted(part.items(), key=lambda kv: (-kv[1], kv[0]))[:max_terms]
+        if not top:
+            continue
         norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
         # Rounded as the store keeps them (float16), so stored and fresh features agree.
-        out.update((k, float(np.float16(v / norm))) for k, v in top)
+        rounded = (np.array([v for _, v in top]) / norm).astype(np.float16).astype(np.float64)
+        out.update(zip([k for k, _ in top], rounded.tolist(), strict=True))
     return out
 
 
 def featurize(
     articles: Sequence[Article],
-    embedder: Embedder,
+    embedder: Embedder | None,
     *,
     options: StoryOptions = StoryOptions(),
 ) -> list[ArticleFeatures]:
@@ -271,7 +292,8 @@ def featurize(
 
     Args:
         articles: the articles to describe.
-        embedder: sentence embedder (L2-normalised rows).
+        embedder: sentence embedder (L2-normalised rows); None when
+            ``options.embedding_weight`` is 0 (then no vector is computed).
         options: clustering options (snippet length, terms kept).
 
     Returns:
@@ -279,7 +301,12 @@ def featurize(
     """
     if not articles:
         return []
-    vectors = embedder.embed([snippet(a, options.snippet_chars) for a in articles])
+    if options.embedding_weight > 0:
+        if embedder is None:
+            raise ValueError("embedding_weight > 0 needs an embedder")
+        vectors = embedder.embed([snippet(a, options.snippet_chars) for a in articles])
+    else:  # the embedding is not scored: no model call (most of ingest's CPU otherwise)
+        vectors = np.zeros((len(articles), 0), dtype=np.float32)
     return [
         ArticleFeatures(
             article_id=a.id,
@@ -304,24 +331,48 @@ def story_id_for(seed_article_id: str) -> str:
     return "st-" + hashlib.blake2b(seed_article_id.encode(), digest_size=6).hexdigest()
 
 
-def _term_matrix(
-    nodes: Sequence[ArticleFeatures], vocab: dict[str, int], prefix: str
-) -> tuple[list[int], list[int], list[float]]:
-    """Coordinates of the terms with this prefix, numbering new terms into ``vocab``."""
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    for i, node in enumerate(nodes):
-        for key, value in node.terms.items():
-            if key.startswith(prefix):
-                rows.append(i)
-                cols.append(vocab.setdefault(key, len(vocab)))
-                vals.append(value)
-    return rows, cols, vals
+def _gather(
+    nodes: Sequence[ArticleFeatures], prefix: str
+) -> tuple[list[str], list[float], list[int]]:
+    """The terms with this prefix of every node, one run after another: keys, values, indptr."""
+    keys: list[str] = []
+    values: list[float] = []
+    indptr = [0]
+    empty: tuple[list[str], list[float]] = ([], [])
+    for node in nodes:
+        k, v = node.parts.get(prefix, empty)
+        keys += k
+        values += v
+        indptr.append(len(keys))
+    return keys, values, indptr
+
+
+def _term_matrices(
+    left: Sequence[ArticleFeatures], right: Sequence[ArticleFeatures], prefix: str
+) -> tuple[csr_matrix, csr_matrix, list[str]] | None:
+    """The terms with this prefix as two sparse matrices over one vocabulary (None: no term).
+
+    ``right`` may be ``left`` itself (a component against itself): it is gathered once.
+    """
+    lk, lv, lp = _gather(left, prefix)
+    rk, rv, rp = (lk, lv, lp) if right is left else _gather(right, prefix)
+    if not lk or not rk:
+        return None
+    vocab = list(dict.fromkeys(lk + rk))
+    index = {key: i for i, key in enumerate(vocab)}
+    a = csr_matrix(
+        (lv, list(map(index.__getitem__, lk)), lp), shape=(len(left), len(vocab)), dtype=np.float64
+    )
+    if right is left:
+        return a, a, vocab
+    b = csr_matrix(
+        (rv, list(map(index.__getitem__, rk)), rp), shape=(len(right), len(vocab)), dtype=np.float64
+    )
+    return a, b, vocab
 
 
 def _rare_name_bonus(
-    a: csr_matrix, b: csr_matrix, vocab: Mapping[str, int], options: StoryOptions
+    a: csr_matrix, b: csr_matrix, vocab: Sequence[str], options: StoryOptions
 ) -> npt.NDArray[np.float64]:
     """The bonus of every pair for the rare names (``e:`` columns) both articles carry."""
     floor = max(0.5, 8.0 - options.rare_name_zipf) ** 2  # as _idf weighs words
@@ -330,11 +381,11 @@ def _rare_name_bonus(
     if not rare.any():
         return np.zeros((a.shape[0], b.shape[0]))
     present = []
-    for matrix in (a, b):
+    for matrix in (a,) if b is a else (a, b):
         ones = matrix[:, rare].tocsr()
         ones.data[:] = 1.0
         present.append(ones)
-    shared = (present[0] @ present[1].T).toarray()
+    shared = (present[0] @ present[-1].T).toarray()
     full = float(options.rare_names_full)
     bonus: npt.NDArray[np.float64] = options.rare_name_bonus * np.minimum(shared, full) / full
     return bonus
@@ -344,13 +395,10 @@ def _year_factor(
     left: Sequence[ArticleFeatures], right: Sequence[ArticleFeatures], penalty: float
 ) -> npt.NDArray[np.float64]:
     """1 - penalty for the pairs that both write years (``y:`` terms) but share none, else 1."""
-    vocab: dict[str, int] = {}
-    lr, lc, lv = _term_matrix(left, vocab, "y:")
-    rr, rc, rv = _term_matrix(right, vocab, "y:")
-    if not vocab or not lv or not rv or penalty == 0:
+    found = _term_matrices(left, right, "y:") if penalty > 0 else None
+    if found is None:
         return np.ones((len(left), len(right)))
-    a = csr_matrix((lv, (lr, lc)), shape=(len(left), len(vocab)), dtype=np.float64)
-    b = csr_matrix((rv, (rr, rc)), shape=(len(right), len(vocab)), dtype=np.float64)
+    a, b, _ = found
     shared = (a @ b.T).toarray() > 0
     has_l = np.diff(a.indptr) > 0
     has_r = np.diff(b.indptr) > 0
@@ -372,18 +420,16 @@ def similarity(
     """
     if not left or not right:
         return np.zeros((len(left), len(right)))
-    emb_l = np.vstack([f.embedding for f in left]).astype(np.float64)
-    emb_r = np.vstack([f.embedding for f in right]).astype(np.float64)
-    sim = options.embedding_weight * cosines(emb_l, emb_r)
+    sim = np.zeros((len(left), len(right)))
+    if options.embedding_weight > 0:
+        emb_l = np.vstack([f.embedding for f in left]).astype(np.float64)
+        emb_r = np.vstack([f.embedding for f in right]).astype(np.float64)
+        sim += options.embedding_weight * cosines(emb_l, emb_r)
     for prefix, weight in (("e:", options.entity_weight), ("w:", options.word_weight)):
-        vocab: dict[str, int] = {}
-        lr, lc, lv = _term_matrix(left, vocab, prefix)
-        rr, rc, rv = _term_matrix(right, vocab, prefix)
-        if not vocab:
+        found = _term_matrices(left, right, prefix)
+        if found is None:
             continue
-        shape = len(vocab)
-        a = csr_matrix((lv, (lr, lc)), shape=(len(left), shape), dtype=np.float64)
-        b = csr_matrix((rv, (rr, rc)), shape=(len(right), shape), dtype=np.float64)
+        a, b, vocab = found
         sim += weight * (a @ b.T).toarray()
         if prefix == "e:" and options.rare_name_bonus > 0:
             sim += _rare_name_bonus(a, b, vocab, options)
