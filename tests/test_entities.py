@@ -724,3 +724,30 @@ def test_a_common_word_written_as_a_name_counts_for_the_name_it_heads():
         "Greek Parliament": ("ORG", (), 3),
         "Klitschko": ("PERSON", (), 1),
     }
+
+
+def test_a_nickname_and_surname_is_the_full_name_that_gives_it():
+    a = hand_analysis(
+        "a",
+        ['Deputy Luis Gerardo "Jerry" Ortiz was shot.', "Gov.Sarah Palin spoke."],
+        [('Luis Gerardo "Jerry" Ortiz', "PERSON"), ("Gov.Sarah Palin", "PERSON")],
+    )
+    b = hand_analysis(
+        "b",
+        ["Jerry Ortiz was buried at Rose Hills Memorial Park in Whittier.", "Sarah Palin wept."],
+        [
+            ("Jerry Ortiz", "PERSON"),
+            ("Rose Hills Memorial Park in Whittier", "FAC"),
+            ("Sarah Palin", "PERSON"),
+        ],
+    )
+    names = {e.name: e.aliases for e in resolve_entities([a, b]).entities}
+    assert names == {
+        'Luis Gerardo "Jerry" Ortiz': ("Jerry Ortiz",),
+        "Sarah Palin": (),  # "Gov.Sarah Palin": a title run into the name, left out
+        "Rose Hills Memorial Park in Whittier": (),
+    }
+    assert name_tokens("Rose Hills Memorial Park in Whittier") == name_tokens(
+        "Rose Hills Memorial Park"
+    )
+    assert name_tokens("Research in Motion") != name_tokens("Research")

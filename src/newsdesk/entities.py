@@ -38,6 +38,7 @@ from .entity_aliases import (
     AliasGroup,
     fold_token,
     is_acronym,
+    join_nicknames,
     merge_aliases,
     names_compatible,
     short_forms,
@@ -84,12 +85,21 @@ __all__ = [
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
 
 
-_TITLES = frozenset({"mr", "mrs", "ms", "dr", "sir", "gen", "president", "prime", "minister", "lt"})
+_TITLES = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "sir", "gen", "president", "prime", "minister", "lt"}
+    | {"gov", "sen", "rep", "rev", "sgt", "capt", "col", "det", "prof"}
+)
 TITLE_WORDS = _TITLES  # titles left out of a name's tokens
 _PARTICLE = re.compile(r"^(?:al|el|ul|ad|ar|as|ash|at|az)[-\u2010\u2011’']", re.IGNORECASE)
 _PARTICLE_WORDS = frozenset({"al", "el", "ul"})
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
-_LEADING_PREPOSITION = re.compile(r"^(?:In|On|At|Near|Outside|Inside)\s+(?=[A-Z])")
+_LEADING_PREPOSITION = re.compile(r"^(?:In|On|At|Near|Outside|Inside|IN|ON|AT)\s+(?=[A-Z])")
+# "Gov.Sarah Palin": a title run into the name it precedes.
+_RUN_IN_TITLE = re.compile(r"\b([A-Z][a-z]{1,3})\.(?=[A-Z][a-z])")
+# Where a facility or body is, or what it is, after its name: "Morningside Recovery in
+# Newport Beach, Calif", "Morningside Recovery, a treatment facility". Only after two words
+# or more: "Research in Motion" keeps its "in".
+_QUALIFIER = re.compile(r"\s+in\s+(?=[A-Z])|,\s+(?:a|an|the)\s+(?=[a-z])")
 # "City of Palmer" is Palmer, "the Island of Qeshm" Qeshm ("District of Columbia" is not).
 _KIND_OF = re.compile(r"^(?:city|town|village|province|county|island|state)\s+of\s+(?=\S)", re.I)
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
@@ -136,6 +146,7 @@ def display_form(text: str) -> str:
     text = _LEADING_ARTICLE.sub("", text).lstrip(".,;: ")
     # A headline's preposition is no part of the name: "On Qeshm Island", "In Athens".
     text = _LEADING_PREPOSITION.sub("", text)
+    text = _RUN_IN_TITLE.sub(r"\1. ", text)
     # An apposition after a comma is not part of the name: "Eric Kirkpatrick, 61",
     # "Regina Benjamin, MD", "Arcade Comeaux, Jr.".
     text = _APPOSITION.sub("", text)
@@ -157,6 +168,9 @@ def name_tokens(text: str) -> tuple[str, ...]:
     """
     text = _NICKNAME.sub(" ", text)
     text = _KIND_OF.sub("", text)
+    qualifier = _QUALIFIER.search(text)
+    if qualifier is not None and len(text[: qualifier.start()].split()) > 1:
+        text = text[: qualifier.start()]
     # A web address names its host: TMZ.com is TMZ (the form keeps it: "People.com" is a
     # name where "People" alone is a common word).
     text = _WEB_SUFFIX.sub("", text)
@@ -430,6 +444,15 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
     ]
     common = [len(g.key) < 2 and _common_english(g.forms[0]) for g in groups]
     union = merge_aliases(groups, is_person, is_org, common, _acronym_pairs(analyses))
+    nicknames = [
+        frozenset(
+            (*name_tokens(nick[0]), *group.key[-1:])
+            for form in group.forms
+            if (nick := _NICKNAME.search(form)) is not None and len(name_tokens(nick[0])) == 1
+        )
+        for group in groups
+    ]
+    join_nicknames(groups, union, is_person, nicknames)
     # A short form of one facility or company name votes as that name ("Betty Ford" of
     # "Betty Ford Center"), unless a person of the story carries it or its context says person.
     cued = {t for i, (m, _, t) in enumerate(mentions) if cue_votes(m, votes[i])[PERSON] >= 3}

@@ -33,6 +33,7 @@ __all__ = [
     "acronyms",
     "fold_token",
     "is_acronym",
+    "join_nicknames",
     "merge_aliases",
     "names_compatible",
     "short_forms",
@@ -319,3 +320,20 @@ def short_forms(
             union.union(g_index, root)
             found[g_index] = kind
     return found
+
+
+def join_nicknames(
+    groups: Sequence[AliasGroup],
+    union: UnionFind,
+    is_person: Sequence[bool],
+    nicknames: Sequence[frozenset[tuple[str, ...]]],
+) -> None:
+    """Join a person named by a nickname and the surname ("Jerry Ortiz") to the full name
+    that gives that nickname ('Luis Gerardo "Jerry" Ortiz'). ``nicknames`` holds, per group,
+    the folded (nickname, surname) keys its forms write."""
+    people = {g.key: i for i, g in enumerate(groups) if is_person[i]}
+    for g_index, keys in enumerate(nicknames):
+        for key in keys:
+            other = people.get(key)
+            if other is not None and is_person[g_index]:
+                union.union(g_index, other)
