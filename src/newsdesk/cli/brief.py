@@ -145,6 +145,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"newsdesk: {message}", file=sys.stderr)
 
     models = Models(embedder_name=options.embedder)
+    models.preload()  # the models load while the inputs are read, cleaned and deduped
     with _progress(not args.quiet) as progress:
         stories = story_inputs(
             args.paths, models, warn=warn, progress=progress, group=not args.one_story
