@@ -77,6 +77,8 @@ def label_of(tag: str) -> str:
         return "ORG"
     if tag.startswith("HUMAN_PART_GPE"):
         return "GPE"
+    if tag == "LOC_FAC":
+        return "FAC"
     if tag.startswith("LOC"):
         return "GPE"
     return "NOUN"

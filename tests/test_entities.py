@@ -751,3 +751,30 @@ def test_a_nickname_and_surname_is_the_full_name_that_gives_it():
         "Rose Hills Memorial Park"
     )
     assert name_tokens("Research in Motion") != name_tokens("Research")
+
+
+def test_a_us_state_after_a_name_makes_it_a_place_and_a_short_form_must_be_unambiguous():
+    a = hand_analysis(
+        "a",
+        ["Ravi Sen, 23, of Schenectady, N.Y., was held.", "Regina Benjamin, MD, spoke."],
+        [("Ravi Sen", "PERSON"), ("Schenectady", "PERSON"), ("Regina Benjamin", "PERSON")],
+    )
+    types = {e.name: e.type for e in resolve_entities([a]).entities}
+    assert types == {"Ravi Sen": "PERSON", "Schenectady": "GPE", "Regina Benjamin": "PERSON"}
+    b = hand_analysis(
+        "b",
+        ["The Academy met at the Academy Museum.", "The Academy Awards and Academy Council."],
+        [
+            ("Academy", "ORG"),
+            ("Academy Museum", "FAC"),
+            ("Academy Awards", "ORG"),
+            ("Academy Council", "ORG"),
+        ],
+    )
+    # "Academy" starts three names of the story: a short form of none.
+    assert {e.name: e.type for e in resolve_entities([b]).entities} == {
+        "Academy": "ORG",
+        "Academy Museum": "FAC",
+        "Academy Awards": "ORG",
+        "Academy Council": "ORG",
+    }

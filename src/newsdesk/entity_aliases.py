@@ -308,17 +308,18 @@ def short_forms(
     for g_index, group in enumerate(groups):
         if kinds[g_index] is not None or blocked[g_index]:
             continue
+        # Every longer name it starts is one referent ("Academy" also starts "Academy
+        # Awards": no short form of "Academy at the Kodak Theater").
         longer = {
-            (union.find(o), kind)
+            (union.find(o), kinds[o])
             for o, c in enumerate(groups)
-            if (kind := kinds[o]) is not None
-            and len(c.key) > len(group.key)
-            and c.key[: len(group.key)] == group.key
+            if len(c.key) > len(group.key) and c.key[: len(group.key)] == group.key
         }
-        if len(longer) == 1:
-            root, kind = longer.pop()
-            union.union(g_index, root)
-            found[g_index] = kind
+        roots = {root for root, _ in longer}
+        named = {kind for _, kind in longer if kind is not None}
+        if len(roots) == 1 and len(named) == 1:
+            union.union(g_index, roots.pop())
+            found[g_index] = named.pop()
     return found
 
 

@@ -69,6 +69,17 @@ _PLACE_BEFORE = re.compile(
     r"\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# A US state written after a name in AP style or as a postal code makes it a place
+# ("Schenectady, N.Y.", "Newport Beach, Calif.", "Fountain Valley, CA"); not "MD" (Regina
+# Benjamin, MD). General knowledge (the AP stylebook's abbreviations), checked on ECB+
+# train and dev topics.
+_STATE_AFTER = re.compile(
+    r"^,\s*(?:(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Mass|Mich|Minn"
+    r"|Miss|Mo|Mont|Neb|Nev|Okla|Ore|Pa|Tenn|Tex|Va|Vt|Wash|Wis|Wyo)\.|D\.\s?C\.|R\.\s?I\."
+    r"|N\.\s?[YJHMCD]\.|S\.\s?[CD]\.|W\.\s?Va\."
+    r"|(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IA|KS|KY|LA|ME|MA|MI|MN|MS|MO|MT|NE|NV|NH"
+    r"|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\b)"
+)
 _IN_BEFORE = re.compile(r"\b(?:in|near|outside)\s+(?:the\s+)?$")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.\-]*)\s+$")
 _WORD_AFTER = re.compile(r"\s+([a-z]+)\b")
@@ -201,6 +212,8 @@ def context_votes(mention: Mention, form: str, text: str) -> Counter[str]:
         votes[head] += 3
     elif mention.label in PLACES and (_SCORE_AFTER.match(after) or _CONTEST_BEFORE.search(before)):
         votes["ORG"] += 3  # a team named by its place
+    elif _STATE_AFTER.match(after):
+        votes[PLACE] += 3
     elif (
         any(w in PERSON_TITLES and w not in _NAME_WORDS for w in words[:-1])
         or title
@@ -239,7 +252,8 @@ def named_after(form: str) -> str | None:
     names and for bodies a person or place leads ("Obama administration", "Staunton
     Police"), whose short form names the person or the place."""
     words = [w.lower().strip(".,") for w in form.split()]
-    if len(words) < 2:
+    # A phrase ("Academy at the Kodak Theater") is no name of one thing.
+    if len(words) < 2 or any(w.islower() and w not in _OF for w in form.split()[1:]):
         return None
     kind = _head_kind(words)
     if kind == "FAC" or (kind == "ORG" and words[-1] in _COMPANY_HEADS):
