@@ -62,6 +62,15 @@ ALL_SEEDS = {"000", "001", "002", "003", "004"}
         ("«Nobody expected the water to rise this fast, but it did.»", False),
         ("``Nobody expected the water to rise this fast,'' Mayor Ann Lee said.", True),
         ("``Nobody expected the water to rise this fast,'' he said.", False),
+        # A quantifier standing for what an earlier sentence named.
+        ("All complained about severe food and fuel shortages in their country.", False),
+        ("Both were freed on bail after the hearing in Velmora on Monday.", False),
+        ("All 14 passengers of the ferry were rescued by the coast guard.", True),
+        ("Some 300 workers left the harbour after the strike vote on Monday.", True),
+        # A speaker named only by a surname was introduced earlier in the article.
+        ("``Nobody expected the water to rise this fast,'' Tarrow said.", False),
+        ("“Nobody expected the water to rise this fast,” said Tarrow.", False),
+        ("``Nobody expected the water to rise,'' said Tarrow, the harbour master.", True),
         # Interviewers' questions, however they are quoted or labelled.
         ("Why did the council wait so long before it closed the bridge?''", False),
         ("``Why did the council wait so long?'' a reporter asked the mayor.", False),

@@ -40,6 +40,13 @@ _DANGLING_START = re.compile(
     r"mr|mrs|ms|dr|one of the)\b\.?",
     re.IGNORECASE,
 )
+# "All complained…", "Both said…", "Others were freed…": a quantifier standing for people
+# or things named earlier, as the subject of a verb. "All 14 passengers died" names them.
+_PRONOUN_QUANTIFIER = re.compile(
+    r"^(?:all|both|each|none|others|several|many|most|some)(?: of them)?\s+"
+    r"(?:[a-z]+ed|are|were|was|is|have|had|has|said|say|says|will|would|could|can|must|may|"
+    r"might|did|do|does|remain|remained)\b"
+)
 # "the statement added" / "it said" anywhere: the sentence leans on an earlier one.
 _REFERRING = re.compile(
     r"\b(?:(?:the|that) (?:joint )?(?:statement|document|official|report|letter|"
@@ -209,6 +216,15 @@ def strip_dateline(text: str) -> str:
     return stripped if stripped.strip() else text
 
 
+# A quotation whose speaker is only a surname ("…,” Granik said.", "…,” said Granik."): the
+# surname points back to where the article introduced its speaker, as "he said" does, and
+# the reader of a summary never met Granik.
+_SURNAME_QUOTE = re.compile(
+    r"[,!?][”\"]\s+(?:[A-Z][\w'’-]+\s+(?:said|says|added|adds|explained|insisted|noted|"
+    r"argued|declared|told\s+\w+)|(?:said|says|added)\s+[A-Z][\w'’-]+)\s*[.!]$"
+)
+
+
 def _bare_attribution(plain: str) -> bool:
     if any(mark in plain for mark in '“”"«»'):
         return False  # the quote is here: a speaker with their words
@@ -236,6 +252,8 @@ def standalone(text: str) -> bool:
         return False  # a question, or a transcript's turn
     if _DANGLING_START.match(plain) or _REFERRING.search(plain):
         return False
+    if _PRONOUN_QUANTIFIER.match(plain[:1].lower() + plain[1:]):
+        return False
     if _BACK_REFERENCE.search(plain) or _BOILERPLATE.search(plain):
         return False
     if plain.count('"') % 2 == 1 or plain.count("“") != plain.count("”"):
@@ -250,7 +268,7 @@ def standalone(text: str) -> bool:
         return False  # a fragment: the splitter cut a sentence in two
     if re.search(r"\s\.\s*$|\.\s+\.$", plain) or _ABBREVIATION_END.search(plain):
         return False  # a stray full stop, or a sentence cut at an abbreviation
-    if _bare_attribution(plain):
+    if _bare_attribution(plain) or _SURNAME_QUOTE.search(plain):
         return False
     return not re.search(r"\b(?:he|she|they) (?:said|added|told)\b", plain[:40], re.I)
 
