@@ -266,3 +266,16 @@ def test_eval_scores_exactly_what_newsdesk_brief_prints(tmp_path: Path) -> None:
     (inputs,) = prepare_clusters([cluster], Models())
     assert our_summary(inputs).splitlines() == printed
     assert sum(len(line.split()) for line in printed) <= 100
+
+
+def test_the_input_cache_is_keyed_by_the_code_that_prepares_the_inputs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from newsdesk.evaluation import summaries as harness
+
+    cluster = DucCluster("d1", ("The bridge shut on Monday.",), ("A bridge shut.",))
+    key = harness._cache_key(cluster, "minilm")
+    assert harness._cache_key(cluster, "minilm") == key
+    # Another splitter or cleaning rule: the cached sentences are not read back.
+    monkeypatch.setattr(harness, "_code_digest", lambda: "another version of the readers")
+    assert harness._cache_key(cluster, "minilm") != key

@@ -67,8 +67,32 @@ __all__ = [
 
 Matrix = npt.NDArray[np.float32]
 
-# Bump when the cached analysis format or the way DUC text is prepared changes.
-_CACHE_VERSION = "duc-v3"
+# Bump when the cached analysis format changes. The code that prepares the inputs is part
+# of the key too (``_code_digest``): a cache written before a change to the readers, the
+# cleaning or the splitter is never read back as if it were the product's output.
+_CACHE_VERSION = "duc-v4"
+# The modules whose code decides the cached sentences, mentions and vectors.
+_PREPARING = (
+    "articles",
+    "briefs",
+    "digests",
+    "duplicates",
+    "models",
+    "nlp",
+    "pipeline",
+    "sentences",
+)
+
+
+def _code_digest() -> str:
+    """A digest of the source of every module that prepares a cluster's inputs."""
+    root = Path(__file__).resolve().parent.parent
+    files = sorted((root / "readers").glob("*.py")) + [root / f"{m}.py" for m in _PREPARING]
+    digest = hashlib.blake2b(digest_size=16)
+    for path in files:
+        digest.update(path.name.encode("utf-8"))
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -213,7 +237,7 @@ def published_rouge(folder: str | Path) -> dict[str, tuple[float, float, float]]
 
 def _cache_key(cluster: DucCluster, embedder_name: str) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    for part in (_CACHE_VERSION, embedder_name, cluster.id, *cluster.docs):
+    for part in (_CACHE_VERSION, _code_digest(), embedder_name, cluster.id, *cluster.docs):
         digest.update(part.encode("utf-8"))
         digest.update(b"\x00")
     return digest.hexdigest()
