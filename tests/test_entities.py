@@ -778,3 +778,16 @@ def test_a_us_state_after_a_name_makes_it_a_place_and_a_short_form_must_be_unamb
         "Academy Awards": "ORG",
         "Academy Council": "ORG",
     }
+
+
+def test_a_hyphen_written_with_spaces_inside_a_name():
+    a = hand_analysis(
+        "a",
+        ["T - Mobile USA said so.", "Red Sox - Teixeira Rumor", "Ashgabat city - 15 votes."],
+        [
+            ("T - Mobile USA", "ORG"),
+            ("Red Sox - Teixeira Rumor", "ORG"),
+            ("Ashgabat city - 15", "GPE"),
+        ],
+    )
+    assert [e.name for e in resolve_entities([a]).entities] == ["T-Mobile USA"]

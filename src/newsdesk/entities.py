@@ -250,8 +250,17 @@ def _usable(mention: Mention) -> str | None:
         return None
     # A score after a name is no part of it ("Evansville 91-73", "Klitschko 19 - 2").
     form = _SCORE.sub("", display_form(mention.text))
-    if re.fullmatch(r"[^\s-]+ - [^\s-]+", form):
-        form = form.replace(" - ", "-")  # a hyphenated name with spaces ("T - Mobile")
+    # A hyphen written with spaces inside a name, as tokenised dumps write it: one word on a
+    # side ("T - Mobile USA", "Dominique Strauss - Kahn"); longer runs on both sides are
+    # headlines run together ("Red Sox - Teixeira Rumor").
+    sides = form.split(" - ")
+    if (
+        len(sides) == 2
+        and min(len(sides[0].split()), len(sides[1].split())) == 1
+        and sides[0][-1:].isalpha()
+        and sides[1][:1].isalpha()
+    ):
+        form = "-".join(sides)
     words = form.split()
     # Run-together headline promos ("Van Hunt Romance - Facebook Rolls") are not names.
     if (
