@@ -62,6 +62,11 @@ ALL_SEEDS = {"000", "001", "002", "003", "004"}
         ("«Nobody expected the water to rise this fast, but it did.»", False),
         ("``Nobody expected the water to rise this fast,'' Mayor Ann Lee said.", True),
         ("``Nobody expected the water to rise this fast,'' he said.", False),
+        # A plural that points back; a connective that answers an earlier sentence.
+        ("The harbour master of Velmora blamed the storm for those delays.", False),
+        ("The harbour master said these days the quay closes at dusk.", True),
+        ("The council fined those responsible for the collapse of the bridge.", True),
+        ("Indeed, the council had known about the cracks for a year.", False),
         # A quantifier standing for what an earlier sentence named.
         ("All complained about severe food and fuel shortages in their country.", False),
         ("Both were freed on bail after the hearing in Velmora on Monday.", False),
@@ -116,6 +121,8 @@ def test_standalone(text: str, expected: bool) -> None:
         ("A.N.C. CAMPS The commission heard the guards.", "The commission heard the guards."),
         ("NATO Secretary-General Ann Lee warned the council.", None),
         ("UN FAO Officials visited Velmora.", None),
+        ("HARBOUR Repairs The crews went back to the quay.", "The crews went back to the quay."),
+        ("NASA Administrator Ann Lee visited Velmora.", None),
     ],
 )
 def test_wire_datelines_never_open_a_sentence(text: str, expected: str | None) -> None:
@@ -151,6 +158,10 @@ def test_weekdays_go_unless_they_carry_the_claim() -> None:
     assert _drop_weekdays("On Wednesday, the PM spoke.") == "The PM spoke."
     assert _drop_weekdays("He said Tuesday that talks, on Monday morning, failed.") == (
         "He said that talks failed."
+    )
+    # The comma that closes an appositive stays when the weekday after it goes.
+    assert _drop_weekdays("The union, led by Ann Lee, Tuesday called a strike.") == (
+        "The union, led by Ann Lee, called a strike."
     )
     for kept in (
         "Free ferries run from Thursday.",

@@ -68,6 +68,20 @@ _BACK_REFERENCE = re.compile(
     r"version|argument|position|comments?|remarks?)\b",
     re.IGNORECASE,
 )
+# "those attacks", "these measures": a plural that points back, unless a modifier says which
+# ("those who fled", "those killed in the raid", "these days").
+_DEMONSTRATIVE_PLURAL = re.compile(
+    r"\b(?:these|those)\s+(?!days\b)[a-z]+s\b(?!\s+(?:who|whom|whose|that|which|where|of|in|"
+    r"with|from|at|on|for|by|to|killed|wounded|arrested|injured|held|accused|involved|"
+    r"responsible|convicted)\b)",
+    re.IGNORECASE,
+)
+# A connective opening the sentence that answers an earlier one ("Indeed, …", "Again, …").
+_CONNECTIVE_START = re.compile(
+    r"^(?:indeed|again|in fact|even so|by contrast|in contrast|on the contrary|"
+    r"for (?:his|her|their|its) part),",
+    re.IGNORECASE,
+)
 _OPEN_QUOTES = "“\"‘'«"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 # "on Thursday", "late on Tuesday night", "said Thursday": relative days that need the
@@ -146,6 +160,8 @@ def _drop_weekdays(text: str) -> str:
             return match[0]
         if "," in comma_before and comma_after:
             return before  # ", on Monday morning," was an aside: both commas go
+        if "," in comma_before:
+            return before + ","  # "Lee, the union's head, Tuesday said": the comma stays
         return before + comma_after
 
     dropped = _WEEKDAY_MENTION.sub(drop, text)
@@ -196,9 +212,14 @@ _BOILERPLATE = re.compile(
 # An inline subhead run into the sentence after it, as wire copy that lost its line breaks
 # prints them ("PRIMARY FINDING On the basis of…", "AMERICA ONLINE TOSSES IN TOWEL America
 # Online chairman…"): two or more words in capitals, one of four letters or more, then a
-# capitalised word. One word in capitals stays: it is as likely an acronym ("NATO Secretary").
+# capitalised word. One word in capitals stays unless a sentence opener follows the heading:
+# it is as likely an acronym ("NATO Secretary").
 _SUBHEAD = re.compile(
     r"^(?=[^a-z]*?\b[A-Z]{4,})(?:[`'‘\"“]?[A-Z][A-Z.'’&-]*[A-Z.':’]?\s+){2,8}(?=[A-Z][a-z])"
+    # One word in capitals and a one-word heading before a sentence opener: "YANKEES
+    # Pitching The starting pitching…".
+    r"|^[A-Z]{4,}\s+[A-Z][a-z]+\s+(?=(?:The|A|An|In|On|At|For|With|After|Except|When|While|"
+    r"His|Her|Their|Its)\s)"
 )
 
 
@@ -255,6 +276,8 @@ def standalone(text: str) -> bool:
     if _PRONOUN_QUANTIFIER.match(plain[:1].lower() + plain[1:]):
         return False
     if _BACK_REFERENCE.search(plain) or _BOILERPLATE.search(plain):
+        return False
+    if _DEMONSTRATIVE_PLURAL.search(plain) or _CONNECTIVE_START.match(plain):
         return False
     if plain.count('"') % 2 == 1 or plain.count("“") != plain.count("”"):
         return False
