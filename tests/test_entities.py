@@ -791,3 +791,15 @@ def test_a_hyphen_written_with_spaces_inside_a_name():
         ],
     )
     assert [e.name for e in resolve_entities([a]).entities] == ["T-Mobile USA"]
+
+
+def test_a_place_is_no_short_form_of_the_facility_named_after_it():
+    a = hand_analysis(
+        "a",
+        ["A strike hit Baghdad International Airport.", "Crowds filled Baghdad."],
+        [("Baghdad International Airport", "FAC"), ("Baghdad", "GPE")],
+    )
+    assert {e.name: e.type for e in resolve_entities([a]).entities} == {
+        "Baghdad International Airport": "FAC",
+        "Baghdad": "GPE",
+    }

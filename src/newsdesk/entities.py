@@ -394,7 +394,7 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
     # A name the NER gives no entity label ("The Red Sox" WORK_OF_ART, "Lionsgate" NORP) is
     # one when the story also writes it with one; a longer one is kept only then.
     named = {tokens for m, _, tokens, _, _ in pending if m.label not in _JOINERS}
-    pending = [p for p in pending if p[0].label not in _JOINERS or len(p[2]) == 1 or p[2] in named]
+    pending = [p for p in pending if p[0].label not in _JOINERS or " " not in p[1] or p[2] in named]
     # "Harbour Master", "President": an office, no name (resolved at the end). One word is a
     # name when a person of the story carries it ("King" beside Billy King).
     offices = [office(form, lower) for _, form, _, _, _ in pending]
@@ -418,9 +418,9 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
     labelled = {
         t: person_vote[i] for i, (m, _, t) in enumerate(mentions) if m.label not in _JOINERS
     }
-    for i, (mention, _, tokens) in enumerate(mentions):
-        if mention.label in _JOINERS and len(tokens) > 1:
-            person_vote[i] = labelled[tokens]
+    for i, (mention, form, tokens) in enumerate(mentions):
+        if mention.label in _JOINERS and " " in form:
+            person_vote[i] = labelled.get(tokens, person_vote[i])
 
     # 1. Group by (folded key, person-or-not): the unit that later rules merge.
     group_of_key: dict[tuple[tuple[str, ...], bool], int] = {}
@@ -463,11 +463,13 @@ def resolve_entities(analyses: Sequence[ArticleAnalysis]) -> EntityIndex:
     ]
     join_nicknames(groups, union, is_person, nicknames)
     # A short form of one facility or company name votes as that name ("Betty Ford" of
-    # "Betty Ford Center"), unless a person of the story carries it or its context says person.
+    # "Betty Ford Center"), unless a person of the story carries it, its context says
+    # person or it is voted a place (Baghdad is no short form of Baghdad International Airport).
     cued = {t for i, (m, _, t) in enumerate(mentions) if cue_votes(m, votes[i])[PERSON] >= 3}
     blocked = [
         common[g]
         or group.key in cued
+        or type_of(_summed(mentions, votes, members[g]), Counter()) == "GPE"  # Baghdad
         or all(is_acronym(f) for f in group.forms)
         or any(
             is_person[o]
