@@ -6,6 +6,8 @@ from the seeds or the bundled example.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -17,6 +19,7 @@ from newsdesk.citations import acronyms_of, times_of
 from newsdesk.facts import FactOptions, evidence_engine, find_facts
 from newsdesk.models import Article, Brief
 from newsdesk.nlp import Models
+from newsdesk.quantities import hedged_figures
 from newsdesk.sentences import analyze
 
 
@@ -119,6 +122,69 @@ def test_an_acronym_names_its_long_form(models: Models) -> None:
     assert cited(models, long, "The KFL expelled the Korvana club over unpaid wages.") == [0]
     assert acronyms_of("The U.S. and the EU met at NATO headquarters.") == {"US", "EU", "NATO"}
     assert acronyms_of("BREAKING: US TROOPS LEAVE") == frozenset()  # a shouted headline
+
+
+def test_hedged_figures_assert_ranges() -> None:
+    found = hedged_figures(
+        "More than a dozen were hurt, about 40 cars fell, dozens of people fled and nearly "
+        "2.5 million watched over two days; another 300 arrived, up 10 percent."
+    )
+    assert [(f.low, f.high) for f in found] == [
+        (12.000000001, math.inf),
+        (36.0, 44.0),
+        (24.0, 143.0),
+        (2_250_000.0, 2_500_000.0),
+    ]
+    assert hedged_figures("Tens of thousands of people marched.")[0].low == 20_000.0
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "expected"),
+    [
+        # A hedged figure is true of every precise figure in its range...
+        (
+            "The Korvana ferry fire killed two people and injured more than a dozen.",
+            "Two people were killed and 14 were injured when fire broke out on the Korvana ferry.",
+            [0, 1],
+        ),
+        (
+            "The Korvana ferry fire killed two people and injured more than a dozen.",
+            "Two people were killed and 17 were injured when fire broke out on the Korvana ferry.",
+            [0, 1],
+        ),
+        # ... and of the same hedge,
+        (
+            "The Korvana ferry fire killed two people and injured more than a dozen.",
+            "The fire on the Korvana ferry killed two people and injured more than a dozen.",
+            [0, 1],
+        ),
+        # but not of a figure outside it,
+        (
+            "The Korvana ferry fire killed two people and injured more than a dozen.",
+            "Two people were killed and nine were injured when fire broke out on the Korvana "
+            "ferry.",
+            [0],
+        ),
+        # nor of a wider hedge: "more than a dozen" does not say "dozens".
+        (
+            "The Korvana ferry fire killed two people and injured dozens of passengers.",
+            "The fire on the Korvana ferry killed two people and injured more than a dozen "
+            "passengers.",
+            [0],
+        ),
+        # A precise figure is not reported by a hedge around it.
+        (
+            "The Korvana ferry fire killed two people and injured 14 passengers.",
+            "The fire on the Korvana ferry killed two people and injured more than a dozen "
+            "passengers.",
+            [0],
+        ),
+    ],
+)
+def test_a_hedged_figure_is_reported_by_the_figures_it_covers(
+    models: Models, claim: str, source: str, expected: list[int]
+) -> None:
+    assert cited(models, claim, source) == expected
 
 
 def test_months_are_names_not_words() -> None:
@@ -382,7 +448,8 @@ def test_web_citations_link_to_the_engines_sentence(models: Models) -> None:
     )
     assert [c.href for c in context["summary"][0]["cites"]] == ["/articles/b?hl=1#s-1"]
     assert [c.href for c in context["timeline"][0]["cites"]] == ["/articles/b?hl=1#s-1"]
-    # A brief without evidence (cached before it) still finds the closest sentence.
+    # A brief without evidence (cached before it) links a text no sentence contains to the
+    # article, without a highlight (web links by containment since df24d0e, not fuzzily).
     old = Brief(story=brief.story, sources=brief.sources, summary=(SummarySentence(said, ("b",)),))
     context = story_view(old, {"b": split_article(source, models.nlp)}, version="v1", n_articles=1)
-    assert [c.href for c in context["summary"][0]["cites"]] == ["/articles/b?hl=0#s-0"]
+    assert [c.href for c in context["summary"][0]["cites"]] == ["/articles/b"]

@@ -35,9 +35,11 @@ from typing import Any
 from .models import Quantity
 
 __all__ = [
+    "HedgedFigure",
     "QuantityInfo",
     "compatible",
     "extract_quantities",
+    "hedged_figures",
     "interval",
     "parse_number",
     "unit_class",
@@ -486,3 +488,92 @@ def extract_quantities(
         )
         index = end
     return found
+
+
+# --- hedged figures in plain text (the evidence engine's number agreement) -------------------
+
+# Plural counts that name only an order of magnitude: "dozens" is 24 or more, and fewer than a
+# gross; "hundreds" 200-999, and so on. "tens of thousands" is read before "thousands".
+_VAGUE_COUNTS: tuple[tuple[str, tuple[float, float]], ...] = (
+    ("hundreds of thousands", (2e5, 999_999.0)),
+    ("tens of thousands", (2e4, 99_999.0)),
+    ("hundreds of millions", (2e8, 999_999_999.0)),
+    ("tens of millions", (2e7, 99_999_999.0)),
+    ("dozens", (24.0, 143.0)),
+    ("scores", (40.0, 199.0)),
+    ("hundreds", (200.0, 999.0)),
+    ("thousands", (2000.0, 999_999.0)),
+    ("millions", (2e6, 999_999_999.0)),
+)
+_FIGURE_WORDS = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
+_HEDGES = "|".join(
+    re.escape(phrase) for phrase, name in _QUALIFIERS if name not in {"additional", "exact"}
+)
+_HEDGED = re.compile(
+    rf"\b(?P<hedge>{_HEDGES})\s+(?:a\s+|an\s+)?(?P<figure>\d[\d,]*(?:\.\d+)?|{_FIGURE_WORDS})"
+    rf"(?P<scale>(?:\s+(?:{'|'.join(_SCALES)}))?)\b(?!\s*(?:%|percent|per cent)|[.,]?\d)",
+    re.IGNORECASE,
+)
+_VAGUE = re.compile(
+    rf"\b(?:{'|'.join(re.escape(p) for p, _ in _VAGUE_COUNTS)})\s+of\b", re.IGNORECASE
+)
+_VAGUE_RANGES = dict(_VAGUE_COUNTS)
+_PREPOSITIONS = frozenset({"over", "under", "above", "below", "some"})
+_TIME_UNIT = re.compile(r"\s+(?:days?|weeks?|months?|years?|hours?|decades?|minutes?)\b", re.I)
+
+
+@dataclass(frozen=True)
+class HedgedFigure:
+    """A figure a text does not state exactly, and the values it covers.
+
+    ``start``/``end``: its characters in the text; ``low``/``high``: the range it asserts
+    (``interval``), inclusive, open ends +-inf.
+    """
+
+    start: int
+    end: int
+    low: float
+    high: float
+
+    def covers(self, value: float) -> bool:
+        """Say whether the figure is true of ``value`` ("more than a dozen" of 14)."""
+        return self.low <= value <= self.high
+
+    def within(self, other: HedgedFigure) -> bool:
+        """Say whether every value this figure allows is one ``other`` allows."""
+        return other.low <= self.low and self.high <= other.high
+
+
+def hedged_figures(text: str) -> tuple[HedgedFigure, ...]:
+    """Return the figures ``text`` hedges or gives as an order of magnitude.
+
+    A hedged figure ("more than a dozen", "about 40", "nearly 5,000") asserts a range
+    (``interval``), and so does a plural count ("dozens of", "hundreds of"). Such a figure is
+    true of every precise figure in its range: "more than a dozen injured" is what "14
+    injured" and "17 injured" both say. Percentages and increments ("another 2,500") are
+    not hedged figures.
+
+    Example:
+        >>> [(f.low, f.high) for f in hedged_figures("About 40 cars and dozens of people.")]
+        [(36.0, 44.0), (24.0, 143.0)]
+    """
+    found: list[HedgedFigure] = []
+    names = dict(_QUALIFIERS)
+    for match in _HEDGED.finditer(text):
+        if match.group("hedge").lower() in _PREPOSITIONS and _TIME_UNIT.match(text, match.end()):
+            continue  # "over two days" is during them, not more than two
+        figure = match.group("figure").lower()
+        value = parse_number(f"{figure}{match.group('scale')}")
+        if value is None:
+            continue
+        qualifier = names[" ".join(match.group("hedge").lower().split())]
+        digits = figure if figure[0].isdigit() else str(int(_WORD_NUMBERS[figure]))
+        low, high = interval(value, qualifier, digits)
+        found.append(HedgedFigure(match.start(), match.end(), low, high))
+    for match in _VAGUE.finditer(text):
+        phrase = " ".join(match.group(0).lower().split()[:-1])
+        if any(f.start <= match.start() < f.end for f in found):
+            continue
+        low, high = _VAGUE_RANGES[phrase]
+        found.append(HedgedFigure(match.start(), match.end(), low, high))
+    return tuple(sorted(found, key=lambda f: f.start))
