@@ -58,3 +58,48 @@ def test_language_id_loads_without_the_model_downloader() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines() == ["en", "[]", "robust_downloader.downloader"]
+
+
+def test_sentences_embedded_ahead_are_the_vectors_the_brief_would_compute() -> None:
+    import threading
+
+    from newsdesk import nlp
+
+    gate = threading.Event()
+    models = Models()
+    models._loading["nlp"] = nlp._Loading("nlp", lambda: gate.wait(60) and None)  # "loading"
+    assert models.embed_ahead(TEXTS) is True
+    ahead = models.embedder._ahead  # type: ignore[attr-defined]
+    assert ahead is not None
+    vectors = models.embedder.embed(TEXTS)  # waits for the thread embedding ahead
+    assert not ahead.is_alive()
+    assert np.array_equal(vectors, MiniLMEmbedder().embed(TEXTS))
+    gate.set()
+    _ = models.nlp  # the stand-in gave nothing: loaded in the foreground
+    assert models.embed_ahead(TEXTS) is False  # the pipeline is loaded: nothing to overlap
+
+
+def test_an_embedder_without_a_cache_is_not_asked_to_embed_ahead() -> None:
+    models = Models(embedder_name="hashing")
+    models.preload()
+    assert models.embed_ahead(TEXTS) is False
+    models._loading.pop("nlp").result()
+
+
+def test_the_guess_at_sentences_splits_as_the_brief_does() -> None:
+    from newsdesk.articles import make_article
+    from newsdesk.pipeline import likely_sentences
+
+    text = (
+        "Dr. Ana Ruiz said on Monday:  \u201cThe bridge is safe. We checked it.\u201d She left.\n"
+        "J. Smith agreed.\n\nThe council met at 9 a.m. on Tuesday. 40 cars were on it."
+    )
+    article = make_article(text, location="a.txt", title="Bridge reopens")
+    assert likely_sentences([article, article]) == [
+        "Dr. Ana Ruiz said on Monday: \u201cThe bridge is safe. We checked it.\u201d",
+        "She left.",
+        "J. Smith agreed.",
+        "The council met at 9 a.m. on Tuesday.",
+        "40 cars were on it.",
+        "Bridge reopens",
+    ]
