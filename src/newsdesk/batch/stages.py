@@ -161,9 +161,12 @@ class Embed:
     """
 
     def __init__(self, embedder: str, options: StoryOptions) -> None:
-        from ..nlp import Models
+        from ..nlp import Embedder, Models
 
-        self._embedder = Models(embedder_name=embedder).story_embedder
+        # Lexical stories (the default, ``embedding_weight`` 0) load no model.
+        self._embedder: Embedder | None = (
+            Models(embedder_name=embedder).story_embedder if options.embedding_weight > 0 else None
+        )
         self._options = options
 
     def __call__(self, batch: Any) -> Any:
