@@ -187,6 +187,39 @@ def test_a_hedged_figure_is_reported_by_the_figures_it_covers(
     assert cited(models, claim, source) == expected
 
 
+@pytest.mark.parametrize(
+    ("claim", "source", "expected"),
+    [
+        # Words of nearly one meaning (MiniLM's static word vectors) stand for each other,
+        (
+            "Velmora will keep 300 soldiers on the Korvana border, the defence ministry said.",
+            "The defence ministry said Velmora would keep 300 troops on the border with Korvana.",
+            [0, 1],
+        ),
+        (
+            "The Velmora council opened an inquiry into the failure of the harbour crane.",
+            "The Velmora council launched an investigation into the failure of the harbour crane.",
+            [0, 1],
+        ),
+        # but one root under opposing prefixes is the opposite claim.
+        (
+            "The Korvana port authority increased harbour fees for cargo ships by 8 percent.",
+            "The Korvana port authority decreased harbour fees for cargo ships by 8 percent.",
+            [0],
+        ),
+        (
+            "Velmora imports most of its grain through the port of Korvana.",
+            "Velmora exports most of its grain through the port of Korvana.",
+            [0],
+        ),
+    ],
+)
+def test_similar_words_report_and_opposed_words_do_not(
+    models: Models, claim: str, source: str, expected: list[int]
+) -> None:
+    assert cited(models, claim, source) == expected
+
+
 def test_months_are_names_not_words() -> None:
     assert times_of("The mayor may decide in May; talks resume in Sept.") == {"may", "sep"}
     assert times_of("A March on the capital") == {"mar"}

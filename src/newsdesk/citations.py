@@ -466,16 +466,34 @@ def similar_words(
     return out
 
 
-def _affixed(a: str, b: str) -> bool:
-    """Say whether two stems are one root under different short prefixes.
+def _opposed(words: frozenset[str], have: frozenset[str]) -> bool:
+    """Say whether ``have`` holds another prefix of a word ``words`` lacks (decrease/increase).
 
-    Such pairs are mostly opposites (increase/decrease, include/exclude, approve/disapprove,
-    import/export), and static vectors put them close: they are never similar words.
+    Example:
+        >>> _opposed(frozenset({"fee", "increas"}), frozenset({"fee", "decreas"}))
+        True
+    """
+    return any(
+        _affixed(word, other) for word in words - have for other in have if other[-4:] == word[-4:]
+    )
+
+
+def _affixed(a: str, b: str) -> bool:
+    """Say whether two stems are one root under different opposing prefixes.
+
+    Such pairs are opposites (increase/decrease, include/exclude, approve/disapprove,
+    import/export, able/unable), and static vectors put them close: they are never similar
+    words, and a source that writes one for the other does not report the claim.
     """
     shared = 0
     while shared < min(len(a), len(b)) and a[-1 - shared] == b[-1 - shared]:
         shared += 1
-    return shared >= 4 and len(a) - shared <= 3 and len(b) - shared <= 3
+    head_a, head_b = a[: len(a) - shared], b[: len(b) - shared]
+    return shared >= 4 and head_a != head_b and {head_a, head_b} <= _OPPOSING_PREFIXES
+
+
+# English prefixes that make a root's opposite (or its negation); "" is the bare root.
+_OPPOSING_PREFIXES = frozenset({"", "in", "im", "il", "ir", "de", "ex", "un", "dis", "non", "mis"})
 
 
 # --- the citer -----------------------------------------------------------------------------
@@ -737,6 +755,7 @@ class Citer:
                 and self.recall(claim.predicate, have)
                 >= (need if predicate_need is None else predicate_need)
                 and self._polarity(claim, rows)
+                and not _opposed(claim.predicate, have)
             )
         return out
 
