@@ -1,11 +1,15 @@
 """Wall time and memory of `newsdesk brief`: cold (new process), warm (models loaded).
 
-    python benchmarks/brief_latency.py [--repeat 5]
+    python benchmarks/brief_latency.py [--repeat 5] [--compile]
 
 Stories: the seeds (../shared/seeds, 5 reports), our example (examples/harbour-bridge, 7), and
 a 20-article story: the largest ECB+ event (22 reports of one event) when ../shared/data is
 present, else the example replicated with light edits. Cold is `newsdesk brief PATH` in a new
-process (its peak RSS from wait4); `newsdesk --help` is timed the same way. Warm runs
+process (its peak RSS from wait4), beside the same command with the models loaded on first
+use in the main thread (`Models.preload` off: the baseline before the background loads), the
+two alternated; `newsdesk --help` is timed the same way. The first line says whether the
+package's bytecode caches are current (measure with them present, as after an install:
+`--compile` writes them; PYTHONDONTWRITEBYTECODE=1 stops a run from writing them). Warm runs
 `newsdesk.brief` in this process twice per story: "new texts" with the embedder's vector cache
 and parse caches emptied first (every sentence parsed and embedded again), "repeat" with the
 caches as a long-running process has them. CPU seconds are printed beside wall times: on a
@@ -19,6 +23,7 @@ import argparse
 import json
 import os
 import statistics
+import struct
 import subprocess
 import sys
 import time
@@ -59,21 +64,59 @@ def _ecb_story(limit: int = 20) -> list[Article]:
     return [clean(make_article(str(d["text"]), location=str(d["doc_name"]))) for d in biggest]
 
 
+#: The cold command with the models loaded on first use, as before ``Models.preload``.
+_FIRST_USE = (
+    "import sys; from newsdesk.nlp import Models; Models.preload = lambda self: None; "
+    "from newsdesk.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
+def _bytecode() -> str:
+    """How many of newsdesk's modules have a current bytecode cache (``.pyc``)."""
+    import importlib.util
+
+    package = Path(newsdesk.__file__).parent
+    sources = sorted(package.rglob("*.py"))
+    current = 0
+    for source in sources:
+        cache = Path(importlib.util.cache_from_source(str(source)))
+        try:
+            head = cache.read_bytes()[8:16]
+        except OSError:
+            continue
+        stat = source.stat()
+        if head == struct.pack("<II", int(stat.st_mtime) & 0xFFFFFFFF, stat.st_size & 0xFFFFFFFF):
+            current += 1
+    return f"{current} of {len(sources)} newsdesk modules"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--compile", action="store_true", help="write newsdesk's bytecode caches first"
+    )
     args = parser.parse_args()
+    if args.compile:
+        import compileall
+
+        compileall.compile_dir(Path(newsdesk.__file__).parent, quiet=1)
+    print(
+        f"bytecode caches current: {_bytecode()} (PYTHONDONTWRITEBYTECODE="
+        f"{os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}; --compile writes them)"
+    )
 
     seeds = SHARED / "seeds"
     inputs = {"example (7)": [str(ROOT / "examples" / "harbour-bridge")]}
     if seeds.is_dir():
         inputs = {"seeds (5)": [str(seeds)], **inputs}
 
-    def cold(argv: list[str]) -> tuple[float, float, float]:
+    def cold(argv: list[str], *, first_use: bool = False) -> tuple[float, float, float]:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "newsdesk", *argv])
+        command = ["-c", _FIRST_USE] if first_use else ["-m", "newsdesk"]
+        proc = subprocess.Popen([sys.executable, *command, *argv])
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode:
@@ -89,16 +132,24 @@ def main() -> None:
     )
     print("cold: new process, `newsdesk brief PATH --format json` (median wall, CPU, peak RSS)")
     for name, paths in inputs.items():
-        results = [
-            cold(["brief", *paths, "--format", "json", "-q", "-o", "/dev/null"])
-            for _ in range(runs)
-        ]
-        wall = statistics.median(r[0] for r in results)
-        rss = max(r[1] for r in results)
-        cpu = statistics.median(r[2] for r in results)
-        aim = "   (aims <= 2.5 s, <= 400 MB)" if name.startswith("seeds") else ""
-        load = os.getloadavg()[0]
-        print(f"  {name:<16} {wall:6.2f} s  CPU {cpu:5.2f} s  {rss:6.0f} MB  load {load:.1f}{aim}")
+        argv = ["brief", *paths, "--format", "json", "-q", "-o", "/dev/null"]
+        results: dict[bool, list[tuple[float, float, float]]] = {False: [], True: []}
+        loads = []
+        for _ in range(runs):  # alternated, so both see the same machine
+            for first_use in (True, False):
+                results[first_use].append(cold(argv, first_use=first_use))
+            loads.append(os.getloadavg()[0])
+        load = statistics.mean(loads)
+        for first_use, label in ((False, name), (True, "  models on first use")):
+            found = results[first_use]
+            wall = statistics.median(r[0] for r in found)
+            rss = max(r[1] for r in found)
+            cpu = statistics.median(r[2] for r in found)
+            aim = "   (aims <= 2.5 s, <= 400 MB)" if label.startswith("seeds") else ""
+            print(
+                f"  {label:<22} {wall:6.2f} s  CPU {cpu:5.2f} s  {rss:6.0f} MB  "
+                f"load {load:.1f}{aim}"
+            )
 
     from newsdesk import dedupe
     from newsdesk.articles import clean

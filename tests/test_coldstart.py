@@ -103,3 +103,17 @@ def test_the_guess_at_sentences_splits_as_the_brief_does() -> None:
         "40 cars were on it.",
         "Bridge reopens",
     ]
+
+
+def test_entry_points_by_group_are_the_ones_catalogue_would_find() -> None:
+    from importlib.metadata import entry_points
+
+    from newsdesk.nlp import _EntryPointsByGroup
+
+    found = entry_points()
+    indexed = _EntryPointsByGroup(found)
+    groups = set(indexed._groups) | {"no_such_group"}
+    assert "spacy_architectures" in groups
+    for group in sorted(groups):
+        assert list(indexed.select(group=group)) == list(found.select(group=group))
+    assert list(indexed.select(group="spacy_architectures", name="nope")) == []

