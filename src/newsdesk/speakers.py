@@ -173,7 +173,7 @@ class SpeakerContext:
         for start, mention in self._people:
             # "Mr. Trump", "Ms. Warren", "Mrs. Clinton": the title the text gives a person.
             title = _TITLE.search(text[max(0, start - 8) : start])
-            if mention.label == "PERSON" and title is not None:
+            if self.is_person(mention) and title is not None:
                 pronoun = "he" if title.group(1).lower() in {"mr", "sir"} else "she"
                 self._gender.setdefault(self.name_of(mention), pronoun)
 
@@ -184,11 +184,19 @@ class SpeakerContext:
             if self._gender.get(name, pronoun) == pronoun:
                 return name
         for start, mention in reversed(self._people):
-            if start < before and mention.label == "PERSON":
+            if start < before and self.is_person(mention):
                 name = self.name_of(mention)
                 if self._gender.get(name, pronoun) == pronoun:
                     return name
         return None
+
+    def is_person(self, mention: Mention) -> bool:
+        """Say whether a mention names a person: its own NER label, or the story-wide type of
+        its entity (the small model tags "Carly Fiorina" ORG where "Fiorina" is PERSON)."""
+        if mention.label == "PERSON":
+            return True
+        entity = self.index.entity_of(mention) if mention.label == "ORG" else None
+        return entity is not None and entity.type == "PERSON"
 
     def name_of(self, mention: Mention) -> str:
         entity = self.index.entity_of(mention)
@@ -512,7 +520,15 @@ def _nearby_subject(cue: Any, inside: set[int]) -> Any | None:
         return candidates[0] if candidates else _after(cue, inside)
     # Before the quote ("Clinton seemed ready, telling the crowd, “…”"): the last subject.
     subjects = [t for t in doc[cue.sent.start : cue.i] if t.dep_ in {"nsubj", "nsubjpass"}]
-    return subjects[-1] if subjects else None
+    if subjects:
+        return subjects[-1]
+    # "In a statement to the Observer, her adviser, Jake Sullivan, said: “…”" (the parse
+    # hung the adviser on the Observer): the name that ends right before the verb.
+    i = cue.i - 1
+    while i > cue.sent.start and doc[i].is_punct:
+        i -= 1
+    named = doc[i].ent_type_ in {"PERSON", "ORG"} and doc[i].pos_ == "PROPN"
+    return doc[i] if i < cue.i - 1 and named and i not in inside else None
 
 
 def _after(cue: Any, inside: set[int]) -> Any | None:
@@ -575,12 +591,15 @@ def speaker_named_by(
         m for m in mentions if m.start <= head_at < m.end
     ]
     if named:
-        person = [m for m in named if m.label == "PERSON"]
+        person = [m for m in named if context.is_person(m)]
         mention = (person or named)[0]
         name = context.name_of(mention)
-        if _is_outlet(name, context) or _is_outlet(mention.text, context):
+        is_person = context.is_person(mention)
+        # A person named like an outlet ("Bloomberg told New York magazine", the former mayor)
+        # is a speaker; an organisation called so is the outlet.
+        if not is_person and (_is_outlet(name, context) or _is_outlet(mention.text, context)):
             return None
-        return Speaker(name, start, end, person=mention.label == "PERSON")
+        return Speaker(name, start, end, person=is_person)
     if lower in _GENERIC:
         for token in subject.subtree:
             if token.lower_ in {"from", "by", "of"} and token.head is subject:
