@@ -171,6 +171,25 @@ def test_stories_do_not_depend_on_order_batches_or_runs(
         assert _stories(store) == expected
 
 
+def test_batches_described_on_a_worker_process_give_the_same_stories(models: Models) -> None:
+    base = [
+        _a(QUAKE, "wire", "2022-03-07"),
+        _a(FERRY, "coast", "2022-03-08"),
+        _a(QUAKE_2, "daily", "2022-03-08"),
+        _a(QUAKE_2 + " Aid arrived from the capital.", "late", "2022-03-09"),
+    ]
+    quake = tuple(sorted(base[i].id for i in (0, 2, 3)))
+    expected = {
+        (story_id_for(base[0].id), quake),
+        (story_id_for(base[1].id), (base[1].id,)),
+    }
+    # Batches of one: the first is described here, the other three on a spawned worker.
+    pooled = Models(embedder_name="hashing", story_workers=2)
+    with Store() as store:
+        ingest(store, base, pooled, options=IngestOptions(batch_size=1))
+        assert _stories(store) == expected
+
+
 def test_an_earlier_report_renames_the_story_and_the_old_id_follows(models: Models) -> None:
     late = _a(QUAKE_2, "daily", "2022-03-08")
     early = _a(QUAKE, "wire", "2022-03-07")

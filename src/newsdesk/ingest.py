@@ -2,7 +2,8 @@
 
 One transaction per batch: a batch is stored with its duplicates and story assignments, or
 not at all, so a killed ingest loses only the batch in flight and the next run picks up
-where it stopped (stored articles come back as ``existing``). The slow part (embedding)
+where it stopped (stored articles come back as ``existing``). The per-article work
+(cleaning, fingerprints, clustering features; a worker process does it for the next batch)
 runs before the write lock is taken, so readers and other writers wait only for the short
 write itself.
 """
@@ -11,11 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import multiprocessing
 import types
 import typing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -136,6 +139,32 @@ def _window(articles: Iterable[Article], days: int) -> tuple[str | None, str | N
 
 
 @dataclass(frozen=True)
+class _Described:
+    """A batch after the work that needs neither the store nor a model (any process)."""
+
+    articles: tuple[Article, ...]
+    hashes: dict[str, str]
+    sketches: dict[str, MinHash]
+    features: dict[str, ArticleFeatures] | None  # None: the embedding is scored (needs the model)
+
+
+def _describe(batch: list[Article], opts: IngestOptions) -> _Described:
+    """Clean a batch, fingerprint it and describe it for clustering (pure: any process)."""
+    articles = _cleaned(batch, opts)
+    lexical = opts.stories.embedding_weight == 0
+    return _Described(
+        articles=tuple(articles),
+        hashes={a.id: content_hash(a.text) for a in articles},
+        sketches={a.id: minhash(a.text, opts.duplicates) for a in articles},
+        features=(
+            {f.article_id: f for f in featurize(articles, None, options=opts.stories)}
+            if lexical
+            else None
+        ),
+    )
+
+
+@dataclass(frozen=True)
 class _Prepared:
     """A batch after the read-only work: cleaned, fingerprinted, deduplicated, embedded."""
 
@@ -169,23 +198,22 @@ def _dup_index(
     return index
 
 
-def _prepare(
-    store: Store, batch: Sequence[Article], models: Models, opts: IngestOptions
-) -> _Prepared:
-    hashes = {a.id: content_hash(a.text) for a in batch}
-    sketches = {a.id: minhash(a.text, opts.duplicates) for a in batch}
-    index = _dup_index(store, batch, hashes, opts)
-    matches = {m.article_id: m for m in find_duplicates(batch, index, sketches=sketches)}
+def _prepare(store: Store, described: _Described, models: Models, opts: IngestOptions) -> _Prepared:
+    batch = described.articles
+    index = _dup_index(store, batch, described.hashes, opts)
+    matches = {m.article_id: m for m in find_duplicates(batch, index, sketches=described.sketches)}
     # Copies are clustered like any article (they land beside their original), so stories
     # do not depend on which copy arrived first.
-    embedder = models.story_embedder if opts.stories.embedding_weight > 0 else None
-    feats = featurize(batch, embedder, options=opts.stories)
+    features = described.features
+    if features is None:
+        feats = featurize(batch, models.story_embedder, options=opts.stories)
+        features = {f.article_id: f for f in feats}
     return _Prepared(
-        articles=tuple(batch),
-        hashes=hashes,
-        sketches=sketches,
+        articles=batch,
+        hashes=described.hashes,
+        sketches=described.sketches,
         matches=matches,
-        features={f.article_id: f for f in feats},
+        features=features,
     )
 
 
@@ -479,33 +507,47 @@ def ingest(
             seen.add(article.id)
             pending[article.id] = article
             if len(pending) >= options.batch_size:
-                yield _cleaned(list(pending.values()), options)
+                yield list(pending.values())
                 pending = {}
         if pending:
-            yield _cleaned(list(pending.values()), options)
+            yield list(pending.values())
 
-    # The next batch's story snippets are embedded on a background thread while this one is
-    # deduplicated, clustered and written (the model runs without the GIL); the vectors wait
-    # in the embedder's cache, where ``featurize`` finds them. Vectors are the same either way.
-    prefetch = (
-        getattr(models.story_embedder, "prefetch", None)
-        if options.stories.embedding_weight > 0
-        else None  # lexical stories (the default): no model is loaded at all
-    )
+    # Lexical stories (the default) load no model. With ``models.story_workers`` > 1 (the
+    # CLI's ingest and watch; opt-in, as a spawned worker re-imports the caller's main
+    # module), each batch from the second on is cleaned, fingerprinted and described
+    # (``_describe``, two thirds of the CPU) in a worker process while the batch before it
+    # is deduplicated, clustered and written here: the results are the same in any process.
+    # When the embedding is scored, the next batch's snippets are embedded on a background
+    # thread instead (the model runs without the GIL); the vectors wait in the embedder's
+    # cache, where ``featurize`` finds them.
+    lexical = options.stories.embedding_weight == 0
+    parallel = lexical and models.story_workers > 1
+    prefetch = None if lexical else getattr(models.story_embedder, "prefetch", None)
     chars = options.stories.snippet_chars
-    with ThreadPoolExecutor(max_workers=1) as background:
+    with ThreadPoolExecutor(max_workers=1) as background, ExitStack() as stack:
+        workers: ProcessPoolExecutor | None = None
         stream = (batch for batch in batches() if batch)
-        current = next(stream, None)
+        first = next(stream, None)
+        current = _describe(first, options) if first is not None else None
         ahead: Future[None] | None = None
         if current is not None and prefetch is not None:
-            ahead = background.submit(prefetch, [snippet(a, chars) for a in current])
+            ahead = background.submit(prefetch, [snippet(a, chars) for a in current.articles])
         while current is not None:
-            following = next(stream, None)  # read and cleaned while `current` embeds
+            following = next(stream, None)
+            upcoming: Future[_Described] | _Described | None = None
+            if following is not None and parallel:
+                if workers is None:
+                    spawn = multiprocessing.get_context("spawn")
+                    workers = stack.enter_context(ProcessPoolExecutor(1, mp_context=spawn))
+                upcoming = workers.submit(_describe, following, options)
+            elif following is not None:
+                upcoming = _describe(following, options)  # cleaned while `current` embeds
             if ahead is not None:
                 ahead.result()
                 ahead = None
-            if following is not None and prefetch is not None:
-                ahead = background.submit(prefetch, [snippet(a, chars) for a in following])
+            if isinstance(upcoming, _Described) and prefetch is not None:
+                texts = [snippet(a, chars) for a in upcoming.articles]
+                ahead = background.submit(prefetch, texts)
             prep = _prepare(store, current, models, options)
             batch_results, batch_new, batch_touched = _commit(store, prep, options)
             results.extend(batch_results)
@@ -515,7 +557,7 @@ def ingest(
             release_freed_memory()
             if on_batch is not None:
                 on_batch(len(results), total)
-            current = following
+            current = upcoming.result() if isinstance(upcoming, Future) else upcoming
     if relocate:
         with store.transaction():
             store.relocate(relocate)

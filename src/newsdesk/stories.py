@@ -100,7 +100,7 @@ class StoryOptions:
     (weights 0.2/0.6/0.2, threshold 0.30, no penalty) on both: mean F1 0.804, DUC train
     0.707 (P 0.942), ECB+ train 0.901 (P 0.925). The MiniLM snippet embedding is not scored
     (``embedding_weight`` 0): with it (0.1/0.7/0.2, threshold 0.26, the previous default)
-    mean train F1 was 0.809, within noise of 0.804, at ~3x the CPU per ingested article
+    mean train F1 was 0.808, within noise of 0.804, at ~3x the CPU per ingested article
     (benchmarks/ingest.py: ~18 of ~23 ms per article was the embedding). A shared strong
     pair as a bridge between two stories (single link at 0.4-0.6 on top of average linkage)
     lost train precision faster than it gained recall. A lower threshold or no penalty
