@@ -260,6 +260,9 @@ def ours(
         report = ingest(store, stream, models, options=IngestOptions(stories=options))
         story = {r.article_id: r.story_id for r in report.results}  # where each one ended up
         location = {a.location: a.id for a in store.articles(sorted(story))}
+        # Issue 17: no article lost on the way, every stored article in exactly one story.
+        members = [a.id for s in store.stories(limit=100_000) for a in store.story_articles(s.id)]
+        assert sorted(members) == sorted(story), "a stored article is in no story or in two"
     # A page the cleaner split into a digest's items (``digests``) is stored as the items,
     # at its location + "#item-N": it goes where most of its items went (ties by story id).
     out: Labels = {}
@@ -435,7 +438,8 @@ def main() -> int:
             f"threshold {o.threshold}, weights {o.embedding_weight}/{o.entity_weight}/"
             f"{o.word_weight}, days {o.full_weight_days}/{o.max_gap_days}, "
             f"year penalty {o.year_mismatch_penalty}, rare names Zipf <= {o.rare_name_zipf} "
-            f"(full at {o.rare_names_full})"
+            f"(full at {o.rare_names_full}), bridge share {o.bridge_share} (sizes >= "
+            f"{o.bridge_min_size})"
         )
 
     head = (
