@@ -42,7 +42,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from newsdesk.entities import resolve_entities
+from rapidfuzz import fuzz
+
+from newsdesk import entities, entity_aliases
+from newsdesk.entities import name_tokens, resolve_entities
 from newsdesk.models import Article, ArticleAnalysis, Mention
 from newsdesk.nlp import Models
 from newsdesk.sentences import analyze
@@ -297,11 +300,27 @@ def _articles(docs: Iterable[dict[str, Any]]) -> tuple[list[Article], dict[tuple
     return articles, starts
 
 
+class Tagged(NamedTuple):
+    """A split's gold named mentions (doc, start, end, type), texts and NER analyses."""
+
+    gold: list[tuple[str, int, int, str]]
+    texts: dict[str, str]
+    analyses: list[ArticleAnalysis]
+    seconds: float
+
+
 def typing(
     data: Path, split: str, models: Models, answers: list[Answer] | None = None
 ) -> tuple[dict[str, Counter[str]], int, int, float]:
     """Per-system counts of right answers by gold type; gold mentions found/total; seconds.
     Each scored mention's answers are appended to ``answers`` when it is given."""
+    tagged = tag(data, split, models)
+    right, found, total, seconds = score_typing(tagged, answers)
+    return right, found, total, seconds + tagged.seconds
+
+
+def tag(data: Path, split: str, models: Models) -> Tagged:
+    """The gold named mentions of a split and the product's NER analyses of its documents."""
     docs = read_documents(data, split)
     articles, starts = _articles(docs)
     sentences = {
@@ -329,8 +348,17 @@ def typing(
     texts = {a.id: a.text for a in articles}
     began = time.perf_counter()
     analyses = analyze(articles, models.nlp)
+    return Tagged(gold, texts, analyses, time.perf_counter() - began)
+
+
+def score_typing(
+    tagged: Tagged, answers: list[Answer] | None = None
+) -> tuple[dict[str, Counter[str]], int, int, float]:
+    """Resolve each topic's analyses and score the types of the gold mentions (see typing)."""
+    gold, texts = tagged.gold, tagged.texts
+    began = time.perf_counter()
     by_topic: dict[str, list[ArticleAnalysis]] = defaultdict(list)
-    for analysis in analyses:
+    for analysis in tagged.analyses:
         by_topic[analysis.article.id.split("_")[0]].append(analysis)
     typed: dict[tuple[str, int, int], tuple[str, str]] = {}  # mention -> (ours, NER)
     mentions_of: dict[str, list[Mention]] = defaultdict(list)
@@ -499,6 +527,93 @@ def _aims(results: Sequence[tuple[str, Typing, Merging]]) -> list[str]:
     ]
 
 
+# --- sweep --------------------------------------------------------------------------------
+
+# The thresholds ``--sweep`` can vary: NAME -> (module, constant).
+SWEEPABLE: dict[str, tuple[Any, str]] = {
+    "TOKEN_SIMILARITY": (entity_aliases, "_TOKEN_SIMILARITY"),
+    "FUZZY_MIN_LENGTH": (entity_aliases, "_FUZZY_MIN_LENGTH"),
+    "MAX_NAME_TOKENS": (entities, "_MAX_NAME_TOKENS"),
+    "ACRONYM_MAX_LENGTH": (entity_aliases, "_ACRONYM_MAX_LENGTH"),
+}
+
+
+def parse_sweep(spec: str) -> tuple[str, list[float]]:
+    """``NAME=v1,v2,...`` -> (NAME, values); ValueError with what to write otherwise."""
+    name, _, values = spec.partition("=")
+    if name not in SWEEPABLE or not values:
+        raise ValueError(
+            f"--sweep {spec!r}: write NAME=v1,v2,... with NAME one of {sorted(SWEEPABLE)}"
+        )
+    try:
+        return name, [float(v) for v in values.split(",")]
+    except ValueError:
+        raise ValueError(f"--sweep {spec!r}: the values must be numbers") from None
+
+
+def fuzzy_pairs(chains: Sequence[dict[str, Any]]) -> list[tuple[float, str, str, bool]]:
+    """Pairs of different folded name tokens of one topic's gold named mentions that the
+    transliteration rule could join (same first letter, both 3+ letters, rapidfuzz ratio
+    >= 60): (ratio, a, b, whether some gold chain holds both)."""
+    chains_of: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for chain in chains:
+        if chain["tag"] not in _GOLD_TYPE:
+            continue
+        for m in chain["mentions"]:
+            if named(m["text"]):
+                for token in name_tokens(detokenise(m["text"])):
+                    chains_of[m["doc"].split("_")[0]][token].add(chain["instance_id"])
+    pairs = []
+    for topic in sorted(chains_of, key=int):
+        tokens = sorted(t for t in chains_of[topic] if len(t) >= 3)
+        for i, a in enumerate(tokens):
+            for b in tokens[i + 1 :]:
+                ratio = round(fuzz.ratio(a, b), 1)
+                if a[0] == b[0] and ratio >= 60:
+                    same = bool(chains_of[topic][a] & chains_of[topic][b])
+                    pairs.append((ratio, a, b, same))
+    return sorted(pairs, key=lambda p: (-p[0], p[1], p[2]))
+
+
+def sweep(spec: str, chains: Sequence[dict[str, Any]], tagged: Tagged | None) -> str:
+    """Train B³ (and typing, given the train analyses) for each value of one threshold, and
+    the value chosen: precision >= 0.95 first, then the best F1, ties to the current value."""
+    name, values = parse_sweep(spec)
+    module, constant = SWEEPABLE[name]
+    current = getattr(module, constant)
+    kind = type(current)
+    lines = [
+        f"sweep {name} on train (current {current}):",
+        "| value | B³ P | B³ R | B³ F1 | typing |",
+    ]
+    rows: list[tuple[float, float, float]] = []
+    try:
+        for value in values:
+            setattr(module, constant, kind(value))
+            p, r, f1, _ = merging(chains)["newsdesk"]
+            typed = "-"
+            if tagged is not None:
+                right, found, _, _ = score_typing(tagged)
+                typed = f"{100 * right['newsdesk']['all'] / found:.1f}" if found else "-"
+            rows.append((value, round(p, 6), round(f1, 6)))
+            lines.append(f"| {kind(value)} | {p:.4f} | {r:.4f} | {f1:.4f} | {typed} |")
+    finally:
+        setattr(module, constant, current)
+    guarded = [row for row in rows if row[1] >= 0.95] or rows
+    best = max(guarded, key=lambda row: (row[2], row[0] == current, -abs(row[0] - current)))
+    lines.append(f"chosen: {name}={kind(best[0])} (P >= 0.95, then best F1, ties to the current)")
+    if name in ("TOKEN_SIMILARITY", "FUZZY_MIN_LENGTH"):
+        pairs = fuzzy_pairs(chains)
+        lines.append(
+            f"token pairs of one train topic, same first letter, ratio >= 60: {len(pairs)}"
+        )
+        lines.extend(
+            f"  {ratio:5.1f} {a} / {b}: {'same' if same else 'different'} chain"
+            for ratio, a, b, same in pairs
+        )
+    return "\n".join(lines)
+
+
 def replace_section(document: str, content: str) -> str:
     """Replace the ``<!-- entities benchmark -->`` block, or add it before "### Speed"."""
     block = f"<!-- {MARK} -->\n{content}\n<!-- /{MARK} -->"
@@ -522,6 +637,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="print the typing confusion matrices and our wrong types (study --split train)",
     )
+    parser.add_argument(
+        "--sweep",
+        action="append",
+        metavar="NAME=v1,v2,...",
+        help=f"print train B³ for each value of one threshold ({', '.join(sorted(SWEEPABLE))})",
+    )
+    parser.add_argument(
+        "--sweep-typing", action="store_true", help="with --sweep, also train typing (runs NER)"
+    )
     args = parser.parse_args(argv)
     data = Path(args.data)
     if not (data / "ecbplus_crossdoc_chains.jsonl").is_file():
@@ -530,6 +654,18 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    if args.sweep:
+        try:
+            for spec in args.sweep:
+                parse_sweep(spec)
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            return 1
+        chains = read_chains(data, "train")
+        tagged = tag(data, "train", Models()) if args.sweep_typing else None
+        for spec in args.sweep:
+            print(sweep(spec, chains, tagged) + "\n")
+        return 0
     models = Models()
     splits = ("train", "test") if args.split == "train+test" else (args.split,)
     results: list[tuple[str, Typing, Merging]] = []

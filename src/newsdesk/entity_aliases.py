@@ -44,6 +44,8 @@ __all__ = [
 # (mahdi/mehdi fold equal by design; adil/abdil 89 is why we also require equal first
 # letters). Calibrated on the seeds' spellings and tests/test_entities.py; re-run both.
 _TOKEN_SIMILARITY = 80.0
+_FUZZY_MIN_LENGTH = 4
+_ACRONYM_MAX_LENGTH = 6
 CONNECTORS = frozenset({"of", "and", "for", "the", "de", "du", "la", "&"})
 # Corporate designators are not part of the name: GM = General Motors = General Motors Corp.
 DESIGNATORS = frozenset(
@@ -81,7 +83,7 @@ def fold_token(token: str) -> str:
 def _token_match(a: str, b: str) -> bool:
     if a == b:
         return True
-    if len(a) < 4 or len(b) < 4 or a[0] != b[0]:
+    if len(a) < _FUZZY_MIN_LENGTH or len(b) < _FUZZY_MIN_LENGTH or a[0] != b[0]:
         return False
     return fuzz.ratio(a, b) >= _TOKEN_SIMILARITY
 
@@ -138,7 +140,7 @@ def acronyms(form: str) -> frozenset[str]:
 
 def is_acronym(text: str) -> bool:
     bare = text.replace(".", "")
-    return 2 <= len(bare) <= 6 and bare.isupper() and bare.isalpha()
+    return 2 <= len(bare) <= _ACRONYM_MAX_LENGTH and bare.isupper() and bare.isalpha()
 
 
 @dataclass(frozen=True)
