@@ -488,12 +488,17 @@ def _affixed(a: str, b: str) -> bool:
     shared = 0
     while shared < min(len(a), len(b)) and a[-1 - shared] == b[-1 - shared]:
         shared += 1
-    head_a, head_b = a[: len(a) - shared], b[: len(b) - shared]
-    return shared >= 4 and head_a != head_b and {head_a, head_b} <= _OPPOSING_PREFIXES
+    heads = {a[: len(a) - shared], b[: len(b) - shared]}
+    if shared < 4 or len(heads) < 2:
+        return False
+    # A bare root only opposes its negation (able/unable, approve/disapprove): "depart" is
+    # no opposite of "part".
+    return heads <= _OPPOSING_PREFIXES if "" not in heads else heads - {""} <= _NEGATING
 
 
-# English prefixes that make a root's opposite (or its negation); "" is the bare root.
-_OPPOSING_PREFIXES = frozenset({"", "in", "im", "il", "ir", "de", "ex", "un", "dis", "non", "mis"})
+# English prefixes that make a root's opposite (in/de, im/ex) or its negation.
+_NEGATING = frozenset({"in", "im", "il", "ir", "un", "dis", "non", "mis"})
+_OPPOSING_PREFIXES = _NEGATING | {"de", "ex"}
 
 
 # --- the citer -----------------------------------------------------------------------------
