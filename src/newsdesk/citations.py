@@ -607,9 +607,12 @@ class Citer:
     in the story (so "Varkonen" and "inquiry" count, "bridge" hardly); only ``loose_recall``
     when that sentence is a near paraphrase (cosine >= ``near_claim``), as translations and
     rewordings share few words: paraphrase is judged by the embeddings, not by a word list.
-    Names match across spellings (Soleimani = Suleimani, Ostrová = Ostrova). Attribution,
-    subordinate tails (", when …", ", killing …") and relative asides are detail a source may
-    leave out, except for their numbers.
+    A content word counts as carried when the sentence has a word of nearly its meaning
+    (``similar_words``: "forces" for "troops"), and not when it has the word's opposite
+    under another prefix ("decreased" for "increased"). Names match across spellings
+    (Soleimani = Suleimani, Ostrová = Ostrova). Attribution, subordinate tails (", when …",
+    ", killing …") and relative asides are detail a source may leave out, except for their
+    numbers.
 
     Thresholds: ``EvidenceOptions`` (chosen on ECB+ train topics).
 
