@@ -116,7 +116,7 @@ def main() -> None:
     def cold(argv: list[str], *, first_use: bool = False) -> tuple[float, float, float]:
         start = time.perf_counter()
         command = ["-c", _FIRST_USE] if first_use else ["-m", "newsdesk"]
-        proc = subprocess.Popen([sys.executable, *command, *argv])
+        proc = subprocess.Popen([sys.executable, *command, *argv], stdout=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode:
