@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Levenshtein
 
+from .lexicon import WordTable, opposed, similar_stems
 from .quantities import HedgedFigure, hedged_figures
 from .scores import cosines, quantize
 from .sentences import curly_quotes
@@ -412,10 +413,7 @@ def _variant_in(word: str, others: frozenset[str]) -> bool:
     return False
 
 
-# --- words of one meaning ------------------------------------------------------------------
-
-#: MiniLM's input embedding table (``nlp.word_vectors``): vocabulary, int8 rows, row scales.
-WordTable = tuple[dict[str, int], npt.NDArray[np.int8], npt.NDArray[np.float32]]
+# --- words of one meaning (``lexicon``) ----------------------------------------------------
 
 
 def similar_words(
@@ -423,17 +421,9 @@ def similar_words(
 ) -> dict[str, frozenset[str]]:
     """Return each content stem of ``texts`` -> the stems of ``texts`` of nearly its meaning.
 
-    Two stems are similar when the cosine of their words' static MiniLM vectors (the
-    model's own input embedding, ``nlp.word_vectors``; a stem's vector is the mean of its
-    written forms' that are whole word pieces) rounds to >= ``threshold``: "troops" and
-    "forces". Proper names, numbers and months are left out: another name is another
-    referent, another number another claim; so are one root's prefixed forms (``_affixed``).
+    ``lexicon.similar_stems`` over the stems' written forms; proper names (``Words.names``),
+    months and function words are left out: another name is another referent.
     """
-    if table is None:
-        from .nlp import word_vectors  # the model file is read only when asked for
-
-        table = word_vectors()
-    vocabulary, rows, scales = table
     excluded: set[str] = set(_MONTH_STEMS)
     forms: dict[str, set[str]] = {}
     for text in texts:
@@ -441,64 +431,12 @@ def similar_words(
         for raw in _TOKEN.findall(_fold(text)):
             if raw.isalpha():
                 forms.setdefault(words.tokens(raw)[0], set()).add(raw)
-    stems = sorted(s for s in forms if s not in excluded and s not in _STOP_STEMS and len(s) > 1)
-    kept: list[str] = []
-    vectors: list[npt.NDArray[np.float64]] = []
-    for stem_ in stems:
-        ids = sorted(vocabulary[f] for f in forms[stem_] if f in vocabulary)
-        if not ids:
-            continue
-        found = rows[ids].astype(np.float64) * scales[ids, None].astype(np.float64)
-        found /= np.linalg.norm(found, axis=1, keepdims=True)
-        mean = found.mean(axis=0)
-        kept.append(stem_)
-        vectors.append(mean / (np.linalg.norm(mean) or 1.0))
-    if not kept:
-        return {}
-    matrix = np.vstack(vectors)
-    sims = np.round(matrix @ matrix.T, 6)
-    np.fill_diagonal(sims, -1.0)
-    out = {}
-    for i, j_s in enumerate(sims >= threshold):
-        near = [kept[j] for j in np.nonzero(j_s)[0].tolist() if not _affixed(kept[i], kept[j])]
-        if near:
-            out[kept[i]] = frozenset(near)
-    return out
-
-
-def _opposed(words: frozenset[str], have: frozenset[str]) -> bool:
-    """Say whether ``have`` holds another prefix of a word ``words`` lacks (decrease/increase).
-
-    Example:
-        >>> _opposed(frozenset({"fee", "increas"}), frozenset({"fee", "decreas"}))
-        True
-    """
-    return any(
-        _affixed(word, other) for word in words - have for other in have if other[-4:] == word[-4:]
-    )
-
-
-def _affixed(a: str, b: str) -> bool:
-    """Say whether two stems are one root under different opposing prefixes.
-
-    Such pairs are opposites (increase/decrease, include/exclude, approve/disapprove,
-    import/export, able/unable), and static vectors put them close: they are never similar
-    words, and a source that writes one for the other does not report the claim.
-    """
-    shared = 0
-    while shared < min(len(a), len(b)) and a[-1 - shared] == b[-1 - shared]:
-        shared += 1
-    heads = {a[: len(a) - shared], b[: len(b) - shared]}
-    if shared < 4 or len(heads) < 2:
-        return False
-    # A bare root only opposes its negation (able/unable, approve/disapprove): "depart" is
-    # no opposite of "part".
-    return heads <= _OPPOSING_PREFIXES if "" not in heads else heads - {""} <= _NEGATING
-
-
-# English prefixes that make a root's opposite (in/de, im/ex) or its negation.
-_NEGATING = frozenset({"in", "im", "il", "ir", "un", "dis", "non", "mis"})
-_OPPOSING_PREFIXES = _NEGATING | {"de", "ex"}
+    kept = {
+        s: frozenset(f)
+        for s, f in forms.items()
+        if s not in excluded and s not in _STOP_STEMS and len(s) > 1
+    }
+    return similar_stems(kept, threshold, table)
 
 
 # --- the citer -----------------------------------------------------------------------------
@@ -763,7 +701,7 @@ class Citer:
                 and self.recall(claim.predicate, have)
                 >= (need if predicate_need is None else predicate_need)
                 and self._polarity(claim, rows)
-                and not _opposed(claim.predicate, have)
+                and not opposed(claim.predicate, have)
             )
         return out
 

@@ -1,0 +1,102 @@
+"""Words of nearly one meaning, and words of opposite meaning, for the evidence engine.
+
+``similar_stems`` compares a story's content words with all-MiniLM-L6-v2's own static word
+vectors (the model's input embedding, ``nlp.word_vectors``): "troops" and "forces" are one
+meaning to a reader, and a source that writes one for the other reports the claim. Static
+vectors also put opposites close ("increase"/"decrease"), so one root under opposing
+prefixes (``affixed``) is never similar, and ``opposed`` says a source wrote the opposite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["WordTable", "affixed", "opposed", "similar_stems"]
+
+#: MiniLM's input embedding table (``nlp.word_vectors``): vocabulary, int8 rows, row scales.
+WordTable = tuple[dict[str, int], npt.NDArray[np.int8], npt.NDArray[np.float32]]
+
+
+def similar_stems(
+    forms: Mapping[str, frozenset[str]], threshold: float, table: WordTable | None = None
+) -> dict[str, frozenset[str]]:
+    """Return each stem -> the other stems of ``forms`` of nearly its meaning.
+
+    Two stems are similar when the cosine of their static MiniLM vectors (a stem's vector is
+    the mean of its written forms' that are whole word pieces) rounds to >= ``threshold``
+    and they are not one root under opposing prefixes (``affixed``).
+
+    Args:
+        forms: each stem -> its written forms, lower-cased ("forc" -> {"forces", "force"}).
+        threshold: the least cosine (``citations.EvidenceOptions.same_word``).
+        table: the word vectors (``nlp.word_vectors()`` when omitted).
+    """
+    if table is None:
+        from .nlp import word_vectors  # the model file is read only when asked for
+
+        table = word_vectors()
+    vocabulary, rows, scales = table
+    kept: list[str] = []
+    vectors: list[npt.NDArray[np.float64]] = []
+    for stem in sorted(forms):
+        ids = sorted(vocabulary[f] for f in forms[stem] if f in vocabulary)
+        if not ids:
+            continue
+        found = rows[ids].astype(np.float64) * scales[ids, None].astype(np.float64)
+        found /= np.linalg.norm(found, axis=1, keepdims=True)
+        mean = found.mean(axis=0)
+        kept.append(stem)
+        vectors.append(mean / (np.linalg.norm(mean) or 1.0))
+    if not kept:
+        return {}
+    matrix = np.vstack(vectors)
+    sims = np.round(matrix @ matrix.T, 6)
+    np.fill_diagonal(sims, -1.0)
+    out = {}
+    for i, row in enumerate(sims >= threshold):
+        near = [kept[j] for j in np.nonzero(row)[0].tolist() if not affixed(kept[i], kept[j])]
+        if near:
+            out[kept[i]] = frozenset(near)
+    return out
+
+
+def opposed(words: frozenset[str], have: frozenset[str]) -> bool:
+    """Say whether ``have`` holds another prefix of a word ``words`` lacks (decrease/increase).
+
+    Example:
+        >>> opposed(frozenset({"fee", "increas"}), frozenset({"fee", "decreas"}))
+        True
+    """
+    return any(
+        affixed(word, other) for word in words - have for other in have if other[-4:] == word[-4:]
+    )
+
+
+def affixed(a: str, b: str) -> bool:
+    """Say whether two stems are one root under different opposing prefixes.
+
+    Such pairs are opposites (increase/decrease, include/exclude, approve/disapprove,
+    import/export, legal/illegal), and static vectors put them close: they are never similar
+    words, and a source that writes one for the other does not report the claim.
+
+    Example:
+        >>> affixed("import", "export"), affixed("part", "depart")
+        (True, False)
+    """
+    shared = 0
+    while shared < min(len(a), len(b)) and a[-1 - shared] == b[-1 - shared]:
+        shared += 1
+    heads = {a[: len(a) - shared], b[: len(b) - shared]}
+    if shared < 4 or len(heads) < 2:
+        return False
+    # A bare root only opposes its negation (legal/illegal, approve/disapprove): "depart" is
+    # no opposite of "part".
+    return heads <= _OPPOSING_PREFIXES if "" not in heads else heads - {""} <= _NEGATING
+
+
+# English prefixes that make a root's opposite (in/de, im/ex) or its negation.
+_NEGATING = frozenset({"in", "im", "il", "ir", "un", "dis", "non", "mis"})
+_OPPOSING_PREFIXES = _NEGATING | {"de", "ex"}
