@@ -39,11 +39,18 @@ __all__ = [
     "short_forms",
 ]
 
-# Folded tokens that differ only by a transliteration choice the rules above miss still score
-# high: kadimi/kazimi 83, sulimani/sulaimani 94; different names sharing a shape score lower
-# (mahdi/mehdi fold equal by design; adil/abdil 89 is why we also require equal first
-# letters). Calibrated on the seeds' spellings and tests/test_entities.py; re-run both.
+# Folded tokens that differ only by a spelling choice the folding misses (rapidfuzz ratio, same
+# first letter, both at least _FUZZY_MIN_LENGTH letters) are one token. Chosen on ECB+ train
+# topics (benchmarks/entity_merging.py --sweep TOKEN_SIMILARITY=60,70,75,78,80,82,85,90,100.1
+# --sweep-typing): alias B3 P/R/F1 0.981/0.819/0.889 at 75-80 (tie kept at 80); 0.981/0.815/
+# 0.886 at 85 (Promises Treatment Centre/Center, Katie/Kathryn Jenkin split); 0.981/0.812/0.884
+# with no fuzzy match; 0.980/0.819/0.889 at 70 (Texas joins Teixeira, tixas/tixira 72.7);
+# train typing 89.4 from 70 up, 89.1 at 60. 50 pairs of different folded tokens of one train
+# topic score 80-99, 41 of them in one gold chain (majlis/mijlis, alisbandi/alisvandi).
 _TOKEN_SIMILARITY = 80.0
+# Shorter tokens are matched only when equal: one letter of three is too much. Chosen on ECB+
+# train topics (--sweep FUZZY_MIN_LENGTH=3,4,5,6): alias B3 P/R/F1 0.980/0.819/0.889 at 3,
+# 0.981/0.819/0.889 at 4, 0.981/0.817/0.888 at 5 and 6; train typing 89.4 at each.
 _FUZZY_MIN_LENGTH = 4
 _ACRONYM_MAX_LENGTH = 6
 CONNECTORS = frozenset({"of", "and", "for", "the", "de", "du", "la", "&"})

@@ -8,7 +8,9 @@ an organisation has ("Dell shares", "Reuters reported", "(Reuters)"), the head n
 multiword name ("Korvane Bridge", "Ministry of Transport", "Harbour Master"). Each mention
 votes its strongest cue (3; 1 for weak ones such as "in X") and each form its NER label
 once per article (2); an entity's type is the sum over all its mentions in all sources
-(``type_of``).
+(``type_of``). The weights were not tuned on data; they only order the evidence: one strong
+cue outweighs one article's label, two articles' labels outweigh one cue, and a weak cue
+only breaks a tie between labels.
 
 A name that the contexts of its mentions give to two kinds of thing (Dell the company,
 Dell the man) is two referents (``by_referent``); a name whose labels disagree but whose
@@ -202,9 +204,12 @@ def context_votes(mention: Mention, form: str, text: str) -> Counter[str]:
     before = text[max(0, mention.start - 40) : mention.start] if text else ""
     after = text[mention.end : mention.end + 60] if text else ""
     previous = _WORD_BEFORE.findall(before)
+    # A word with a full stop is a title only as an abbreviation ("Sen." not "judge."): the AP
+    # Stylebook's abbreviated titles before a name (Gov., Sen., Rep., Lt., Capt., Cmdr., Msgr.)
+    # have at most four letters. Not tuned on any data.
     title = bool(previous) and (
         previous[0].lower().strip(".") in PERSON_TITLES
-        and (not previous[0].endswith(".") or len(previous[0]) <= 5)  # "Sen." not "judge."
+        and (not previous[0].endswith(".") or len(previous[0]) <= 5)
     )
     following = _WORD_AFTER.match(after)
     head = _head_kind(words)
