@@ -127,6 +127,11 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     options = load_options(args.config, words=args.words, db=args.db)
     from ..nlp import Models
+
+    models = Models(embedder_name=options.embedder)
+    if args.paths:
+        # The models load while the stages are imported and the inputs read and cleaned.
+        models.preload()
     from ..renderers import render
 
     if args.story:
@@ -134,7 +139,7 @@ def _run(args: argparse.Namespace) -> int:
         from .stories import open_store
 
         with open_store(options.db, create=False) as store:
-            stored = story_brief(store, args.story, Models(embedder_name=options.embedder))
+            stored = story_brief(store, args.story, models)
         return _write(render(stored, args.format), args.output, markdown=args.format == "markdown")
     if not args.paths:
         print("newsdesk brief: error: give at least one PATH (or - for stdin)", file=sys.stderr)
@@ -144,8 +149,6 @@ def _run(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"newsdesk: {message}", file=sys.stderr)
 
-    models = Models(embedder_name=options.embedder)
-    models.preload()  # the models load while the inputs are read, cleaned and deduped
     with _progress(not args.quiet) as progress:
         stories = story_inputs(
             args.paths, models, warn=warn, progress=progress, group=not args.one_story
