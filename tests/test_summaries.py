@@ -554,11 +554,13 @@ def test_summary_opens_with_the_lead_most_sources_report() -> None:
 
 def test_paraphrase_penalty_keeps_two_wordings_of_one_claim_apart() -> None:
     texts = [
-        ["Floodwater closed the main road between Arlen and Dorsey on Sunday morning."],
+        ["Floodwater cut the old rail line between Arlen and Dorsey on Sunday morning."],
         ["The highway linking Arlen to Dorsey was shut by flooding over the weekend."],
         ["Schools in Arlen will stay closed until the water recedes, the council said."],
     ]
-    # The two road sentences are near in meaning (cosine 0.8) but share no bigram.
+    # The two route sentences are near in meaning (cosine 0.8) but share no bigram, and their
+    # words are far enough apart that the evidence engine (which now takes "closed"/"shut"
+    # and "road"/"highway" for one claim) does not keep them apart itself.
     vectors = [[[1.0, 0.0, 0.0]], [[0.8, 0.6, 0.0]], [[0.0, 0.0, 1.0]]]
     analyses, embeddings = _story(texts, vectors)
     base = SummaryOptions(words=40, min_words=5, min_df=1, lead_first=False, support=0.0)
