@@ -28,6 +28,8 @@ topics 2, 5, 12, 18, 21, 23, 34, 35).
 
 Run: python benchmarks/entity_merging.py [--data ../shared/data/ecbplus]
      [--split train+test|train|dev|test|all] [--update README.md] [--errors]
+Choose a threshold (train topics only; repeatable, --sweep-typing adds train typing):
+     python benchmarks/entity_merging.py --sweep TOKEN_SIMILARITY=70,75,80,85 [--sweep-typing]
 """
 
 from __future__ import annotations
