@@ -201,6 +201,9 @@ def context_votes(mention: Mention, form: str, text: str) -> Counter[str]:
     """The mention's votes for its entity's type: its NER label and what surrounds it."""
     votes: Counter[str] = Counter({PLACE if mention.label in PLACES else mention.label: 2})
     words = [w.lower().strip(".") for w in form.split()]
+    # Every cue is anchored at the mention's edge and at most about 25 characters long
+    # ("victory against the ", "'s spokeswoman"); the windows only have to hold one, with
+    # room for extra spaces. Not tuned on any data.
     before = text[max(0, mention.start - 40) : mention.start] if text else ""
     after = text[mention.end : mention.end + 60] if text else ""
     previous = _WORD_BEFORE.findall(before)
