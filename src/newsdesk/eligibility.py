@@ -1,12 +1,15 @@
 """Which sentences may enter a summary, and how they are trimmed before they do.
 
 A summary sentence is read out of its article, beside sentences of other articles, so it
-must stand alone: no dangling "He said…", no quotation without a speaker (in any quote style:
-curly, straight, single, guillemets, LDC/TeX), no interviewer's question, no attribution whose
+must stand alone: no dangling "He said…", "All complained…", "Indeed, …" or "those attacks",
+no quotation without a speaker (in any quote style: curly, straight, single, guillemets,
+LDC/TeX) or with a speaker named only by a surname the article introduced earlier ("…,''
+Granik said."), no interviewer's question, no attribution whose
 quote was left behind ("Lindsey Graham of South Carolina, one of the House managers, said."),
 no sentence cut at an abbreviation, no newsletter or wire boilerplate, no sentence in another
 language than the summary's. Before it is weighed, a sentence loses what means nothing out
-of context: a wire dateline ("CARACAS, July 25 --"), a referentless ", it said.", relative
+of context: a wire dateline ("CARACAS, July 25 --") or an inline subhead ("PRIMARY FINDING
+On the basis…"), a referentless ", it said.", relative
 weekdays, short parenthetical asides.
 
 The rules read text through ``sentences.curly_quotes``, so LDC quotes (``…'') count as
