@@ -568,17 +568,15 @@ def test_a_person_named_like_an_outlet_or_tagged_as_an_organisation_speaks(model
     assert got[0][0] in {"Bloomberg", "Michael Bloomberg"}
 
 
-def test_a_whole_clause_or_several_sentences_in_the_marks_are_a_whole_quote(models):
+def test_a_whole_clause_in_the_marks_is_a_whole_quote(models):
     # Chosen on PolNeAR train: the reported clause with its own subject stands entirely
-    # inside the marks right after the speech verb, or the quote holds two sentences.
+    # inside the marks right after the speech verb; a noun phrase (a term) does not.
     text = (
         "Harbour master Lena Ostrova inspected the pier on Tuesday.\n\n"
         "Ostrova declared “the ferries can run again within a week.”\n\n"
-        "Ostrova wrote “has shown that the pier can hold. The divers agree.”\n\n"
         "Ostrova called the closure “a blow to every family on the island.”"
     )
     assert _partials(models, text) == [
         ("Lena Ostrova", "the ferries can run again within a week.", False),
-        ("Lena Ostrova", "has shown that the pier can hold. The divers agree.", False),
         ("Lena Ostrova", "a blow to every family on the island.", True),
     ]

@@ -289,24 +289,22 @@ def attribute(analysis: ArticleAnalysis, index: EntityIndex, nlp: Any) -> list[A
 def _partial(tokens: Sequence[Any], cue: Any, paragraph: str, start: int) -> bool:
     """True for quoted words inside the writer's sentence, not a whole utterance.
 
-    Whole: the quote opens its sentence ("…," she said) or holds two sentences or more, or
-    follows its attribution with nothing of the reported clause between them -- after a
-    colon or a comma (she said: "…"; a leading "But" or "Still" aside), as a cry right after
-    its verb (a man yelled "Stay there!"), or as the object of the speech verb itself
-    holding a verb, capitalised or with its own subject (she said "We will …"; declared "the
-    matter is now concluded"; not: he calls it the "Washington cartel"; a "that" before
-    the marks stays partial: counting it whole lost precision on train). Partial: the
-    reported clause starts or goes on outside the marks (he said that whatever voters do,
-    "they should not …"; "We are horrified" by the shooting, he said). Chosen on PolNeAR
-    train (whole-quote overlap F1 88.7 -> 89.3: fewer partial quotes inside reported speech
-    counted as whole; then, on train's first 240 articles, 85.8 -> 86.7 with the colon,
-    subject, cry and several-sentence rules).
+    Whole: the quote opens its sentence ("…," she said), or follows its attribution with
+    nothing of the reported clause between them -- after a colon or a comma (she said: "…";
+    a leading "But" or "Still" aside), as a cry right after its verb (a man yelled "Stay
+    there!"), or as the object of the speech verb itself holding a verb, capitalised or
+    with its own subject (she said "We will …"; declared "the matter is now concluded"; not:
+    he calls it the "Washington cartel"; a "that" before the marks stays partial: counting
+    it whole lost precision on train). Partial: the reported clause starts or goes on
+    outside the marks (he said that whatever voters do, "they should not …"; "We are
+    horrified" by the shooting, he said). Chosen on PolNeAR train (whole-quote overlap F1
+    88.7 -> 89.3: fewer partial quotes inside reported speech counted as whole; then, on
+    train's first 480 articles, 89.0 -> 89.4 with the colon, subject and cry rules; "a
+    quote of two sentences is whole" lost 0.06 there and is left out).
     """
     if _clause_after(tokens, cue):
         return True
-    if _starts_sentence(tokens, paragraph, start) or _sentences(tokens) > 1:
-        # A quote of two sentences or more is never inside the writer's own sentence
-        # ("argues that “only Cruz can beat Trump. Kasich can’t do it.”").
+    if _starts_sentence(tokens, paragraph, start):
         return False
     if _exclaimed(tokens, cue):
         return False
@@ -325,20 +323,6 @@ def _partial(tokens: Sequence[Any], cue: Any, paragraph: str, start: int) -> boo
     quoted = {t.i for t in tokens}
     subject = any(t.dep_ in {"nsubj", "nsubjpass", "expl"} and t.head.i in quoted for t in tokens)
     return not (heads == {cue.i} and verb and (subject or tokens[0].text[:1].isupper()))
-
-
-def _sentences(tokens: Sequence[Any]) -> int:
-    """How many sentences the quoted words hold: a new one starts where the parse starts a
-    sentence right after a full stop, ! or ? inside the marks ("Mr. Trump" is no boundary)."""
-    doc = tokens[0].doc
-    quoted = {t.i for t in tokens}
-    count = 1
-    for start in sorted({t.sent.start for t in tokens})[1:]:
-        before = start - 1
-        while before in quoted and (doc[before].is_space or doc[before].is_quote):
-            before -= 1
-        count += before in quoted and doc[before].text in {".", "!", "?"}
-    return count
 
 
 def _exclaimed(tokens: Sequence[Any], cue: Any) -> bool:
