@@ -388,8 +388,9 @@ def _summary(story: Story, **changes: object) -> tuple[SummarySentence, ...]:
 @pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
-    reason="the summary under the DUC-chosen knobs and the evidence engine leaves out the "
-    "commitment to protect the coalition (issues 14 and 16)",
+    reason="the summary under the DUC-chosen knobs now keeps the commitment to protect the "
+    "coalition, but says the reduction of forces twice ('will continue reducing' and "
+    "'reiterated its commitment to reduce'): summary redundancy, issue 14",
 )
 def test_seed_summary_is_what_an_editor_wants(seed_story: Story) -> None:
     names = seed_story[3]
