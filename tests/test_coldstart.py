@@ -132,3 +132,12 @@ def test_the_pipeline_has_the_tokenizer_spacy_would_build(models: Models) -> Non
     assert [(t.text, t.tag_, t.dep_, t.ent_type_) for t in ours(text)] == [
         (t.text, t.tag_, t.dep_, t.ent_type_) for t in theirs(text)
     ]
+
+
+@pytest.mark.parametrize("wait", ["0.01", "0.2"])
+def test_a_process_that_ends_while_the_models_load_exits_cleanly(wait: str) -> None:
+    """Ending mid-load waits for the loads (ending while ONNX Runtime builds its session
+    aborted the process: exit 134, "terminate called without an active exception")."""
+    code = f"from newsdesk.nlp import Models; import time; Models().preload(); time.sleep({wait})"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (0, "")

@@ -219,15 +219,15 @@ class MiniLMEmbedder:
         self.embed(texts)
 
     def prefetch_in_background(self, texts: Sequence[str]) -> None:
-        """Start embedding ``texts`` into the cache on a daemon thread.
+        """Start embedding ``texts`` into the cache on another thread.
 
         The next ``embed`` from another thread waits for it first, so no text is embedded
         twice; its vectors are the ones a later call would compute (batching never changes
-        a text's vector).
+        a text's vector). Not a daemon thread, for the reason ``_Loading`` gives.
         """
         self._wait_ahead()
         thread = threading.Thread(
-            target=self._embed_ahead, args=(list(texts),), name="newsdesk-embed-ahead", daemon=True
+            target=self._embed_ahead, args=(list(texts),), name="newsdesk-embed-ahead"
         )
         self._ahead = thread
         thread.start()
@@ -512,16 +512,18 @@ class _BoundedTokenizer:
 
 
 class _Loading:
-    """One heavy part being loaded on a daemon thread (``Models.preload``).
+    """One heavy part being loaded on a thread of its own (``Models.preload``).
 
     ``result`` waits for it; a load that failed gives None, and the part is loaded again in
-    the caller's thread, where its error is raised as usual.
+    the caller's thread, where its error is raised as usual. Not a daemon thread: a process
+    that ends mid-load waits for it, since ending while ONNX Runtime builds its session
+    aborts the process ("terminate called without an active exception").
     """
 
     def __init__(self, name: str, load: Callable[[], Any]) -> None:
         self._load = load
         self._value: Any = None
-        self._thread = threading.Thread(target=self._run, name=f"newsdesk-{name}", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"newsdesk-{name}")
         self._thread.start()
 
     def _run(self) -> None:

@@ -242,6 +242,15 @@ def brief_story(
     )
 
 
+def _loading(options: Options) -> Models:
+    """New models, loading in the background while the inputs are read (``Models.preload``)."""
+    from .nlp import Models
+
+    models = Models(embedder_name=options.embedder)
+    models.preload()
+    return models
+
+
 def brief(
     inputs: Sequence[str],
     options: Options | None = None,
@@ -274,10 +283,8 @@ def brief(
         >>> newsdesk.brief(["examples/harbour-bridge"]).story.n_sources  # doctest: +SKIP
         7
     """
-    from .nlp import Models
-
     opts = options or Options()
-    loaded = models or Models(embedder_name=opts.embedder)
+    loaded = models or _loading(opts)
     stories = story_inputs(inputs, loaded, warn=warn, progress=progress, group=group)
     if not stories:
         return None
@@ -306,9 +313,7 @@ def briefs_all(
         >>> len(newsdesk.briefs_all(["examples/harbour-bridge"]))  # doctest: +SKIP
         1
     """
-    from .nlp import Models
-
     opts = options or Options()
-    loaded = models or Models(embedder_name=opts.embedder)
+    loaded = models or _loading(opts)
     stories = story_inputs(inputs, loaded, warn=warn, progress=progress, group=group)
     return [brief_story(s, opts, models=loaded, progress=progress) for s in stories]
