@@ -580,3 +580,15 @@ def test_a_whole_clause_in_the_marks_is_a_whole_quote(models):
         ("Lena Ostrova", "the ferries can run again within a week.", False),
         ("Lena Ostrova", "a blow to every family on the island.", True),
     ]
+
+
+def test_with_x_telling_names_x_and_subjects_joined_by_and_speak_together(models):
+    text = (
+        "The meeting in Velmora was short, with Lena Ostrova, the harbour master, telling "
+        "reporters the channel would reopen on Friday.\n\n"
+        "Coastwatch and the Velmora Port Authority said the bearings had failed long before."
+    )
+    assert said(models, text) == [
+        ("reported", "Lena Ostrova", "the channel would reopen on Friday"),
+        ("reported", "Coastwatch and Velmora Port Authority", "the bearings had failed long before"),
+    ]

@@ -305,6 +305,13 @@ def _subject(cue: Any, inside: set[int]) -> Any | None:
         if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head is not verb:
             if verb.head.i in inside:
                 break  # the verb hangs from the quoted words: its subject is not theirs
+            if verb.dep_ == "advcl" and verb.tag_ == "VBG":
+                # "…, with David Schenker … telling reporters …": "with X V-ing" names X.
+                for prep in verb.head.children:
+                    if prep.lower_ == "with" and prep.dep_ == "prep" and prep.i < verb.i:
+                        objects = [c for c in prep.children if c.dep_ == "pobj" and c.i < verb.i]
+                        if objects and objects[0].i not in inside:
+                            return objects[0]
             verb = verb.head
             continue
         break
@@ -547,7 +554,28 @@ def _after(cue: Any, inside: set[int]) -> Any | None:
 def speaker_named_by(
     subject: Any, base: int, inside: set[int], context: SpeakerContext
 ) -> Speaker | None:
-    """Resolve the speaker a subject token names (see the module docstring for the order)."""
+    """Resolve the speaker a subject token names (see the module docstring for the order).
+
+    Subjects joined by "and" ("Washington and Baghdad cited …") speak together: each is
+    resolved, and the speaker is all of them, or None when one of them cannot be named.
+    """
+    joined = [c for c in subject.children if c.dep_ == "conj" and c.i not in inside]
+    if joined and any(c.dep_ == "cc" and c.lower_ == "and" for c in subject.children):
+        parts = [_named_one(t, base, inside, context) for t in (subject, *joined)]
+        if any(p is None for p in parts):
+            return None
+        found = [p for p in parts if p is not None]
+        names = list(dict.fromkeys(p.name for p in found))
+        if len(names) == 1:
+            return found[0]
+        name = ", ".join(names[:-1]) + " and " + names[-1]
+        return Speaker(name, min(p.start for p in found), max(p.end for p in found))
+    return _named_one(subject, base, inside, context)
+
+
+def _named_one(
+    subject: Any, base: int, inside: set[int], context: SpeakerContext
+) -> Speaker | None:
     for child in subject.children:
         # "The directorate's director-general, Aurel Menning, said": the name in apposition.
         if child.dep_ == "appos" and child.ent_type_ == "PERSON" and child.i not in inside:
