@@ -327,10 +327,16 @@ _TRAILING_ATTRIBUTION_ANY = re.compile(
     r"department|agency|police|sources?|[A-Z][\w.'’-]+)\b[^,;“”\"]{0,60}|"
     r",\s+according to [^,;“”\"]{1,60})\s*[.!]?\s*$"
 )
-_ASIDE = re.compile(r",\s+(?:who|which|whose|where)\b[^,;]*,")
+# A relative aside, bare (", who flew in from the capital,") or on a noun of its own
+# (", the contractor whose collapse stopped the work,").
+_ASIDE = re.compile(
+    r",\s+(?:(?:the|a|an)\s+(?:[\w'’-]+\s+){1,4}?)?(?:who|which|whose|where)\b[^,;]*,"
+)
+# Reported clauses joined by "and that" ("said pilots would escort … and that ships would
+# wait …") are two claims.
 _CLAUSE_BREAK = re.compile(
     r";\s+|,?\s+(?:and|but|while|whereas)\s+(?=(?:the|a|an|it|he|she|they|its|his|her|"
-    r"their)\s)|,\s+(?:stressing|saying|adding|noting|warning|although)\s+"
+    r"their|that)\s)|,\s+(?:stressing|saying|adding|noting|warning|although)\s+"
 )
 _SUBORDINATE = re.compile(
     r",\s+(?=(?:when|where|which|who|whose|after|before|because|since|although|though|amid|"
