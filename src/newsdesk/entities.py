@@ -31,8 +31,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from wordfreq import zipf_frequency
-
 from .entity_aliases import (
     DESIGNATORS,
     AliasGroup,
@@ -66,6 +64,7 @@ from .entity_types import (
     named_after,
     type_of,
 )
+from .frequencies import zipf
 from .models import ArticleAnalysis, Entity, Mention
 
 __all__ = [
@@ -332,7 +331,7 @@ def _common_english(form: str) -> bool:
     """A one-word form that is among the commonest English words (wordfreq's Zipf scale)."""
     if " " in form or is_acronym(form):
         return False
-    return zipf_frequency(form.lower(), "en") >= _COMMON_ZIPF
+    return zipf(form.lower(), "en") >= _COMMON_ZIPF
 
 
 def _acronym_pairs(analyses: Sequence[ArticleAnalysis]) -> set[tuple[str, tuple[str, ...]]]:

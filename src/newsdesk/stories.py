@@ -31,15 +31,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
-from wordfreq import zipf_frequency
 
+from .frequencies import zipf
 from .models import Article, earliest_first
 from .nlp import Embedder
 from .scores import cosines
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
 
 __all__ = [
     "ArticleFeatures",
@@ -264,10 +267,10 @@ def _idf(word: str, language: str) -> float:
     B3 F1 0.903 against 0.893, each at its best weights and threshold.
     """
     try:
-        zipf = zipf_frequency(word, language)
+        value = zipf(word, language)
     except LookupError:  # a language wordfreq does not know: English frequencies
-        zipf = zipf_frequency(word, "en")
-    return max(0.5, 8.0 - zipf) ** 2
+        value = zipf(word, "en")
+    return max(0.5, 8.0 - value) ** 2
 
 
 def term_weights(
@@ -369,6 +372,9 @@ def _term_matrices(
 
     ``right`` may be ``left`` itself (a component against itself): it is gathered once.
     """
+    # Imported here: scipy.sparse (with numpy.f2py) is ~0.16 s of a cold start.
+    from scipy.sparse import csr_matrix
+
     lk, lv, lp = _gather(left, prefix)
     rk, rv, rp = (lk, lv, lp) if right is left else _gather(right, prefix)
     if not lk or not rk:
