@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from _stories import article, embed_all
+from newsdesk import lexicon
 from newsdesk.articles import clean
 from newsdesk.briefs import BriefOptions, build_brief
 from newsdesk.citations import acronyms_of, times_of
 from newsdesk.facts import FactOptions, evidence_engine, find_facts
+from newsdesk.lexicon import similar_stems
 from newsdesk.models import Article, Brief
-from newsdesk.nlp import Models
+from newsdesk.nlp import Models, word_vectors
 from newsdesk.quantities import hedged_figures
 from newsdesk.sentences import analyze
 
@@ -218,6 +221,36 @@ def test_similar_words_report_and_opposed_words_do_not(
     models: Models, claim: str, source: str, expected: list[int]
 ) -> None:
     assert cited(models, claim, source) == expected
+
+
+def test_word_table_is_read_once_and_blocks_do_not_change_similar_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    table = word_vectors()
+    assert word_vectors() is table  # one read per process, shared by every Citer
+    vocabulary, rows, scales = table
+    assert len(vocabulary) == len(scales) == 30522 and vocabulary["troops"] == 3629
+    some = rows[[vocabulary["troops"], 0, vocabulary["troops"]]]  # read when first asked for
+    assert some.dtype == np.int8 and some.shape == (3, 384) and (some[0] == some[2]).all()
+    forms = {
+        "troop": frozenset({"troops", "troop"}),
+        "forc": frozenset({"forces", "force"}),
+        "soldier": frozenset({"soldiers"}),
+        "banana": frozenset({"banana"}),
+        "zzqx": frozenset({"zzqx"}),  # no word piece: left out
+    }
+    expected = {
+        "forc": frozenset({"troop"}),
+        "soldier": frozenset({"troop"}),
+        "troop": frozenset({"forc", "soldier"}),
+    }
+    assert similar_stems(forms, 0.3) == expected
+    monkeypatch.setattr(lexicon, "_BLOCK", 2)  # the cosines a few rows at a time
+    assert similar_stems(forms, 0.3) == expected
+    assert similar_stems(forms, 0.35) == {
+        "soldier": frozenset({"troop"}),
+        "troop": frozenset({"soldier"}),
+    }
 
 
 def test_months_are_names_not_words() -> None:

@@ -10,14 +10,22 @@ prefixes (``affixed``) is never similar, and ``opposed`` says a source wrote the
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["WordTable", "affixed", "opposed", "similar_stems"]
+__all__ = ["Rows", "WordTable", "affixed", "opposed", "similar_stems"]
+
+
+class Rows(Protocol):
+    """Int8 rows of a word table, taken by a list of ids (``nlp.WordRows``, or an array)."""
+
+    def __getitem__(self, ids: list[int], /) -> npt.NDArray[np.int8]: ...
+
 
 #: MiniLM's input embedding table (``nlp.word_vectors``): vocabulary, int8 rows, row scales.
-WordTable = tuple[Mapping[str, int], npt.NDArray[np.int8], npt.NDArray[np.float32]]
+WordTable = tuple[Mapping[str, int], Rows, npt.NDArray[np.float32]]
 
 
 def similar_stems(
