@@ -271,12 +271,13 @@ def similar_words(
     months and function words are left out: another name is another referent.
     """
     excluded: set[str] = set(MONTH_STEMS)
-    forms: dict[str, set[str]] = {}
+    written: set[str] = set()
     for text in texts:
         excluded |= words.names(text)
-        for raw in _TOKEN.findall(_fold(text)):
-            if raw.isalpha():
-                forms.setdefault(words.tokens(raw)[0], set()).add(raw)
+        written.update(raw for raw in _TOKEN.findall(_fold(text)) if raw.isalpha())
+    forms: dict[str, set[str]] = {}
+    for raw in sorted(written):  # each written form stemmed once
+        forms.setdefault(words.tokens(raw)[0], set()).add(raw)
     kept = {
         s: frozenset(f)
         for s, f in forms.items()
