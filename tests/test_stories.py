@@ -25,6 +25,7 @@ from newsdesk.store import Store
 from newsdesk.stories import (
     ArticleFeatures,
     StoryOptions,
+    _average_linkage,
     article_terms,
     cluster,
     components,
@@ -356,3 +357,25 @@ def test_stories_that_later_reports_bridge_are_one_story() -> None:
     assert cluster(features, options) == [("a1", "a2", "b1", "b2")]
     assert cluster(features, replace(options, bridge_share=0.75)) == [("a1", "a2"), ("b1", "b2")]
     assert cluster(features, replace(options, bridge_min_size=3)) == [("a1", "a2"), ("b1", "b2")]
+
+
+def test_average_linkage_partitions_as_scipy_does_on_tied_distances() -> None:
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    def parts(labels: list[int]) -> list[list[int]]:
+        found: dict[int, list[int]] = {}
+        for position, label in enumerate(labels):
+            found.setdefault(int(label), []).append(position)
+        return list(found.values())
+
+    rnd = random.Random(7)
+    for case in range(600):
+        n = rnd.randint(2, 12)
+        levels = [0.0, 0.1, 0.25, 0.3, 0.5, 1.0] if case % 2 else [0.333333, 0.333334, 0.5]
+        condensed = np.array([rnd.choice(levels) for _ in range(n * (n - 1) // 2)])
+        cut = rnd.choice([0.25, 0.3, 0.333333, 0.45])
+        ours = parts(_average_linkage(condensed, n, cut))
+        theirs = fcluster(linkage(condensed, method="average"), t=cut, criterion="distance")
+        assert ours == parts(theirs.tolist()), (condensed.tolist(), cut)
+    # Three reports: a-b close, c far from both: a-b one story, c alone.
+    assert parts(_average_linkage(np.array([0.1, 0.9, 0.8]), 3, 0.5)) == [[0, 1], [2]]
