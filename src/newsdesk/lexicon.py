@@ -68,13 +68,18 @@ def similar_stems(
     matrix = means / np.where(norms == 0.0, 1.0, norms)
     near: dict[str, set[str]] = {}
     # Cosines quantized before the threshold (machine noise never decides), in blocks of
-    # rows so a long story's stems never hold their whole square matrix at once.
-    for top in range(0, len(kept), _BLOCK):
-        sims = np.round(matrix[top : top + _BLOCK] @ matrix.T, 6)
-        for i, j in np.argwhere(sims >= threshold).tolist():
-            i += top
-            if i != j and not affixed(kept[i], kept[j]):
-                near.setdefault(kept[i], set()).add(kept[j])
+    # rows so a long story's stems never hold their whole square matrix at once. On one BLAS
+    # thread: OpenBLAS's workers spin ~0.1 s after a call they share, which cost the seeds'
+    # warm brief 0.19 CPU-s for two products that take ~2 ms on one thread.
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        for top in range(0, len(kept), _BLOCK):
+            sims = np.round(matrix[top : top + _BLOCK] @ matrix.T, 6)
+            for i, j in np.argwhere(sims >= threshold).tolist():
+                i += top
+                if i != j and not affixed(kept[i], kept[j]):
+                    near.setdefault(kept[i], set()).add(kept[j])
     return {stem: frozenset(words) for stem, words in near.items()}
 
 
