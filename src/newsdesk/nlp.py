@@ -768,10 +768,8 @@ class _Vocabulary(Mapping[str, int]):
 def _proto_fields(
     read: Callable[[int, int], bytes], start: int, end: int
 ) -> list[tuple[int, int, int]]:
-    """The length-delimited fields of a protobuf message: (field number, start, end).
-
-    ``read(at, size)`` gives the file's bytes: only each field's header is read.
-    """
+    """The length-delimited fields of a protobuf message (number, start, end); ``read(at,
+    size)`` gives the file's bytes, and only each field's header is read."""
 
     def varint(data: bytes, i: int) -> tuple[int, int]:
         value = shift = 0
