@@ -590,5 +590,9 @@ def test_with_x_telling_names_x_and_subjects_joined_by_and_speak_together(models
     )
     assert said(models, text) == [
         ("reported", "Lena Ostrova", "the channel would reopen on Friday"),
-        ("reported", "Coastwatch and Velmora Port Authority", "the bearings had failed long before"),
+        (
+            "reported",
+            "Coastwatch and Velmora Port Authority",
+            "the bearings had failed long before",
+        ),
     ]
