@@ -21,9 +21,10 @@ from newsdesk.citations import acronyms_of, times_of
 from newsdesk.facts import FactOptions, evidence_engine, find_facts
 from newsdesk.lexicon import similar_stems
 from newsdesk.models import Article, Brief
-from newsdesk.nlp import Models, word_vectors
+from newsdesk.nlp import Models
 from newsdesk.quantities import hedged_figures
 from newsdesk.sentences import analyze
+from newsdesk.wordtable import word_vectors
 
 
 @pytest.fixture(scope="module")

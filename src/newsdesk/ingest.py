@@ -548,6 +548,7 @@ def ingest(
             if isinstance(upcoming, _Described) and prefetch is not None:
                 texts = [snippet(a, chars) for a in upcoming.articles]
                 ahead = background.submit(prefetch, texts)
+            models.checkpoint()  # a caller's deadline (the web's jobs) may stop here
             prep = _prepare(store, current, models, options)
             batch_results, batch_new, batch_touched = _commit(store, prep, options)
             results.extend(batch_results)

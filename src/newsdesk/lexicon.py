@@ -1,7 +1,7 @@
 """Words of nearly one meaning, and words of opposite meaning, for the evidence engine.
 
 ``similar_stems`` compares a story's content words with all-MiniLM-L6-v2's own static word
-vectors (the model's input embedding, ``nlp.word_vectors``): "troops" and "forces" are one
+vectors (the model's input embedding, ``wordtable.word_vectors``): "troops" and "forces" are one
 meaning to a reader, and a source that writes one for the other reports the claim. Static
 vectors also put opposites close ("increase"/"decrease"), so one root under opposing
 prefixes (``affixed``) is never similar, and ``opposed`` says a source wrote the opposite.
@@ -19,12 +19,12 @@ __all__ = ["Rows", "WordTable", "affixed", "opposed", "similar_stems"]
 
 
 class Rows(Protocol):
-    """Int8 rows of a word table, taken by a list of ids (``nlp.WordRows``, or an array)."""
+    """Int8 rows of a word table, taken by a list of ids (``wordtable.WordRows``, or an array)."""
 
     def __getitem__(self, ids: list[int], /) -> npt.NDArray[np.int8]: ...
 
 
-#: MiniLM's input embedding table (``nlp.word_vectors``): vocabulary, int8 rows, row scales.
+#: MiniLM's input embedding table (``wordtable.word_vectors``): vocabulary, int8 rows, row scales.
 WordTable = tuple[Mapping[str, int], Rows, npt.NDArray[np.float32]]
 
 
@@ -40,10 +40,10 @@ def similar_stems(
     Args:
         forms: each stem -> its written forms, lower-cased ("forc" -> {"forces", "force"}).
         threshold: the least cosine (``citations.EvidenceOptions.same_word``).
-        table: the word vectors (``nlp.word_vectors()`` when omitted).
+        table: the word vectors (``wordtable.word_vectors()`` when omitted).
     """
     if table is None:
-        from .nlp import word_vectors  # the model file is read only when asked for
+        from .wordtable import word_vectors  # the model file is read only when asked for
 
         table = word_vectors()
     vocabulary, rows, scales = table

@@ -6,7 +6,8 @@ analysed. There is one worker thread (the 2-core machines this serves on gain no
 more, and it keeps the pipelines' thread-safety out of the question), a bounded queue
 (``JobsBusy`` past it: the request gets 429), and a deadline per job counted from when it
 starts: the job sees the models through a view that checks the clock before every model
-call (each is bounded: the tokenizer cuts texts at 20,000 tokens), and a job past its
+call (each is bounded: the tokenizer cuts texts at 20,000 tokens) and at each
+``Models.checkpoint`` (ingest's batches, which call no model), and a job past its
 deadline stops there with ``JobTimeout``. Its store writes are transactions, so a stopped
 ingest leaves the store as a kill would: whole batches or nothing.
 """
@@ -117,6 +118,9 @@ class _DeadlineModels:
     @property
     def story_embedder(self) -> Any:
         return self._loaded("story_embedder")
+
+    def checkpoint(self) -> None:
+        self._clock.check()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._models, name)
