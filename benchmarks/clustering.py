@@ -55,7 +55,14 @@ from newsdesk.models import Article
 from newsdesk.nlp import Models
 from newsdesk.readers import read_articles
 from newsdesk.store import Store
-from newsdesk.stories import ArticleFeatures, StoryOptions, cluster, featurize, snippet
+from newsdesk.stories import (
+    WITH_MINILM,
+    ArticleFeatures,
+    StoryOptions,
+    cluster,
+    featurize,
+    snippet,
+)
 
 Labels = dict[str, str]
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,18 +75,6 @@ BEFORE = replace(
     entity_weight=0.6,
     word_weight=0.2,
     year_mismatch_penalty=0.0,
-    rare_name_zipf=2.0,
-    rare_names_full=3,
-    bridge_share=0.0,
-)
-# The default with the MiniLM snippet scored (before ingest dropped it for throughput).
-WITH_MINILM = replace(
-    StoryOptions(),
-    threshold=0.26,
-    embedding_weight=0.1,
-    entity_weight=0.7,
-    word_weight=0.2,
-    year_mismatch_penalty=0.25,
     rare_name_zipf=2.0,
     rare_names_full=3,
     bridge_share=0.0,

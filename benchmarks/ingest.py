@@ -39,19 +39,7 @@ from newsdesk.ingest import IngestOptions, ingest
 from newsdesk.models import Article
 from newsdesk.nlp import Models
 from newsdesk.store import Store
-from newsdesk.stories import StoryOptions, snippet
-
-# The former default: the MiniLM snippet scored beside names and words (the CPU baseline).
-WITH_MINILM = StoryOptions(
-    threshold=0.26,
-    embedding_weight=0.1,
-    entity_weight=0.7,
-    word_weight=0.2,
-    year_mismatch_penalty=0.25,
-    rare_name_zipf=2.0,
-    rare_names_full=3,
-    bridge_share=0.0,
-)
+from newsdesk.stories import WITH_MINILM, StoryOptions, snippet
 
 
 class TimedEmbedder:

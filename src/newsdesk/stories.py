@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
 
 __all__ = [
+    "WITH_MINILM",
     "ArticleFeatures",
     "StoryOptions",
     "article_terms",
@@ -159,6 +160,21 @@ class StoryOptions:
             raise ValueError("year_mismatch_penalty must be between 0 and 1")
         if not 0.0 <= self.bridge_share <= 1.0 or self.bridge_min_size < 1:
             raise ValueError("need 0 <= bridge_share <= 1 and bridge_min_size >= 1")
+
+
+#: The settings chosen on the same train parts with the MiniLM snippet scored (the default
+#: until December 2026): mean train B3 F1 0.808 against the lexical default's 0.804, at
+#: about 3x the ingest CPU. The benchmarks print it beside the default.
+WITH_MINILM = StoryOptions(
+    threshold=0.26,
+    embedding_weight=0.1,
+    entity_weight=0.7,
+    word_weight=0.2,
+    year_mismatch_penalty=0.25,
+    rare_name_zipf=2.0,
+    rare_names_full=3,
+    bridge_share=0.0,
+)
 
 
 @dataclass(frozen=True)
