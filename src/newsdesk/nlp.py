@@ -580,6 +580,12 @@ class Models:
     def checkpoint(self) -> None:
         """A point between stages where a deadline may stop the work (``web.jobs``'s view)."""
 
+    @property
+    def parser_loading(self) -> bool:
+        """Whether the English pipeline is loading in the background (``preload``) right now."""
+        pending = self._loading.get("nlp")
+        return pending is not None and pending.running()
+
     def embed_ahead(self, texts: Sequence[str]) -> bool:
         """While the English pipeline is still loading (``preload``), embed ``texts`` too.
 
@@ -593,8 +599,7 @@ class Models:
         Returns:
             Whether embedding started.
         """
-        pending = self._loading.get("nlp")
-        if pending is None or not pending.running() or not texts:
+        if not self.parser_loading or not texts:
             return False
         start = getattr(self.embedder, "prefetch_in_background", None)
         if start is None:

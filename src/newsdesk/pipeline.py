@@ -230,8 +230,8 @@ def brief_story(
     from .briefs import BriefOptions, build_brief
 
     opts = options or Options()
-    # A cold start: embed the likely sentences while spaCy loads (a no-op once it has).
-    models.embed_ahead(likely_sentences(story.articles))
+    if models.parser_loading:  # a cold start: embed the likely sentences while spaCy loads
+        models.embed_ahead(likely_sentences(story.articles))
     return build_brief(
         story.articles,
         models,
